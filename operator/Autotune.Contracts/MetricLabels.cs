@@ -1,0 +1,35 @@
+namespace Autotune.Contracts;
+
+/// <summary>Label names (Prometheus form) and values the operator reads.</summary>
+public static class MetricLabels
+{
+    /// <summary>HTTP status code of a request.</summary>
+    public const string StatusCode = "http_response_status_code";
+
+    /// <summary>Route template of a request.</summary>
+    public const string Route = "http_route";
+
+    /// <summary>Npgsql pool name; the agent gives each pool generation its own.</summary>
+    public const string PoolName = "db_client_connection_pool_name";
+
+    /// <summary>Npgsql connection state.</summary>
+    public const string ConnectionState = "db_client_connection_state";
+
+    /// <summary>A pooled connection in use.</summary>
+    public const string StateUsed = "used";
+
+    /// <summary>A pooled connection idle.</summary>
+    public const string StateIdle = "idle";
+
+    /// <summary>SQLSTATE of a failed connection open.</summary>
+    public const string SqlState = "db_response_status_code";
+
+    /// <summary>CPU mode of <c>dotnet.process.cpu.time</c>.</summary>
+    public const string CpuMode = "cpu_mode";
+
+    /// <summary>Why a tuning file was rejected.</summary>
+    public const string Reason = "reason";
+
+    /// <summary>The histogram bucket bound label.</summary>
+    public const string Le = "le";
+}

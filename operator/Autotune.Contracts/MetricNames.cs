@@ -1,0 +1,110 @@
+namespace Autotune.Contracts;
+
+/// <summary>
+/// Every metric the agent exports and the operator reads. The Prometheus names are what the OpenTelemetry
+/// Prometheus exporter writes for the instrument (dots to underscores, the unit as a suffix, <c>_total</c> on counters);
+/// a test scrapes a real agent and checks each one.
+/// </summary>
+public static class MetricNames
+{
+    /// <summary>Meter of ASP.NET Core hosting (request duration, active requests).</summary>
+    public const string AspNetCoreHostingMeter = "Microsoft.AspNetCore.Hosting";
+
+    /// <summary>Meter of Kestrel (queued connections).</summary>
+    public const string KestrelMeter = "Microsoft.AspNetCore.Server.Kestrel";
+
+    /// <summary>The runtime's own meter (thread pool, CPU time).</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
+    /// <summary>Npgsql's meter (pool state).</summary>
+    public const string NpgsqlMeter = "Npgsql";
+
+    /// <summary>The agent's meter: what Npgsql does not emit, and the applied tuning.</summary>
+    public const string AgentMeter = "Autotune.Agent";
+
+    /// <summary>Server request duration in seconds; P99 and the share under the objective come from its buckets.</summary>
+    public static readonly MetricName RequestDuration = new(
+        "http.server.request.duration", "http_server_request_duration_seconds", MetricKind.Histogram, AspNetCoreHostingMeter);
+
+    /// <summary>Requests being processed now.</summary>
+    public static readonly MetricName ActiveRequests = new(
+        "http.server.active_requests", "http_server_active_requests", MetricKind.Gauge, AspNetCoreHostingMeter);
+
+    /// <summary>Connections accepted by Kestrel and waiting to be started: time no request histogram sees.</summary>
+    public static readonly MetricName KestrelQueuedConnections = new(
+        "kestrel.queued_connections", "kestrel_queued_connections", MetricKind.Gauge, KestrelMeter);
+
+    /// <summary>Work items queued to the thread pool and not yet started.</summary>
+    public static readonly MetricName ThreadPoolQueueLength = new(
+        "dotnet.thread_pool.queue.length", "dotnet_thread_pool_queue_length", MetricKind.Gauge, RuntimeMeter);
+
+    /// <summary>Thread-pool threads that exist now.</summary>
+    public static readonly MetricName ThreadPoolThreadCount = new(
+        "dotnet.thread_pool.thread.count", "dotnet_thread_pool_thread_count", MetricKind.Gauge, RuntimeMeter);
+
+    /// <summary>CPU seconds the process used, by <c>cpu_mode</c> (user, system).</summary>
+    public static readonly MetricName ProcessCpuTime = new(
+        "dotnet.process.cpu.time", "dotnet_process_cpu_time_seconds_total", MetricKind.Counter, RuntimeMeter);
+
+    /// <summary>Processors available to the process.</summary>
+    public static readonly MetricName ProcessCpuCount = new(
+        "dotnet.process.cpu.count", "dotnet_process_cpu_count", MetricKind.Gauge, RuntimeMeter);
+
+    /// <summary>Npgsql: pooled connections by <c>db_client_connection_state</c> (idle, used).</summary>
+    public static readonly MetricName PoolConnectionCount = new(
+        "db.client.connection.count", "db_client_connection_count", MetricKind.Gauge, NpgsqlMeter);
+
+    /// <summary>Npgsql: the pool's maximum size.</summary>
+    public static readonly MetricName PoolConnectionMax = new(
+        "db.client.connection.max", "db_client_connection_max", MetricKind.Gauge, NpgsqlMeter);
+
+    /// <summary>Npgsql: requests waiting for a pooled connection.</summary>
+    public static readonly MetricName PoolPendingRequests = new(
+        "db.client.connection.pending_requests", "db_client_connection_pending_requests", MetricKind.Gauge, NpgsqlMeter);
+
+    /// <summary>Npgsql: requests that gave up waiting for a pooled connection.</summary>
+    public static readonly MetricName PoolTimeouts = new(
+        "db.client.connection.timeouts", "db_client_connection_timeouts_total", MetricKind.Counter, NpgsqlMeter);
+
+    /// <summary>Agent: time to obtain a pooled connection, in seconds.</summary>
+    public static readonly MetricName PoolWaitTime = new(
+        "db.client.connection.wait_time", "db_client_connection_wait_time_seconds", MetricKind.Histogram, AgentMeter);
+
+    /// <summary>Agent: time a connection is held between open and close, in seconds (Little's-law pool sizing).</summary>
+    public static readonly MetricName PoolUseTime = new(
+        "db.client.connection.use_time", "db_client_connection_use_time_seconds", MetricKind.Histogram, AgentMeter);
+
+    /// <summary>Agent: physical connections to the server open now, across every pool generation.</summary>
+    public static readonly MetricName PhysicalConnections = new(
+        "autotune.db.connections.open", "autotune_db_connections_open", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>Agent: connection opens that failed, by <c>db_response_status_code</c> (SQLSTATE or <c>other</c>).</summary>
+    public static readonly MetricName ConnectionOpenFailures = new(
+        "autotune.db.connection.open_failures", "autotune_db_connection_open_failures_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: generation of the tuning file now applied (0 before any).</summary>
+    public static readonly MetricName AppliedGeneration = new(
+        "autotune.tuning.generation", "autotune_tuning_generation", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>Agent: minimum worker threads now applied.</summary>
+    public static readonly MetricName AppliedMinThreads = new(
+        "autotune.tuning.thread_pool.min_threads", "autotune_tuning_thread_pool_min_threads", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>Agent: Npgsql maximum pool size now applied.</summary>
+    public static readonly MetricName AppliedPoolSize = new(
+        "autotune.tuning.db.max_pool_size", "autotune_tuning_db_max_pool_size", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>Agent: tuning files that could not be applied (missing, invalid, half-written), by <c>reason</c>.</summary>
+    public static readonly MetricName TuningFileRejected = new(
+        "autotune.tuning.file.rejected", "autotune_tuning_file_rejected_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Every metric of the contract.</summary>
+    public static IReadOnlyList<MetricName> All { get; } =
+    [
+        RequestDuration, ActiveRequests, KestrelQueuedConnections,
+        ThreadPoolQueueLength, ThreadPoolThreadCount, ProcessCpuTime, ProcessCpuCount,
+        PoolConnectionCount, PoolConnectionMax, PoolPendingRequests, PoolTimeouts,
+        PoolWaitTime, PoolUseTime, PhysicalConnections, ConnectionOpenFailures,
+        AppliedGeneration, AppliedMinThreads, AppliedPoolSize, TuningFileRejected,
+    ];
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Autotune.Contracts;
+
+/// <summary>
+/// The settings the operator asks every process of one API to run with: the file the agent reads
+/// (a key of the tuning ConfigMap in a cluster, a plain file in local mode).
+/// </summary>
+/// <param name="Generation">Increases with every change; the agent reports the generation it applied.</param>
+/// <param name="ThreadPoolMinThreads">Minimum worker threads, or null to leave the runtime's default.</param>
+/// <param name="DbMaxPoolSize">Npgsql <c>Maximum Pool Size</c> per process, or null to leave the connection string's.</param>
+public sealed record TuningFile(
+    long Generation,
+    int? ThreadPoolMinThreads,
+    int? DbMaxPoolSize)
+{
+    /// <summary>The format version; a reader refuses a file written for a version it does not know.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>The format version this library writes.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Largest minimum-thread count the file may ask for; the runtime caps worker threads at 32,767.</summary>
+    public const int MaxThreadPoolMinThreads = 32_767;
+
+    /// <summary>Largest pool size the file may ask for; PostgreSQL cannot accept more connections than this anyway.</summary>
+    public const int MaxDbPoolSize = 262_143;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Serialises the file in its canonical JSON form.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>
+    /// Parses a tuning file. Returns false with a reason naming what is wrong for a file that is empty,
+    /// half-written, of an unknown version or out of range; the caller keeps its last good settings.
+    /// </summary>
+    public static bool TryParse(string text, out TuningFile? file, out string? error)
+    {
+        file = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "the tuning file is empty";
+            return false;
+        }
+
+        TuningFile? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<TuningFile>(text, Options);
+        }
+        catch (JsonException ex)
+        {
+            error = $"the tuning file is not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message}";
+            return false;
+        }
+
+        if (parsed is null)
+        {
+            error = "the tuning file holds null";
+            return false;
+        }
+
+        error = parsed.Validate();
+        if (error is not null)
+        {
+            return false;
+        }
+
+        file = parsed;
+        return true;
+    }
+
+    /// <summary>Returns the first problem with the values, or null when the file can be applied.</summary>
+    public string? Validate()
+    {
+        if (SchemaVersion != CurrentSchemaVersion)
+        {
+            return $"schemaVersion {SchemaVersion} is not supported (this agent reads version {CurrentSchemaVersion})";
+        }
+
+        if (Generation < 1)
+        {
+            return $"generation must be 1 or more, was {Generation}";
+        }
+
+        if (ThreadPoolMinThreads is { } threads && (threads < 1 || threads > MaxThreadPoolMinThreads))
+        {
+            return $"threadPoolMinThreads must be between 1 and {MaxThreadPoolMinThreads}, was {threads}";
+        }
+
+        if (DbMaxPoolSize is { } pool && (pool < 1 || pool > MaxDbPoolSize))
+        {
+            return $"dbMaxPoolSize must be between 1 and {MaxDbPoolSize}, was {pool}";
+        }
+
+        return null;
+    }
+}

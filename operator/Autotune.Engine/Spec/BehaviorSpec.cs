@@ -1,0 +1,14 @@
+namespace Autotune.Engine.Spec;
+
+/// <summary>Pacing of changes.</summary>
+public sealed record BehaviorSpec
+{
+    /// <summary>Least time between two changes of one knob.</summary>
+    public int CooldownSeconds { get; init; } = 120;
+
+    /// <summary>How long the service must be comfortably under its objective before capacity is given back.</summary>
+    public int ScaleInStabilizationSeconds { get; init; } = 300;
+
+    /// <summary>Undo a change that made P99, the share under the objective or throughput worse at similar load.</summary>
+    public bool RollbackOnRegression { get; init; } = true;
+}

@@ -1,0 +1,66 @@
+namespace Autotune.Engine.Spec;
+
+/// <summary>The PostgreSQL server the API uses, and how the operator may change it.</summary>
+public sealed record PostgresSpec
+{
+    /// <summary>Secret key holding an admin connection string (pg_monitor + ALTER SYSTEM on max_connections).</summary>
+    public SecretKeyRef? AdminSecretRef { get; init; }
+
+    /// <summary>The workload that runs the server, restarted when max_connections changes.</summary>
+    public WorkloadRef? WorkloadRef { get; init; }
+
+    /// <summary>Connections kept free for other clients, on top of superuser_reserved_connections and the admin connection.</summary>
+    public int ReservedConnections { get; init; } = 10;
+
+    /// <summary>When a max_connections change may restart the server.</summary>
+    public RestartPolicy Restart { get; init; } = RestartPolicy.Never;
+
+    /// <summary>The window a restart may happen in, when Restart is Window.</summary>
+    public MaintenanceWindow? MaintenanceWindow { get; init; }
+}
+
+/// <summary>A key in a Secret.</summary>
+public sealed record SecretKeyRef
+{
+    /// <summary>Secret name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Key within the Secret.</summary>
+    public string Key { get; init; } = "connectionString";
+}
+
+/// <summary>A workload reference.</summary>
+public sealed record WorkloadRef
+{
+    /// <summary>Kind, StatefulSet or Deployment.</summary>
+    public string Kind { get; init; } = "StatefulSet";
+
+    /// <summary>Name in the ApiTuning's namespace.</summary>
+    public required string Name { get; init; }
+}
+
+/// <summary>When the database may be restarted.</summary>
+public enum RestartPolicy
+{
+    /// <summary>Never restart; report PendingRestart.</summary>
+    Never,
+
+    /// <summary>Restart at once.</summary>
+    Immediate,
+
+    /// <summary>Restart only inside the maintenance window.</summary>
+    Window,
+}
+
+/// <summary>A weekly maintenance window in UTC.</summary>
+public sealed record MaintenanceWindow
+{
+    /// <summary>Days the window opens: Mon, Tue, Wed, Thu, Fri, Sat, Sun.</summary>
+    public IReadOnlyList<string> Days { get; init; } = [];
+
+    /// <summary>Opening time, "HH:mm" UTC.</summary>
+    public required string StartUtc { get; init; }
+
+    /// <summary>Length in minutes.</summary>
+    public int DurationMinutes { get; init; } = 60;
+}
