@@ -1,0 +1,32 @@
+namespace Autotune.Simulation.Model;
+
+/// <summary>How one API pod behaves: its CPU, runtime and pool defaults, and how fast it starts and takes settings.</summary>
+public sealed record PodOptions
+{
+    /// <summary>CPU cores the pod may use (its limit); also the runtime's default minimum threads.</summary>
+    public int Cores { get; init; } = 2;
+
+    /// <summary>Seconds from creation until the pod is ready for traffic.</summary>
+    public double StartupSeconds { get; init; } = 30;
+
+    /// <summary>Seconds until a pod applies a new tuning file (file propagation and the agent's reload).</summary>
+    public double ApplyDelaySeconds { get; init; } = 5;
+
+    /// <summary>Seconds between thread injections while the pool is starved past its minimum (.NET: ~0.5-1 s).</summary>
+    public double ThreadInjectionSeconds { get; init; } = 0.5;
+
+    /// <summary>Seconds an idle thread lives before it retires (.NET: 20 s).</summary>
+    public double ThreadIdleRetireSeconds { get; init; } = 20;
+
+    /// <summary>Npgsql <c>Timeout</c>: seconds a request waits for a pooled connection before failing (503).</summary>
+    public double PoolTimeoutSeconds { get; init; } = 15;
+
+    /// <summary>Npgsql <c>ConnectionIdleLifetime</c>: idle physical connections are closed after this many seconds.</summary>
+    public double ConnectionIdleSeconds { get; init; } = 300;
+
+    /// <summary>Time to open a physical connection, in milliseconds.</summary>
+    public double ConnectionOpenMs { get; init; } = 3;
+
+    /// <summary>Time the dedicated metrics thread takes to answer a scrape, in milliseconds.</summary>
+    public double ScrapeMs { get; init; } = 15;
+}
