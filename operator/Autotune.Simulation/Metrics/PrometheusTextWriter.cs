@@ -13,10 +13,12 @@ public static class PrometheusTextWriter
 {
     private const string Route = "/orders/{id}";
 
-    /// <summary>The /metrics body of <paramref name="pod"/> now.</summary>
-    public static string Render(SimulatedPod pod)
+    /// <summary>The /metrics body of <paramref name="pod"/> now; <paramref name="gaugeNoise"/>, when given, perturbs every gauge reading.</summary>
+    public static string Render(SimulatedPod pod, Func<double, double>? gaugeNoise = null)
     {
+        ArgumentNullException.ThrowIfNull(pod);
         var m = pod.Metrics;
+        var noisy = gaugeNoise ?? (v => v);
         var sb = new StringBuilder(16_384);
         var pool = $"{MetricLabels.PoolName}=\"{pod.Name}-g{pod.Tuning.Generation}\"";
 
@@ -25,10 +27,10 @@ public static class PrometheusTextWriter
         Histogram(sb, MetricNames.RequestDuration, $"http_request_method=\"GET\",{MetricLabels.StatusCode}=\"500\",{MetricLabels.Route}=\"{Route}\"", m.RequestsFailed);
         Histogram(sb, MetricNames.RequestDuration, $"http_request_method=\"GET\",{MetricLabels.StatusCode}=\"503\",{MetricLabels.Route}=\"{Route}\"", m.RequestsUnavailable);
 
-        Gauge(sb, MetricNames.ActiveRequests, "Number of active HTTP server requests.", "http_request_method=\"GET\",url_scheme=\"http\"", Math.Round(m.ActiveRequests));
+        Gauge(sb, MetricNames.ActiveRequests, "Number of active HTTP server requests.", "http_request_method=\"GET\",url_scheme=\"http\"", Math.Round(noisy(m.ActiveRequests)));
         Gauge(sb, MetricNames.KestrelQueuedConnections, "Number of connections that are currently queued and are waiting to start.", "network_transport=\"tcp\"", 0);
-        Gauge(sb, MetricNames.ThreadPoolQueueLength, "The number of work items that are currently queued to be processed by the thread pool.", null, Math.Round(m.QueueLength));
-        Gauge(sb, MetricNames.ThreadPoolThreadCount, "The number of thread pool threads that currently exist.", null, m.ThreadCount);
+        Gauge(sb, MetricNames.ThreadPoolQueueLength, "The number of work items that are currently queued to be processed by the thread pool.", null, Math.Round(noisy(m.QueueLength)));
+        Gauge(sb, MetricNames.ThreadPoolThreadCount, "The number of thread pool threads that currently exist.", null, Math.Round(noisy(m.ThreadCount)));
 
         Header(sb, MetricNames.ProcessCpuTime, "CPU time used by the process.");
         Sample(sb, MetricNames.ProcessCpuTime.Prometheus, $"{MetricLabels.CpuMode}=\"user\"", m.CpuSeconds * 0.8);
@@ -36,10 +38,10 @@ public static class PrometheusTextWriter
         Gauge(sb, MetricNames.ProcessCpuCount, "The number of processors available to the process.", null, pod.Cores);
 
         Header(sb, MetricNames.PoolConnectionCount, "The number of connections that are currently in the state described by the state attribute.");
-        Sample(sb, MetricNames.PoolConnectionCount.Prometheus, $"{pool},{MetricLabels.ConnectionState}=\"{MetricLabels.StateIdle}\"", Math.Round(m.PoolIdle));
-        Sample(sb, MetricNames.PoolConnectionCount.Prometheus, $"{pool},{MetricLabels.ConnectionState}=\"{MetricLabels.StateUsed}\"", Math.Round(m.PoolUsed));
+        Sample(sb, MetricNames.PoolConnectionCount.Prometheus, $"{pool},{MetricLabels.ConnectionState}=\"{MetricLabels.StateIdle}\"", Math.Round(noisy(m.PoolIdle)));
+        Sample(sb, MetricNames.PoolConnectionCount.Prometheus, $"{pool},{MetricLabels.ConnectionState}=\"{MetricLabels.StateUsed}\"", Math.Round(noisy(m.PoolUsed)));
         Gauge(sb, MetricNames.PoolConnectionMax, "The maximum number of open connections allowed.", pool, pod.Tuning.PoolSize);
-        Gauge(sb, MetricNames.PoolPendingRequests, "The number of pending requests for an open connection, cumulative for the entire pool.", pool, Math.Round(m.PoolPending));
+        Gauge(sb, MetricNames.PoolPendingRequests, "The number of pending requests for an open connection, cumulative for the entire pool.", pool, Math.Round(noisy(m.PoolPending)));
         Header(sb, MetricNames.PoolTimeouts, "The number of connection timeouts that have occurred trying to obtain a connection from the pool.");
         Sample(sb, MetricNames.PoolTimeouts.Prometheus, pool, Math.Round(m.PoolTimeouts));
 
@@ -47,7 +49,7 @@ public static class PrometheusTextWriter
         Histogram(sb, MetricNames.PoolWaitTime, pool, m.PoolWait);
         Header(sb, MetricNames.PoolUseTime, "The time between borrowing a connection and returning it to the pool.");
         Histogram(sb, MetricNames.PoolUseTime, pool, m.PoolUse);
-        Gauge(sb, MetricNames.PhysicalConnections, "Physical connections to the database server open now.", null, Math.Round(m.PhysicalConnections));
+        Gauge(sb, MetricNames.PhysicalConnections, "Physical connections to the database server open now.", null, Math.Round(noisy(m.PhysicalConnections)));
         Header(sb, MetricNames.ConnectionOpenFailures, "Connection opens that failed, by SQLSTATE.");
         foreach (var (state, count) in m.OpenFailures)
         {

@@ -8,6 +8,7 @@ namespace Autotune.Simulation.Model;
 public sealed class DatabaseServer
 {
     private double _executingNext;
+    private double _cpuNext;
 
     /// <summary>A server at its starting settings.</summary>
     public DatabaseServer(DatabaseOptions options)
@@ -41,19 +42,23 @@ public sealed class DatabaseServer
     public bool IsDown(double now) => now < DownUntil;
 
     /// <summary>How many times longer than its idle CPU a query takes at the current load.</summary>
-    public double Stretch
-    {
-        get
-        {
-            var cores = Options.Cores;
-            var e = ExecutingSessions;
-            return Math.Max(1, e / cores) * (1 + (Options.Degradation * Math.Max(0, e - cores)));
-        }
-    }
+    public double Stretch { get; private set; } = 1;
 
-    /// <summary>The stretch a given number of executing sessions causes (for calibration against closed-loop benchmarks).</summary>
-    public static double StretchAt(DatabaseOptions options, double executing) =>
-        Math.Max(1, executing / options.Cores) * (1 + (options.Degradation * Math.Max(0, executing - options.Cores)));
+    /// <summary>CPU demand of the queries / cores (smoothed), the load that makes queries queue for CPU.</summary>
+    public double Utilization { get; private set; }
+
+    /// <summary>
+    /// How much longer than its idle CPU a query takes with <paramref name="executing"/> sessions in the server and
+    /// CPU demand <paramref name="utilization"/>: queueing for the cores (random below saturation, processor sharing
+    /// past it), times the contention that grows with every session past the cores.
+    /// </summary>
+    public static double StretchAt(DatabaseOptions options, double executing, double utilization)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cores = options.Cores;
+        var queueing = Math.Max(1 + Queueing.WaitFactor(utilization, cores), executing / cores);
+        return queueing * (1 + (options.Degradation * Math.Max(0, executing - cores)));
+    }
 
     /// <summary>Connection slots the applications may still open.</summary>
     public double FreeSlots => Math.Max(0, MaxConnections - Options.SuperuserReserved - Options.OtherConnections - OpenConnections);
@@ -74,14 +79,21 @@ public sealed class DatabaseServer
     /// <summary>Returns <paramref name="count"/> connections closed by a pod.</summary>
     public void Close(double count) => OpenConnections = Math.Max(0, OpenConnections - count);
 
-    /// <summary>Adds a pod's executing sessions for this tick (the load seen by the next tick).</summary>
-    public void AddExecuting(double sessions) => _executingNext += sessions;
+    /// <summary>Adds a pod's executing sessions and query CPU demand (cores) for this tick (the load the next tick sees).</summary>
+    public void AddExecuting(double sessions, double cpuCores)
+    {
+        _executingNext += sessions;
+        _cpuNext += cpuCores;
+    }
 
     /// <summary>Ends a tick: the executing load moves towards what the pods reported.</summary>
     public void EndTick()
     {
         ExecutingSessions += 0.5 * (_executingNext - ExecutingSessions);
+        Utilization += 0.5 * ((_cpuNext / Options.Cores) - Utilization);
         _executingNext = 0;
+        _cpuNext = 0;
+        Stretch = StretchAt(Options, ExecutingSessions, Utilization);
     }
 
     /// <summary>
@@ -98,6 +110,8 @@ public sealed class DatabaseServer
             DownUntil = now + Options.RestartSeconds;
             OpenConnections = 0;
             ExecutingSessions = 0;
+            Utilization = 0;
+            Stretch = 1;
             Epoch++;
         }
     }

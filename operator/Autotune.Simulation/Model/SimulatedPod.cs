@@ -10,6 +10,7 @@ namespace Autotune.Simulation.Model;
 /// </summary>
 public sealed class SimulatedPod
 {
+    private const long FlushTicks = 5;
     private readonly PodOptions _options;
     private readonly WorkloadProfile _workload;
     private readonly DatabaseServer _database;
@@ -30,6 +31,9 @@ public sealed class SimulatedPod
     private double _poolRateSmoothed;
     private double _poolWaitLast;
     private int _databaseEpoch;
+    private readonly SpreadBatch _latencyBatch = new();
+    private readonly SpreadBatch _waitBatch = new();
+    private readonly SpreadBatch _useBatch = new();
 
     /// <summary>A pod created at <paramref name="createdAt"/> running <paramref name="tuning"/>.</summary>
     public SimulatedPod(string name, double createdAt, PodOptions options, WorkloadProfile workload, PodTuning tuning,
@@ -92,6 +96,7 @@ public sealed class SimulatedPod
     /// <summary>Closes every connection (the pod is removed).</summary>
     public void Terminate()
     {
+        Flush();
         _database.Close(_open + _draining);
         _open = 0;
         _draining = 0;
@@ -114,7 +119,8 @@ public sealed class SimulatedPod
 
         // Threads: CPU is shared by the running requests; blocking ones also hold a thread through pool wait and database time.
         var cpuEffective = cpu * (1 + Queueing.WaitFactor(_servedSmoothed * cpu / cores, cores));
-        var threadHold = cpuEffective + (w.BlockingShare * (_poolWaitLast + hold));
+        var external = w.ExternalWaitMs / 1000;
+        var threadHold = cpuEffective + (w.BlockingShare * (external + _poolWaitLast + hold));
         var needed = (rate * threadHold) + _threadQueue;
         if (needed > _threads && _threads < Tuning.MinThreads)
         {
@@ -136,18 +142,29 @@ public sealed class SimulatedPod
         // The pool: wait FIFO for a connection, open new ones against max_connections, time out after the pool timeout.
         var (poolServed, poolBacklogWait, poolRandomWait) = StepPool(now, dt, served, hold, threadBacklogWait + cpuEffective);
         _poolWaitLast = poolBacklogWait + poolRandomWait;
-        _database.AddExecuting(poolServed / dt * w.QueriesPerRequest * query);
+        _database.AddExecuting(poolServed / dt * w.QueriesPerRequest * query, poolServed / dt * w.QueriesPerRequest * w.QueryCpuMs / 1000);
 
         var fixedPart = threadBacklogWait + poolBacklogWait;
-        var variable = threadRandomWait + cpuEffective + poolRandomWait + hold;
-        Metrics.RequestsOk.Observe(poolServed, fixedPart, variable, _shape);
-        _truth.Latency.Observe(poolServed, fixedPart, variable, _shape);
-        Metrics.PoolWait.Observe(poolServed, poolBacklogWait, poolRandomWait, _waitShape);
-        Metrics.PoolUse.Observe(poolServed, 0, hold, _shape);
+        var variable = threadRandomWait + cpuEffective + external + poolRandomWait + hold;
+        _latencyBatch.Add(poolServed, fixedPart, variable);
+        _waitBatch.Add(poolServed, poolBacklogWait, poolRandomWait);
+        _useBatch.Add(poolServed, 0, hold);
+        if (((long)Math.Round(now / dt) % FlushTicks) == FlushTicks - 1)
+        {
+            Flush();
+        }
 
         Metrics.QueueLength = _threadQueue + (_rateSmoothed * threadRandomWait);
         Metrics.ThreadCount = Math.Round(_threads);
         Metrics.ActiveRequests = Metrics.QueueLength + (served / dt * threadHold) + Metrics.PoolPending + Metrics.PoolUsed;
+    }
+
+    /// <summary>Writes the batched observations into the histograms (every half second, and before a scrape reads them).</summary>
+    public void Flush()
+    {
+        _latencyBatch.Flush(_shape, Metrics.RequestsOk, _truth.Latency);
+        _waitBatch.Flush(_waitShape, Metrics.PoolWait);
+        _useBatch.Flush(_shape, Metrics.PoolUse);
     }
 
     private (double Served, double BacklogWait, double RandomWait) StepPool(double now, double dt, double entering, double hold, double latencySoFar)

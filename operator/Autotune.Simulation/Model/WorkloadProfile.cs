@@ -15,7 +15,10 @@ public sealed record WorkloadProfile
     /// <summary>Network round trip between the API and the database, in milliseconds.</summary>
     public double NetworkRttMs { get; init; } = 0.3;
 
-    /// <summary>Share of requests that block their thread (sync-over-async) through pool wait and database time, 0..1.</summary>
+    /// <summary>Time per request awaiting another service (a cache, an HTTP call) without a database connection, in milliseconds.</summary>
+    public double ExternalWaitMs { get; init; }
+
+    /// <summary>Share of requests that block their thread (sync-over-async) through its external wait, pool wait and database time, 0..1.</summary>
     public double BlockingShare { get; init; }
 
     /// <summary>Coefficient of variation of a request's service time (the shape of the latency distribution).</summary>

@@ -1,0 +1,10 @@
+using Autotune.Engine.Model;
+
+namespace Autotune.Simulation.Control;
+
+/// <summary>One setting a controller wants changed on one API of the scenario.</summary>
+/// <param name="ApiIndex">Index of the API in the scenario.</param>
+/// <param name="Knob">The knob.</param>
+/// <param name="Value">Its new value.</param>
+/// <param name="Reason">Why, in one line.</param>
+public sealed record KnobChange(int ApiIndex, Knob Knob, int Value, string Reason);

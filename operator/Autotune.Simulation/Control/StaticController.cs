@@ -1,0 +1,40 @@
+using Autotune.Engine.Model;
+
+namespace Autotune.Simulation.Control;
+
+/// <summary>A baseline that never changes anything after setting optional fixed values at the start (static defaults, and the optimum search's candidates).</summary>
+public sealed class StaticController : IController
+{
+    private readonly IReadOnlyList<(Knob Knob, int Value)> _initial;
+    private bool _applied;
+
+    /// <summary>A static controller that applies <paramref name="initial"/> to every API at time 0.</summary>
+    public StaticController(string name, IReadOnlyList<(Knob Knob, int Value)>? initial = null)
+    {
+        Name = name;
+        _initial = initial ?? [];
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public double PeriodSeconds => 3600;
+
+    /// <inheritdoc />
+    public bool ReadsScrapes => false;
+
+    /// <inheritdoc />
+    public IReadOnlyList<KnobChange> Control(ControlContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_applied)
+        {
+            return [];
+        }
+
+        _applied = true;
+        return [.. Enumerable.Range(0, context.Cluster.Apis.Count)
+            .SelectMany(i => _initial.Select(k => new KnobChange(i, k.Knob, k.Value, "static setting")))];
+    }
+}

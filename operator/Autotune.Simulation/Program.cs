@@ -1,0 +1,3 @@
+using Autotune.Simulation.Cli;
+
+return SimulationCommands.Run(args, Console.Out);
