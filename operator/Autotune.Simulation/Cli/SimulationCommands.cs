@@ -25,6 +25,44 @@ public static class SimulationCommands
                 }
 
                 return 0;
+            case "optimum" when args.Length >= 2:
+                {
+                    var scenario = ScenarioCatalog.Get(args[1]);
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    var (best, setting, runs) = OptimumSearch.Find(scenario);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{scenario.Name}: {setting?.ToString() ?? "none feasible"}; r-min {best?.SteadyReplicaMinutes ?? double.NaN:0}, {runs} runs, {watch.ElapsedMilliseconds} ms"));
+                    return 0;
+                }
+
+            case "sweep" when args.Length >= 3:
+                {
+                    var scenario = ScenarioCatalog.Get(args[1]);
+                    var knob = Enum.Parse<Engine.Model.Knob>(args[2]);
+                    foreach (var value in args.Skip(3).Select(v => int.Parse(v, CultureInfo.InvariantCulture)))
+                    {
+                        var r = ScenarioRunner.Run(scenario, new StaticController("sweep", [(knob, value)]));
+                        var tail = r.Minutes[0].Skip(5).ToList();
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{knob}={value,4}: over {r.MinutesOver,3}, median p99 {tail.Select(m => m.P99Ms).Order().ElementAt(tail.Count / 2),8:0.0} ms, err {tail.Average(m => m.ErrorRate):P2}"));
+                    }
+
+                    return 0;
+                }
+
+            case "survey":
+                foreach (var scenario in ScenarioCatalog.All)
+                {
+                    foreach (var name in new[] { "static", "formula", "hpa" })
+                    {
+                        var r = ScenarioRunner.Run(scenario, Controller(name));
+                        var last = r.Minutes[0][^1];
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{scenario.Name,-32} {name,-8} over {r.MinutesOver,3} meet {r.MinutesToMeet?.ToString(CultureInfo.InvariantCulture) ?? "never",5} steady r-min {r.SteadyReplicaMinutes,5:0} conns {r.SteadyConnections,5:0} chg {r.Changes.Count,3} viol {r.Violations} last p99 {last.P99Ms,7:0.0} err {last.ErrorRate:P1} {r.WallMs,5:0} ms"));
+                    }
+                }
+
+                return 0;
             default:
                 output.WriteLine("usage: Autotune.Simulation scenario NAME [static|formula|hpa|engine]");
                 return 2;

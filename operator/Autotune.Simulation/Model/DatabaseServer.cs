@@ -48,15 +48,17 @@ public sealed class DatabaseServer
     public double Utilization { get; private set; }
 
     /// <summary>
-    /// How much longer than its idle CPU a query takes with <paramref name="executing"/> sessions in the server and
-    /// CPU demand <paramref name="utilization"/>: queueing for the cores (random below saturation, processor sharing
-    /// past it), times the contention that grows with every session past the cores.
+    /// How much longer than its idle CPU a query takes with <paramref name="executing"/> sessions in the server, CPU
+    /// demand <paramref name="utilization"/> and <paramref name="connections"/> open: queueing for the cores (random
+    /// below saturation, but never more sessions than connections; processor sharing past it), times the contention
+    /// that grows with every session past the cores.
     /// </summary>
-    public static double StretchAt(DatabaseOptions options, double executing, double utilization)
+    public static double StretchAt(DatabaseOptions options, double executing, double utilization, double connections)
     {
         ArgumentNullException.ThrowIfNull(options);
         var cores = options.Cores;
-        var queueing = Math.Max(1 + Queueing.WaitFactor(utilization, cores), executing / cores);
+        var random = Math.Min(1 + Queueing.WaitFactor(utilization, cores), Math.Max(1, connections / cores));
+        var queueing = Math.Max(random, executing / cores);
         return queueing * (1 + (options.Degradation * Math.Max(0, executing - cores)));
     }
 
@@ -93,7 +95,7 @@ public sealed class DatabaseServer
         Utilization += 0.5 * ((_cpuNext / Options.Cores) - Utilization);
         _executingNext = 0;
         _cpuNext = 0;
-        Stretch = StretchAt(Options, ExecutingSessions, Utilization);
+        Stretch = StretchAt(Options, ExecutingSessions, Utilization, OpenConnections);
     }
 
     /// <summary>

@@ -40,11 +40,11 @@ public static class DatabaseScenarios
             MinThreads = 2,
             PoolSize = 10,
         };
-        ApiOptions[] apis = [Api("orders-api", 700, 8), Api("catalog-api", 400, 1), Api("payments-api", 200, 2)];
+        ApiOptions[] apis = [Api("orders-api", 1400, 8), Api("catalog-api", 400, 1), Api("payments-api", 200, 2)];
         return new Scenario
         {
             Name = "shared-database",
-            Description = "orders, catalog and payments share one server (max_connections 120); orders needs ~13 connections per pod and has 10. Grow orders' pool without spending the others' share.",
+            Description = "orders, catalog and payments share one server (max_connections 120); orders (700 rps per pod x 17 ms hold) needs ~15 connections per pod and has 10. Grow orders' pool without spending the others' share.",
             Database = new DatabaseOptions { Cores = 4, MaxConnections = 120 },
             Apis = apis,
             Specs = [.. apis.Select(a => ScenarioSpecs.For(a, maxConnections: new KnobBudget { Min = 100, Max = 300 }))],
@@ -99,13 +99,13 @@ public static class DatabaseScenarios
         };
     }
 
-    /// <summary>Pool wait says "bigger pool", but the database is what queues: growing the pool makes it worse.</summary>
+    /// <summary>Pool wait says "bigger pool", but every extra session contends for hot rows: growing the pool makes it worse.</summary>
     public static Scenario Backfire()
     {
         var api = new ApiOptions
         {
-            Rate = RateProfile.Constant(1650),
-            Workload = new WorkloadProfile { CpuMs = 1, QueriesPerRequest = 1, QueryCpuMs = 1.1, NetworkRttMs = 0.3 },
+            Rate = RateProfile.Constant(1450),
+            Workload = new WorkloadProfile { CpuMs = 1, QueriesPerRequest = 1, QueryCpuMs = 1.0, NetworkRttMs = 0.3 },
             Replicas = 3,
             MinThreads = 32,
             PoolSize = 2,
@@ -113,8 +113,8 @@ public static class DatabaseScenarios
         return new Scenario
         {
             Name = "backfire",
-            Description = "1650 queries/s of 1.1 ms on 2 cores (91% busy) through 3 x 2 connections: requests wait for the pool, but a bigger pool only moves the queue into the server, where contention slows it. A raise must be judged and rolled back.",
-            Database = new DatabaseOptions { Cores = 2, MaxConnections = 300 },
+            Description = "1450 updates/s of 1 ms on hot rows of a 2-core server through 3 x 2 connections: requests wait for the pool, but each extra session adds lock contention (10% per session past the cores), so a bigger pool is slower. A raise must be judged and rolled back.",
+            Database = new DatabaseOptions { Cores = 2, MaxConnections = 300, Degradation = 0.1 },
             Apis = [api],
             Specs = [ScenarioSpecs.For(api)],
             SteadyLoad = true,
