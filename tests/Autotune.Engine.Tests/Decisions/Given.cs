@@ -87,13 +87,13 @@ internal static class Given
 
     public static DecisionInput Input(ObservedWindow? window = null, ApiTuningSpec? spec = null, TuningState? state = null,
         Settings? settings = null, DatabaseLedger? ledger = null, DateTimeOffset? now = null) => new()
-    {
-        ApiId = Api,
-        Spec = spec ?? Spec(),
-        Window = window,
-        Current = settings ?? Settings(),
-        State = state ?? TuningState.Empty,
-        Ledger = ledger ?? Ledger(),
-        Now = now ?? Now,
-    };
+        {
+            ApiId = Api,
+            Spec = spec ?? Spec(),
+            Window = window,
+            Current = settings ?? Settings(),
+            State = state ?? TuningState.Empty,
+            Ledger = ledger ?? Ledger(),
+            Now = now ?? Now,
+        };
 }

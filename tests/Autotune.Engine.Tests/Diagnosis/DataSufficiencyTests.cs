@@ -1,7 +1,7 @@
-using Xunit;
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Model;
 using Autotune.Engine.Tests.Decisions;
+using Xunit;
 
 namespace Autotune.Engine.Tests.Diagnosis;
 
