@@ -186,7 +186,8 @@ public sealed class SpecValidatorTests
             Replicas = new KnobBudget { Min = 4, Max = 10 },
             DbMaxPoolSize = new KnobBudget { Min = 30, Max = 100 },
             PostgresMaxConnections = new KnobBudget { Min = 50, Max = 150 },
-        }) with { Apply = new ApplySpec { MaxSurge = 2 } };
+        }) with
+        { Apply = new ApplySpec { MaxSurge = 2 } };
 
         var problem = Assert.Single(SpecValidator.Validate(spec).Problems);
 
