@@ -53,7 +53,7 @@ public static class SimulationCommands
             case "survey":
                 foreach (var scenario in ScenarioCatalog.All)
                 {
-                    foreach (var name in new[] { "static", "formula", "hpa" })
+                    foreach (var name in new[] { "static", "formula", "hpa", "engine" })
                     {
                         var r = ScenarioRunner.Run(scenario, Controller(name));
                         var last = r.Minutes[0][^1];
@@ -75,6 +75,7 @@ public static class SimulationCommands
         "static" => new StaticController("static defaults"),
         "formula" => new FormulaPoolController(),
         "hpa" => new CpuAutoscalerController(),
+        "engine" => new EngineController(),
         _ => throw new ArgumentException($"unknown controller '{name}'", nameof(name)),
     };
 
