@@ -50,6 +50,8 @@ public static class SimulationCommands
                     return 0;
                 }
 
+            case "bench":
+                return Bench(args, output);
             case "survey":
                 foreach (var scenario in ScenarioCatalog.All)
                 {
@@ -64,7 +66,7 @@ public static class SimulationCommands
 
                 return 0;
             default:
-                output.WriteLine("usage: Autotune.Simulation scenario NAME [static|formula|hpa|engine]");
+                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | survey | perf NAME");
                 return 2;
         }
     }
@@ -78,6 +80,26 @@ public static class SimulationCommands
         "engine" => new EngineController(),
         _ => throw new ArgumentException($"unknown controller '{name}'", nameof(name)),
     };
+
+    private static int Bench(string[] args, TextWriter output)
+    {
+        var outIndex = Array.IndexOf(args, "--out");
+        var path = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results/engine.md";
+        var only = Array.IndexOf(args, "--scenario");
+        var scenarios = only >= 0 && only + 1 < args.Length ? [ScenarioCatalog.Get(args[only + 1])] : ScenarioCatalog.All;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = Reporting.EngineBench.Run(scenarios, seed: 1, output);
+        var markdown = Reporting.EngineReport.Render(outcomes, seed: 1, watch.Elapsed.TotalSeconds);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllText(path, markdown);
+        output.WriteLine($"wrote {path}");
+        return 0;
+    }
 
     private static int ShowScenario(string name, string controllerName, TextWriter output)
     {

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using Autotune.Simulation.Runner;
+
+namespace Autotune.Simulation.Reporting;
+
+/// <summary>Renders bench/results/engine.md: the targets, judged honestly, then every scenario's table and the engine's changes.</summary>
+public static class EngineReport
+{
+    /// <summary>The command that rewrites the file.</summary>
+    public const string Command = "dotnet run -c Release --project operator/Autotune.Simulation -- bench --out bench/results/engine.md";
+
+    /// <summary>The markdown for <paramref name="outcomes"/>.</summary>
+    public static string Render(IReadOnlyList<ScenarioOutcome> outcomes, int seed, double wallSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var sb = new StringBuilder();
+        void Line(FormattableString s) => sb.Append(s.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"# Engine against baselines in the simulator");
+        Line($"");
+        Line($"Written by `{Command}` (seed {seed}, {outcomes.Count} scenarios, {wallSeconds:0} s wall on this machine).");
+        Line($"Every run is one simulated hour at 100 ms ticks; each minute is judged on what really happened in the model (true P99 of all requests and the error rate, objective P99 {outcomes.FirstOrDefault()?.Scenario.Specs[0].Objectives.P99LatencyMs ?? 250:0} ms and at most 1% errors), not on what the metrics said.");
+        Line($"The engine sees only the pods' Prometheus text, through its own parser and window builder, and decides once per 60 s window; baselines read the model directly. Model and calibration: docs/simulator.md.");
+        Line($"");
+        Targets(outcomes, Line);
+        Line($"");
+        Line($"## Per scenario");
+        Line($"");
+        Line($"Time to meet: first minute (from 0) in which every API met the objective. Steady state: the last {RunResult.SteadyMinutes} minutes (replica-minutes summed over APIs; connections = replicas x pool, mean). Cost ratio: engine steady replica-minutes / optimum's. Optimum: the cheapest static setting (same for every API) in a grid of replicas x min threads x pool x max_connections inside the budgets and the connection invariant that misses at most {OptimumSearch.AllowedMinutesOver} minute after a {OptimumSearch.WarmupMinutes}-minute warm-up.");
+        foreach (var o in outcomes)
+        {
+            Line($"");
+            Line($"### {o.Scenario.Name}{(o.Scenario.Feasible ? "" : " (infeasible by design)")}");
+            Line($"");
+            Line($"{o.Scenario.Description}");
+            Line($"");
+            Line($"| controller | time to meet (min) | minutes over | steady replica-min | steady connections | max_connections at end | changes | reversals | violations |");
+            Line($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var r in o.Baselines.Prepend(o.Engine))
+            {
+                Row(r, Line);
+            }
+
+            if (o.Optimum is { } opt)
+            {
+                Row(opt with { Controller = $"optimum: {o.OptimumSetting}" }, Line);
+            }
+            else
+            {
+                Line($"| optimum: no static setting in the grid meets the objective ({o.OptimumRuns} runs) | | | | | | | | |");
+            }
+
+            Line($"");
+            Line($"Engine changes ({o.Engine.Changes.Count}):");
+            Line($"");
+            foreach (var c in o.Engine.Changes.Take(12))
+            {
+                Line($"- t={c.Time / 60:0.0} min {c.Api} {c.Knob} {c.From} -> {c.To}{(c.Violation ? " **VIOLATION**" : "")}: {c.Reason}");
+            }
+
+            if (o.Engine.Changes.Count > 12)
+            {
+                Line($"- ... and {o.Engine.Changes.Count - 12} more");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Row(RunResult r, Action<FormattableString> line) =>
+        line($"| {r.Controller} | {r.MinutesToMeet?.ToString(CultureInfo.InvariantCulture) ?? "never"} | {r.MinutesOver} | {r.SteadyReplicaMinutes:0} | {r.SteadyConnections:0} | {r.FinalMaxConnections} | {r.Changes.Count} | {r.Reversals} | {r.Violations} |");
+
+    private static void Targets(IReadOnlyList<ScenarioOutcome> outcomes, Action<FormattableString> line)
+    {
+        var feasible = outcomes.Where(o => o.Scenario.Feasible).ToList();
+        var missedObjective = feasible.Where(o => !o.EngineMetSteadyState).Select(o => o.Scenario.Name).ToList();
+        var worseThanHpa = outcomes.Where(o => o.Engine.MinutesOver > o.CpuAutoscaler.MinutesOver).Select(o => $"{o.Scenario.Name} ({o.Engine.MinutesOver} vs {o.CpuAutoscaler.MinutesOver})").ToList();
+        var engineOver = outcomes.Sum(o => o.Engine.MinutesOver);
+        var hpaOver = outcomes.Sum(o => o.CpuAutoscaler.MinutesOver);
+        var costly = outcomes.Where(o => o.CostRatio > 1.15).Select(o => $"{o.Scenario.Name} ({o.CostRatio:0.00}x)").ToList();
+        var noOptimum = outcomes.Where(o => o.Optimum is null).Select(o => o.Scenario.Name).ToList();
+        var violations = outcomes.Sum(o => o.Engine.Violations);
+        var steady = outcomes.Where(o => o.Scenario.SteadyLoad).ToList();
+        var flappy = steady.Where(o => o.Engine.MaxReversalsPerKnobPerHour > 1).Select(o => $"{o.Scenario.Name} ({o.Engine.MaxReversalsPerKnobPerHour:0.#}/h)").ToList();
+
+        static string Verdict(bool met) => met ? "**met**" : "**not met**";
+        static string List(List<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
+        line($"## Targets");
+        line($"");
+        line($"| target | result | detail |");
+        line($"| --- | --- | --- |");
+        line($"| objective met in every feasible scenario (steady state: at most 1 miss in the last {RunResult.SteadyMinutes} min) | {Verdict(missedObjective.Count == 0)} | {feasible.Count - missedObjective.Count}/{feasible.Count} feasible scenarios; missed: {List(missedObjective)} |");
+        line($"| minutes over objective <= 1.0x the CPU-only baseline's in every scenario | {Verdict(worseThanHpa.Count == 0)} | worse (engine vs HPA minutes): {List(worseThanHpa)} |");
+        line($"| minutes over objective <= 0.5x the CPU-only baseline's summed over all | {Verdict(engineOver <= 0.5 * hpaOver)} | engine {engineOver} min vs HPA {hpaOver} min ({(hpaOver == 0 ? double.NaN : (double)engineOver / hpaOver):0.00}x) |");
+        line($"| steady-state cost <= 1.15x the optimum (replica-minutes) | {Verdict(costly.Count == 0)} | above 1.15x: {List(costly)}; no static optimum to compare: {List(noOptimum)} |");
+        line($"| zero budget violations | {Verdict(violations == 0)} | {violations} changes left a knob outside its budget or the connection budget more broken |");
+        line($"| no knob reverses direction more than once an hour at steady load | {Verdict(flappy.Count == 0)} | steady-load scenarios: {steady.Count}; over the limit: {List(flappy)} |");
+    }
+}
