@@ -18,6 +18,7 @@ as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
 as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c shared_buffers=128MB -c fsync=off" start >/dev/null
 as_pg pgbench -h 127.0.0.1 -p "$port" -U postgres -i -s 10 -q postgres >/dev/null 2>&1
+echo "# $(date -u +%FT%TZ) load average: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "clients,tps,latency_ms,cores=$(nproc),postgres=$("$bin/postgres" --version | awk '{print $3}')"
 for c in "${clients[@]}"; do
   out="$(as_pg pgbench -h 127.0.0.1 -p "$port" -U postgres -S -n -c "$c" -j 2 -T "$secs" postgres 2>&1)"

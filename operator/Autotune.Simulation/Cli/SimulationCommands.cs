@@ -50,6 +50,16 @@ public static class SimulationCommands
                     return 0;
                 }
 
+            case "calibrate":
+                {
+                    const string source = "bench/engine/calibration-points.csv";
+                    var result = Calibration.DatabaseCalibration.Fit(Calibration.CalibrationPoint.ParseCsv(File.ReadAllText(source)));
+                    var markdown = Calibration.CalibrationReport.Render(result, source);
+                    File.WriteAllText("bench/engine/calibration.md", markdown);
+                    output.Write(markdown);
+                    return 0;
+                }
+
             case "bench":
                 return Bench(args, output);
             case "survey":
@@ -104,7 +114,24 @@ public static class SimulationCommands
     private static int ShowScenario(string name, string controllerName, TextWriter output)
     {
         var scenario = ScenarioCatalog.Get(name);
-        var result = ScenarioRunner.Run(scenario, Controller(controllerName));
+        var controller = Controller(controllerName);
+        var result = ScenarioRunner.Run(scenario, controller);
+        if (controller is EngineController engine)
+        {
+            string? last = null;
+            for (var k = 0; k < engine.Decisions.Count; k++)
+            {
+                var (api, decision) = engine.Decisions[k];
+                var text = $"{scenario.Apis[api].Name} {decision.Kind} {decision.Bottleneck} {decision.Reason}: {decision.Message}";
+                if (text != last)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  decision {k,3} t={decision.Time:HH:mm:ss} {text}"));
+                }
+
+                last = text;
+            }
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario.Name} / {result.Controller}: {result.WallMs:0} ms wall, over {result.MinutesOver} min, changes {result.Changes.Count}"));
         for (var i = 0; i < result.Minutes.Count; i++)
         {
