@@ -19,9 +19,9 @@ public static class CalibrationReport
         Line($"");
         Line($"Written by `{Command}` from `{source}` (its header says who measured what, when and how).");
         Line($"");
-        Line($"Fitted database model (grid search minimising squared log error on the points marked fit):");
+        Line($"Fitted database model (coarse grid, then a pattern search, minimising squared log error on the points marked fit):");
         Line($"");
-        Line($"- effective cores {result.Cores} (PostgreSQL shares the 2 cores with the pgbench client)");
+        Line($"- cores {result.Cores} (PostgreSQL shares them with the pgbench client, whose cost lands in the client time and the degradation)");
         Line($"- server CPU per `pgbench -S` query {result.QueryCpuMs:0.000} ms");
         Line($"- time per transaction outside the server (client, loopback, protocol) {result.ClientMs:0.000} ms");
         Line($"- degradation per session past the cores {result.Degradation:0.000} (`DatabaseOptions.Degradation`)");

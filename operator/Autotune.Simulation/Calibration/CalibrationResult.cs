@@ -1,7 +1,7 @@
 namespace Autotune.Simulation.Calibration;
 
 /// <summary>A fitted database model and its error on every point, fitted and held out.</summary>
-/// <param name="Cores">Effective cores of the server (the benchmark client shares the machine).</param>
+/// <param name="Cores">Cores of the server (the benchmark client shares them; its cost is in the client time and the degradation).</param>
 /// <param name="QueryCpuMs">Server CPU per <c>pgbench -S</c> query.</param>
 /// <param name="ClientMs">Time per transaction outside the server.</param>
 /// <param name="Degradation">Slowdown per session past the cores (<see cref="Model.DatabaseOptions.Degradation"/>).</param>

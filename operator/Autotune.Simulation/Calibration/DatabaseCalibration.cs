@@ -3,14 +3,17 @@ using Autotune.Simulation.Model;
 namespace Autotune.Simulation.Calibration;
 
 /// <summary>
-/// Fits the database model (effective cores, CPU per query, client time, degradation past the cores) to the
+/// Fits the database model (CPU per query, client time, degradation past the cores, for a given core count) to the
 /// <c>pgbench -S</c> points marked "fit" by exhaustive search on a grid minimising the squared log error, and reports
 /// the error on every point, held-out ones included.
 /// </summary>
 public static class DatabaseCalibration
 {
-    /// <summary>Fits <paramref name="points"/> (only <see cref="CalibrationPoint.PgbenchSelect"/> points are used).</summary>
-    public static CalibrationResult Fit(IReadOnlyList<CalibrationPoint> points)
+    /// <summary>
+    /// Fits <paramref name="points"/> (only <see cref="CalibrationPoint.PgbenchSelect"/> points are used) for a server
+    /// of <paramref name="cores"/> cores: a coarse grid, then a pattern search around its best point.
+    /// </summary>
+    public static CalibrationResult Fit(IReadOnlyList<CalibrationPoint> points, int cores = 2)
     {
         ArgumentNullException.ThrowIfNull(points);
         var pg = points.Where(p => p.Kind == CalibrationPoint.PgbenchSelect).ToList();
@@ -20,28 +23,50 @@ public static class DatabaseCalibration
             throw new ArgumentException("at least two pgbench-select points marked fit are needed", nameof(points));
         }
 
-        var best = (Cores: 1, Query: 0.1, Client: 0.1, Degradation: 0.0, Loss: double.MaxValue);
-        foreach (var cores in new[] { 1, 2 })
+        double Loss(double query, double client, double degradation)
         {
-            foreach (var query in Geometric(0.01, 1.0, 32))
+            var model = Model(cores, query, client, degradation);
+            return fit.Sum(p => Square(Math.Log(model.Throughput(p.Clients) / p.Tps)));
+        }
+
+        var best = (Query: 0.1, Client: 0.1, Degradation: 0.0, Loss: double.MaxValue);
+        foreach (var query in Geometric(0.01, 1.0, 16))
+        {
+            foreach (var client in Geometric(0.005, 1.0, 16))
             {
-                foreach (var client in Geometric(0.005, 1.0, 32))
+                foreach (var degradation in Enumerable.Range(0, 11).Select(i => i * 0.01))
                 {
-                    foreach (var degradation in Enumerable.Range(0, 21).Select(i => i * 0.005))
+                    var loss = Loss(query, client, degradation);
+                    if (loss < best.Loss)
                     {
-                        var model = Model(cores, query, client, degradation);
-                        var loss = fit.Sum(p => Square(Math.Log(model.Throughput(p.Clients) / p.Tps)));
-                        if (loss < best.Loss)
-                        {
-                            best = (cores, query, client, degradation, loss);
-                        }
+                        best = (query, client, degradation, loss);
                     }
                 }
             }
         }
 
-        var fitted = Model(best.Cores, best.Query, best.Client, best.Degradation);
-        return new CalibrationResult(best.Cores, best.Query, best.Client, best.Degradation,
+        var step = 0.25;
+        for (var i = 0; i < 200 && step > 1e-4; i++)
+        {
+            var improved = false;
+            foreach (var (dq, dc, dd) in new[] { (1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1) })
+            {
+                var q = best.Query * Math.Exp(dq * step);
+                var c = best.Client * Math.Exp(dc * step);
+                var d = Math.Max(0, best.Degradation + (dd * step * 0.02));
+                var loss = Loss(q, c, d);
+                if (loss < best.Loss)
+                {
+                    best = (q, c, d, loss);
+                    improved = true;
+                }
+            }
+
+            step = improved ? step : step / 2;
+        }
+
+        var fitted = Model(cores, best.Query, best.Client, best.Degradation);
+        return new CalibrationResult(cores, best.Query, best.Client, best.Degradation,
             [.. pg.Select(p => (p, fitted.Throughput(p.Clients)))]);
     }
 

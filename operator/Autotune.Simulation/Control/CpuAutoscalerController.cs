@@ -12,6 +12,7 @@ public sealed class CpuAutoscalerController : IController
     private const double Target = 0.70;
     private const double Tolerance = 0.1;
     private const double StabilizationSeconds = 300;
+    private const double MetricsDelaySeconds = 30;
     private readonly Dictionary<int, List<(double Time, int Replicas)>> _recommendations = [];
 
     /// <inheritdoc />
@@ -28,6 +29,12 @@ public sealed class CpuAutoscalerController : IController
     {
         ArgumentNullException.ThrowIfNull(context);
         var changes = new List<KnobChange>();
+        if (context.Now < MetricsDelaySeconds)
+        {
+            // metrics-server has no CPU sample for the first resolution window; the HPA does nothing without one.
+            return changes;
+        }
+
         for (var i = 0; i < context.Cluster.Apis.Count; i++)
         {
             var api = context.Cluster.Apis[i];

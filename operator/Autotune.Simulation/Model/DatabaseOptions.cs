@@ -20,9 +20,9 @@ public sealed record DatabaseOptions
 
     /// <summary>
     /// Extra slowdown per executing session past the cores (lock, cache and scheduling contention): a query takes
-    /// max(1, E/cores) x (1 + Degradation x max(0, E - cores)) times its idle CPU. Fitted to pgbench -S.
+    /// max(1, E/cores) x (1 + Degradation x max(0, E - cores)) times its idle CPU. The default is the value fitted to pgbench -S (bench/engine/calibration.md).
     /// </summary>
-    public double Degradation { get; init; } = 0.02;
+    public double Degradation { get; init; } = 0.011;
 
     /// <summary>Seconds the server is down when it restarts to take a new <c>max_connections</c>.</summary>
     public double RestartSeconds { get; init; } = 5;
