@@ -3,6 +3,7 @@ using Autotune.Engine.Decisions;
 using Autotune.Engine.Diagnosis;
 using Autotune.Engine.Model;
 using Autotune.Engine.Policy;
+using Autotune.Engine.Spec;
 
 namespace Autotune.Engine.Guardrails;
 
@@ -27,11 +28,12 @@ public static class Rollbacks
                     $"{Label.Of(p.Knob)} {p.From} -> {p.To} made things worse ({why}) but undoing it needs {bad.PeakDemand} of {bad.Capacity} connections");
             }
 
-            step = plan.Steps[0];
+            step = plan.Steps.FirstOrDefault(s => s.Knob == p.Knob) ?? step;
         }
 
         var bar = BarFor(input.Spec.Behavior.CooldownSeconds);
-        return new Decision
+        var recommendOnly = input.Spec.Mode == TuningMode.Recommend || StepBounds.BudgetOf(input.Spec.Knobs, p.Knob) is not { Mode: KnobMode.Auto };
+        var rollback = new Decision
         {
             Kind = DecisionKind.Rollback,
             Bottleneck = finding.Bottleneck,
@@ -47,5 +49,13 @@ public static class Rollbacks
                 ? null
                 : ConnectionPlanner.Claim(budget.Self, step, budget.Swap, budget.BusyPerPod),
         };
+
+        // A change made before the ApiTuning (or the knob) was switched to Recommend is advised back, not undone.
+        return recommendOnly ? rollback with
+        {
+            Kind = DecisionKind.Recommend,
+            Message = $"Recommend rolling back {Label.Of(p.Knob)} {p.To} -> {p.From}: {why}",
+            Claim = null,
+        } : rollback;
     }
 }

@@ -69,15 +69,7 @@ internal static class PoolPolicy
                 $"{why}; {budget.Note()} and max_connections is at {mcFrom} (budget max {mcBudget.Max})");
         }
 
-        var mcNeeded = mcTo;
-        for (var mc = mcFrom + 1; mc < mcTo; mc++)
-        {
-            if (budget.Plan(input.Current, With(poolAtMax, mc)).Fits)
-            {
-                mcNeeded = mc;
-                break;
-            }
-        }
+        var mcNeeded = Search.Smallest(mcFrom + 1, mcTo, mc => budget.Plan(input.Current, With(poolAtMax, mc)).Fits) ?? mcTo;
 
         return Proposal.Change(DecisionReasons.RaiseMaxConnections,
             $"{why}; {budget.Note()}, too few for a pool of {poolAtMax}; the pool grows after the server confirms max_connections {mcNeeded}",
