@@ -1,1 +1,3 @@
-return 0;
+using Autotune.Operator.Cli;
+
+return await AutotuneCommand.Create().Parse(args).InvokeAsync();

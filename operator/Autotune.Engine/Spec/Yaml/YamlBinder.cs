@@ -135,7 +135,7 @@ internal sealed class YamlBinder(List<YamlProblem> problems)
             var fits = YamlScalars.TryInteger(scalar, out var number) &&
                        (type == typeof(long) || number is >= int.MinValue and <= int.MaxValue);
             return fits
-                ? (true, type == typeof(int) ? (int)number : number)
+                ? (true, type == typeof(int) ? (object)(int)number : number)
                 : Fail(scalar, path, $"expected {Expected(type)}, got {YamlScalars.Describe(scalar)}");
         }
 
