@@ -17,7 +17,7 @@ public static class AutotuneCommand
     private static Command Local()
     {
         var spec = new Option<FileInfo>("--spec") { Description = "The ApiTuning YAML (the file you would kubectl apply)", Required = true };
-        var metricsUrl = new Option<Uri[]>("--metrics-url") { Description = "Metrics URL of a running API process (repeat for each); replicas are then recommended only", AllowMultipleArgumentsPerToken = false };
+        var metricsUrl = new Option<string[]>("--metrics-url") { Description = "Metrics URL of a running API process (repeat for each); replicas are then recommended only", AllowMultipleArgumentsPerToken = false };
         var tuningFile = new Option<string>("--tuning-file") { Description = "The tuning file the agents read (AUTOTUNE_TUNING_FILE)", Required = true };
         var apiPort = new Option<int>("--api-port") { Description = "HTTP port of each replica local mode starts", DefaultValueFactory = _ => 8080 };
         var metricsPort = new Option<int>("--metrics-port") { Description = "Metrics port of each replica local mode starts", DefaultValueFactory = _ => 9464 };

@@ -56,6 +56,11 @@ public static class LocalMode
             for (var window = 0; options.Windows is not { } limit || window < limit; window++)
             {
                 var scrapes = await collector.CollectAsync(rounds, spec.ScrapeInterval, cancellationToken);
+                foreach (var (pod, (count, why)) in collector.Failures)
+                {
+                    await output.WriteLineAsync($"autotune local: metrics of {pod} unreachable in {count} of {rounds} scrapes ({why}); holding");
+                }
+
                 await reconciler.ReconcileAsync(scrapes, cancellationToken);
             }
         }
@@ -100,6 +105,11 @@ public static class LocalMode
             yield return "give the metrics URLs of running API processes (--metrics-url) or a command that starts one (after --)";
         }
 
+        foreach (var url in options.MetricsUrls.Where(u => !IsHttpUrl(u)))
+        {
+            yield return $"--metrics-url {url}: not an absolute http:// or https:// URL";
+        }
+
         if (options.MetricsUrls.Count > 0 && options.ApiCommand.Count > 0)
         {
             yield return "give either --metrics-url or a command that starts the API, not both";
@@ -111,11 +121,14 @@ public static class LocalMode
         }
     }
 
+    private static bool IsHttpUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     private static async Task<WorkloadHandle> StartWorkloadAsync(LocalOptions options, ValidatedSpec spec, HttpClient http, CancellationToken cancellationToken)
     {
         if (options.ApiCommand.Count == 0)
         {
-            return new WorkloadHandle(new StaticWorkload(options.MetricsUrls), null);
+            return new WorkloadHandle(new StaticWorkload(options.MetricsUrls.Select(u => new Uri(u)).ToList()), null);
         }
 
         var processes = new ProcessWorkload(options.ApiCommand, options.TuningFile, options.ApiPort, options.MetricsPort, http);

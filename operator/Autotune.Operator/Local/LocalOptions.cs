@@ -6,8 +6,8 @@ public sealed record LocalOptions
     /// <summary>The ApiTuning YAML, the very file a user would kubectl apply.</summary>
     public required string SpecPath { get; init; }
 
-    /// <summary>Metrics URLs of API processes already running (replicas are then recommended only).</summary>
-    public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
+    /// <summary>Metrics URLs of API processes already running (replicas are then recommended only), as given.</summary>
+    public IReadOnlyList<string> MetricsUrls { get; init; } = [];
 
     /// <summary>A command that starts one API process; local mode then runs the replicas itself.</summary>
     public IReadOnlyList<string> ApiCommand { get; init; } = [];

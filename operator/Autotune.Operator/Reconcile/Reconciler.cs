@@ -106,7 +106,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
             w?.CpuUtilization ?? double.NaN,
             observation.Workload.ReadyReplicas,
             Describe(observation),
-            decision.IsAction || decision.Kind == DecisionKind.Recommend ? $"{decision.Reason}: {decision.Message}" : $"hold ({decision.Reason})"), cancellationToken);
+            decision.IsAction || decision.Kind == DecisionKind.Recommend ? $"{decision.Reason}: {decision.Message}" : $"hold ({decision.Reason}): {decision.Message}"), cancellationToken);
 
         if (observation.DatabaseError is { } dbError)
         {

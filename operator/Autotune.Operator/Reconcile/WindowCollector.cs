@@ -12,11 +12,16 @@ namespace Autotune.Operator.Reconcile;
 public sealed class WindowCollector(IMetricsSource source, TimeProvider time)
 {
     private readonly ExpositionParser _parser = new();
+    private readonly Dictionary<string, (int Count, string Error)> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>The pods that failed to answer in the last window: how many scrapes failed and the last error.</summary>
+    public IReadOnlyDictionary<string, (int Count, string Error)> Failures => _failures;
 
     /// <summary>Scrapes <paramref name="rounds"/> times, <paramref name="interval"/> apart, and returns every scrape.</summary>
     public async Task<IReadOnlyList<Scrape>> CollectAsync(int rounds, TimeSpan interval, CancellationToken cancellationToken)
     {
         var scrapes = new List<Scrape>();
+        _failures.Clear();
         using var timer = new PeriodicTimer(interval, time);
         for (var round = 0; round < rounds; round++)
         {
@@ -36,6 +41,11 @@ public sealed class WindowCollector(IMetricsSource source, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(scrape);
         var latencyMs = scrape.Latency.TotalMilliseconds;
+        if (scrape.Error is { } error)
+        {
+            _failures[scrape.Pod] = (_failures.GetValueOrDefault(scrape.Pod).Count + 1, error);
+        }
+
         if (scrape.Text is { } text)
         {
             return Scrape.Parsed(scrape.Pod, scrape.At, latencyMs, _parser.Parse(text));
