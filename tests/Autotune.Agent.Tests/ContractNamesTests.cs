@@ -1,18 +1,16 @@
 using Autotune.Contracts;
-using Autotune.Testing;
 using Npgsql;
 using Xunit;
 
 namespace Autotune.Agent.Tests;
 
-public sealed class ContractNamesTests
+public sealed class ContractNamesTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task Every_contract_metric_appears_under_its_exact_name_in_a_real_scrape()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var postgres = await PostgresServer.StartAsync(cancellationToken: ct);
-        var database = await postgres.CreateDatabaseAsync(cancellationToken: ct);
+        var database = await postgres.CreateDatabaseAsync(ct);
         using var tuning = new TuningDirectory();
         tuning.Write(new TuningFile(3, 16, 1));
 
