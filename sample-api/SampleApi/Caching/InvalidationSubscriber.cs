@@ -9,6 +9,7 @@ namespace SampleApi.Caching;
 internal sealed partial class InvalidationSubscriber(
     LocalUserCache local,
     UserFlights flights,
+    RedisUserCache cache,
     ILogger<InvalidationSubscriber> logger,
     IConnectionMultiplexer? redis = null) : IHostedService
 {
@@ -22,7 +23,7 @@ internal sealed partial class InvalidationSubscriber(
         redis.ConnectionRestored += OnRestored;
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisUserCache.InvalidationChannel, (_, message) => OnMessage(message));
+            await redis.GetSubscriber().SubscribeAsync(cache.InvalidationChannel, (_, message) => OnMessage(message));
         }
         catch (RedisException ex)
         {
@@ -41,7 +42,7 @@ internal sealed partial class InvalidationSubscriber(
         redis.ConnectionRestored -= OnRestored;
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(RedisUserCache.InvalidationChannel);
+            await redis.GetSubscriber().UnsubscribeAsync(cache.InvalidationChannel);
         }
         catch (RedisException)
         {

@@ -15,8 +15,6 @@ namespace SampleApi.Caching;
 /// </summary>
 internal sealed class RedisUserCache
 {
-    /// <summary>The pub/sub channel of invalidations: messages are <c>id:version</c>.</summary>
-    public static readonly RedisChannel InvalidationChannel = RedisChannel.Literal("sample-api:users:invalidate");
 
     // Keeps the stored entry when it holds a newer version; an empty data field is a tombstone.
     private const string SetIfNotOlder = """
@@ -33,6 +31,7 @@ internal sealed class RedisUserCache
     private readonly TimeSpan _readTimeout;
     private readonly TimeSpan _writeTimeout;
     private readonly long _ttlMs;
+    private readonly string _prefix;
 
     public RedisUserCache(IOptions<SampleApiOptions> options, CacheMetrics metrics, IConnectionMultiplexer? redis = null)
     {
@@ -42,7 +41,12 @@ internal sealed class RedisUserCache
         _readTimeout = TimeSpan.FromMilliseconds(cache.RedisReadTimeoutMilliseconds);
         _writeTimeout = TimeSpan.FromMilliseconds(cache.RedisWriteTimeoutMilliseconds);
         _ttlMs = cache.RedisTtlSeconds * 1000L;
+        _prefix = cache.RedisKeyPrefix;
+        InvalidationChannel = RedisChannel.Literal(_prefix + "users:invalidate");
     }
+
+    /// <summary>The pub/sub channel of invalidations: messages are <c>id:version</c>.</summary>
+    public RedisChannel InvalidationChannel { get; }
 
     public bool Enabled => _redis is not null;
 
@@ -151,7 +155,7 @@ internal sealed class RedisUserCache
     private Task<RedisResult> Script(long id, long version, RedisValue data) =>
         _redis!.GetDatabase().ScriptEvaluateAsync(SetIfNotOlder, [Key(id)], [version, data, _ttlMs]);
 
-    private static RedisKey Key(long id) => string.Create(CultureInfo.InvariantCulture, $"user:{id}");
+    private RedisKey Key(long id) => string.Create(CultureInfo.InvariantCulture, $"{_prefix}user:{id}");
 
     // Waits at most `timeout`; the abandoned operation's outcome is still observed, never left unobserved.
     private static async Task<T> Bounded<T>(Task<T> operation, TimeSpan timeout)

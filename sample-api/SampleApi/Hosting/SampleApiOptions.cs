@@ -58,6 +58,9 @@ public sealed class CacheOptions
     /// <summary>Use Redis (when a Redis connection string is set).</summary>
     public bool RedisEnabled { get; set; } = true;
 
+    /// <summary>Prefix of this API's Redis keys and invalidation channel, so several APIs can share one Redis.</summary>
+    public string RedisKeyPrefix { get; set; } = "sample-api:";
+
     /// <summary>Seconds a Redis entry lives.</summary>
     public int RedisTtlSeconds { get; set; } = 300;
 
