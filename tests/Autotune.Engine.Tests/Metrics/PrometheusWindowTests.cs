@@ -1,5 +1,5 @@
-using Autotune.Engine.Metrics.Histograms;
 using Autotune.Engine.Metrics.Exposition;
+using Autotune.Engine.Metrics.Histograms;
 using Autotune.Engine.Metrics.Prometheus;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Model;
