@@ -26,11 +26,14 @@ public sealed class CalibrationTests
         var path = Path.Combine(RepoRoot(), "bench", "engine", "calibration-points.csv");
 
         var points = CalibrationPoint.ParseCsv(File.ReadAllText(path));
+        var measured = points.Where(p => p.Kind == CalibrationPoint.PgbenchSelect).ToList();
 
-        Assert.True(points.Count >= 8);
-        Assert.Equal(points.Count / 2, points.Count(p => p.HeldOut));
+        Assert.True(measured.Count >= 8);
+        Assert.Equal(measured.Count / 2, measured.Count(p => p.HeldOut));
         Assert.All(points, p => Assert.False(string.IsNullOrWhiteSpace(p.MeasuredBy)));
         var result = DatabaseCalibration.Fit(points);
+        Assert.Equal(measured.Count, result.Points.Count);
+        Assert.Equal(points.Count - measured.Count, result.CrossCheck.Count);
         Assert.True(result.FitMeanError < 0.25, $"fit error {result.FitMeanError:P1}");
     }
 

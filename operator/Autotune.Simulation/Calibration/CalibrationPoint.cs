@@ -11,6 +11,9 @@ public sealed record CalibrationPoint(string Kind, int Clients, double Tps, stri
     /// <summary>The kind of a <c>pgbench -S</c> point.</summary>
     public const string PgbenchSelect = "pgbench-select";
 
+    /// <summary>The kind of a <c>pgbench -S</c> point from another series (another protocol or machine load): never fitted, only compared.</summary>
+    public const string PgbenchSelectCrossCheck = "pgbench-select-crosscheck";
+
     /// <summary>Parses the CSV (lines starting with # are comments; header kind,clients,tps,measured_by,set).</summary>
     public static IReadOnlyList<CalibrationPoint> ParseCsv(string text)
     {

@@ -34,6 +34,20 @@ public static class CalibrationReport
         }
 
         Line($"");
+        if (result.CrossCheck.Count > 0)
+        {
+            Line($"");
+            Line($"Cross-check against another series (not fitted, not part of the held-out error):");
+            Line($"");
+            Line($"| clients | measured tps | model tps | error | measured by |");
+            Line($"| ---: | ---: | ---: | ---: | --- |");
+            foreach (var (p, predicted) in result.CrossCheck.OrderBy(p => p.Point.Clients))
+            {
+                Line($"| {p.Clients} | {p.Tps:0} | {predicted:0} | {CalibrationResult.Error(p, predicted):P1} | {p.MeasuredBy} |");
+            }
+        }
+
+        Line($"");
         Line($"Mean error on the fitted points {result.FitMeanError:P1}; on the held-out points mean {result.HeldOutMeanError:P1}, worst {result.HeldOutMaxError:P1} (target: within 25%: {(result.HeldOutMaxError <= 0.25 ? "met" : "not met")}).");
         return sb.ToString();
     }

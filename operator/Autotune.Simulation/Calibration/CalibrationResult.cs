@@ -9,6 +9,9 @@ namespace Autotune.Simulation.Calibration;
 public sealed record CalibrationResult(int Cores, double QueryCpuMs, double ClientMs, double Degradation,
     IReadOnlyList<(CalibrationPoint Point, double Predicted)> Points)
 {
+    /// <summary>Points of other series compared with the fitted model (not part of the fit or its held-out error).</summary>
+    public IReadOnlyList<(CalibrationPoint Point, double Predicted)> CrossCheck { get; init; } = [];
+
     /// <summary>Relative error of one prediction: |predicted - measured| / measured.</summary>
     public static double Error(CalibrationPoint point, double predicted)
     {

@@ -67,7 +67,10 @@ public static class DatabaseCalibration
 
         var fitted = Model(cores, best.Query, best.Client, best.Degradation);
         return new CalibrationResult(cores, best.Query, best.Client, best.Degradation,
-            [.. pg.Select(p => (p, fitted.Throughput(p.Clients)))]);
+            [.. pg.Select(p => (p, fitted.Throughput(p.Clients)))])
+        {
+            CrossCheck = [.. points.Where(p => p.Kind == CalibrationPoint.PgbenchSelectCrossCheck).Select(p => (p, fitted.Throughput(p.Clients)))],
+        };
     }
 
     private static ClosedLoopBenchmark Model(int cores, double query, double client, double degradation) =>

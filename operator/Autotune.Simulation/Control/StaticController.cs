@@ -34,7 +34,12 @@ public sealed class StaticController : IController
         }
 
         _applied = true;
-        return [.. Enumerable.Range(0, context.Cluster.Apis.Count)
-            .SelectMany(i => _initial.Select(k => new KnobChange(i, k.Knob, k.Value, "static setting")))];
+
+        // Raise max_connections before the pools grow, lower it after they shrink (the order the budget needs).
+        var current = context.Cluster.Database.MaxConnections;
+        var ordered = _initial.OrderBy(k => k.Knob != Engine.Model.Knob.PostgresMaxConnections ? 1 : k.Value >= current ? 0 : 2);
+        return [.. ordered.SelectMany(k => Enumerable.Range(0, context.Cluster.Apis.Count)
+            .Where(i => k.Knob != Engine.Model.Knob.PostgresMaxConnections || i == 0)
+            .Select(i => new KnobChange(i, k.Knob, k.Value, "static setting")))];
     }
 }

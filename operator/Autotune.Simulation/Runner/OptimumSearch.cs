@@ -28,7 +28,10 @@ public static class OptimumSearch
         var runs = 0;
         foreach (var level in Candidates(scenario).GroupBy(c => c.Replicas).OrderBy(g => g.Key))
         {
-            var ordered = level.OrderBy(c => c.PoolSize).ThenBy(c => c.MinThreads).ThenBy(c => c.MaxConnections).ToList();
+            // Cheapest first: fewest connections, then no restart (the starting max_connections), then the fewest threads.
+            var start = scenario.Database.MaxConnections;
+            var ordered = level.OrderBy(c => c.PoolSize).ThenBy(c => c.MaxConnections == start ? 0 : 1).ThenBy(c => c.MaxConnections)
+                .ThenBy(c => c.MinThreads).ToList();
             var results = new RunResult?[ordered.Count];
             var found = -1;
             Parallel.For(0, ordered.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, (i, state) =>
