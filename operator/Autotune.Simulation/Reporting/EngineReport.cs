@@ -21,6 +21,7 @@ public static class EngineReport
         Line($"");
         Line($"Written by `{Command}` (seed {seed}, {outcomes.Count} scenarios, {wallSeconds:0} s wall on this machine).");
         Line($"Every run is one simulated hour at 100 ms ticks; each minute is judged on what really happened in the model (true P99 of all requests and the error rate, objective P99 {outcomes.FirstOrDefault()?.Scenario.Specs[0].Objectives.P99LatencyMs ?? 250:0} ms and at most 1% errors), not on what the metrics said.");
+        Line($"Wall ms is the run's own time for one simulated hour (the engine's includes rendering, parsing and windowing every scrape; the optimum's run may stop early), measured on a 2-core machine shared with other builds (load average 20-40), so it overstates the cost on an idle machine.");
         Line($"The engine sees only the pods' Prometheus text, through its own parser and window builder, and decides once per 60 s window; baselines read the model directly. Model and calibration: docs/simulator.md.");
         Line($"");
         Targets(outcomes, Line);
@@ -35,8 +36,8 @@ public static class EngineReport
             Line($"");
             Line($"{o.Scenario.Description}");
             Line($"");
-            Line($"| controller | time to meet (min) | minutes over | steady replica-min | steady connections | max_connections at end | changes | reversals | violations |");
-            Line($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            Line($"| controller | time to meet (min) | minutes over | steady replica-min | steady connections | max_connections at end | changes | reversals | violations | wall ms |");
+            Line($"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var r in o.Baselines.Prepend(o.Engine))
             {
                 Row(r, Line);
@@ -48,7 +49,7 @@ public static class EngineReport
             }
             else
             {
-                Line($"| optimum: no static setting in the grid meets the objective ({o.OptimumRuns} runs) | | | | | | | | |");
+                Line($"| optimum: no static setting in the grid meets the objective ({o.OptimumRuns} runs) | | | | | | | | | |");
             }
 
             Line($"");
@@ -69,7 +70,7 @@ public static class EngineReport
     }
 
     private static void Row(RunResult r, Action<FormattableString> line) =>
-        line($"| {r.Controller} | {r.MinutesToMeet?.ToString(CultureInfo.InvariantCulture) ?? "never"} | {r.MinutesOver} | {r.SteadyReplicaMinutes:0} | {r.SteadyConnections:0} | {r.FinalMaxConnections} | {r.Changes.Count} | {r.Reversals} | {r.Violations} |");
+        line($"| {r.Controller} | {r.MinutesToMeet?.ToString(CultureInfo.InvariantCulture) ?? "never"} | {r.MinutesOver} | {r.SteadyReplicaMinutes:0} | {r.SteadyConnections:0} | {r.FinalMaxConnections} | {r.Changes.Count} | {r.Reversals} | {r.Violations} | {r.WallMs:0} |");
 
     private static void Targets(IReadOnlyList<ScenarioOutcome> outcomes, Action<FormattableString> line)
     {
