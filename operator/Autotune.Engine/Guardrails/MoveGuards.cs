@@ -10,8 +10,7 @@ namespace Autotune.Engine.Guardrails;
 /// </summary>
 public static class MoveGuards
 {
-    /// <summary>How long a reversal at similar load is suppressed (repairs and shrinking a pool in front of a saturated
-    /// database are exempt: they carry their own evidence that the earlier move was wrong).</summary>
+    /// <summary>How long a reversal at similar load is suppressed (a budget repair is exempt: it restores the invariant).</summary>
     public static readonly TimeSpan ReversalHold = TimeSpan.FromHours(1);
 
     /// <summary>The hold reason and words when the move may not be made now; null when it may.</summary>
@@ -34,7 +33,7 @@ public static class MoveGuards
                 $"{(direction == Direction.Up ? "raising" : "lowering")} {Label.Of(knob)} is barred for {Num.F((barred.Until - now).TotalMinutes)} more min: {barred.Because}");
         }
 
-        if (moveReason is not (DecisionReasons.RepairBudget or DecisionReasons.ShrinkPool) && last is { Decision: { Kind: DecisionKind.Change, From: { } f, To: { } t } } && f != t
+        if (moveReason != DecisionReasons.RepairBudget && last is { Decision: { Kind: DecisionKind.Change, From: { } f, To: { } t } } && f != t
             && (t > f ? Direction.Up : Direction.Down) != direction && now - last.Decision.Time < ReversalHold
             && last.Before is { } before && input.Window is { } w && RegressionCheck.SimilarLoad(before.Rps, w.Rps))
         {

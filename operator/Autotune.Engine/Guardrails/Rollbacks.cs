@@ -10,8 +10,8 @@ namespace Autotune.Engine.Guardrails;
 /// <summary>Undoes a change that made things worse at similar load; the move is then barred for a while.</summary>
 public static class Rollbacks
 {
-    /// <summary>How long a move that backfired is barred: six cooldowns, at least 30 minutes.</summary>
-    public static TimeSpan BarFor(int cooldownSeconds) => TimeSpan.FromSeconds(Math.Max(1800, 6L * Math.Max(0, cooldownSeconds)));
+    /// <summary>How long a move that backfired is barred: six cooldowns, at least the hour a reversal is suppressed.</summary>
+    public static TimeSpan BarFor(int cooldownSeconds) => TimeSpan.FromSeconds(Math.Max(MoveGuards.ReversalHold.TotalSeconds, 6L * Math.Max(0, cooldownSeconds)));
 
     internal static Decision Build(DecisionInput input, Finding finding, PendingChange p, string why)
     {

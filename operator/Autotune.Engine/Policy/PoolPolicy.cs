@@ -88,8 +88,14 @@ internal static class PoolPolicy
         var bestHold = input.State.History.Select(r => r.Before?.ConnectionHoldMeanMs ?? double.NaN)
             .Where(h => double.IsFinite(h) && h > 0).DefaultIfEmpty(w.ConnectionHoldMeanMs / Thresholds.HoldInflation).Min();
         var need = LittleSizing.PoolAtHold(w, bestHold);
-        var want = Math.Min(need, from - Math.Max(1, from / 4));
-        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, want, poolBudget);
+        if (need >= from)
+        {
+            return Proposal.Hold(DecisionReasons.DatabaseSaturated,
+                $"{why}; no connections are added, and at the {Num.Ms(bestHold)} uncontended hold time the work needs {need} per pod, no fewer than the {from} it has");
+        }
+
+        // Give back at most a quarter per step: the smaller pool is judged (and rolled back) before the next.
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from - Math.Max(1, from / 4)), poolBudget);
         return to >= from
             ? Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added and the pool is at its budget's minimum {poolBudget.Min}")
             : Proposal.Change(DecisionReasons.ShrinkPool,

@@ -116,7 +116,7 @@ public sealed class PoolPolicyTests
             Knob = Knob.DbMaxPoolSize,
             From = 10,
             To = 20,
-            Time = Given.Now.AddMinutes(-10),
+            Time = Given.Now.AddMinutes(-70),
         };
         var state = TuningState.Empty with { History = [new DecisionRecord(raise, before)] };
         var saturated = Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750, AppliedPoolSize = 20 };
@@ -125,8 +125,8 @@ public sealed class PoolPolicyTests
 
         Assert.Equal(Bottleneck.DatabaseSaturated, d.Bottleneck);
         Assert.Equal(DecisionReasons.ShrinkPool, d.Reason);
-        Assert.Equal((Knob.DbMaxPoolSize, 20, 14), (d.Knob, d.From, d.To));
-        Assert.StartsWith("Lowered Npgsql pool 20 -> 14: the database is the limit", d.Message, StringComparison.Ordinal);
+        Assert.Equal((Knob.DbMaxPoolSize, 20, 15), (d.Knob, d.From, d.To));
+        Assert.StartsWith("Lowered Npgsql pool 20 -> 15: the database is the limit", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
