@@ -1,3 +1,4 @@
+using Autotune.Contracts;
 using Autotune.Engine.Metrics.Prometheus;
 using Xunit;
 
@@ -26,7 +27,7 @@ public sealed class PromResponseReaderTests
 
         Assert.True(result.Succeeded, result.Error);
         Assert.Equal(PromResultType.Matrix, result.ResultType);
-        var queue = result.Series.Single(s => s.Series.Name == "dotnet_thread_pool_queue_length" && s.Series.Get("pod") == "orders-api-b");
+        var queue = result.Series.Single(s => s.Series.Name == MetricNames.ThreadPoolQueueLength.Prometheus && s.Series.Get("pod") == "orders-api-b");
         Assert.Equal([1.0, 0, 2, 1, 0, 1, 0], queue.Points.Select(p => p.Value));
         Assert.Equal(TimeSpan.FromSeconds(10), queue.Points[1].Time - queue.Points[0].Time);
         Assert.Contains(result.Series, s => s.Series.Name == "http_server_request_duration_seconds_bucket" && s.Series.Get("le") == "+Inf");

@@ -46,8 +46,8 @@ for step in range(7):
         put('dotnet_process_cpu_time_seconds_total', base(pod)+[('cpu_mode','user')], t, p.cpu)
         put('dotnet_process_cpu_count', base(pod), t, 2)
         q = [0,2,5,9,14,20,27][step] if pod=='orders-api-a' else [1,0,2,1,0,1,0][step]
-        put('dotnet_thread_pool_queue_length', base(pod), t, q)
-        put('dotnet_thread_pool_thread_count', base(pod), t, 8+step)
+        put('dotnet_thread_pool_queue_length_total', base(pod), t, q)
+        put('dotnet_thread_pool_thread_count_total', base(pod), t, 8+step)
         put('db_client_connection_count', base(pod)+[('db_client_connection_pool_name','app#1'),('db_client_connection_state','used')], t, 6+step)
         put('db_client_connection_count', base(pod)+[('db_client_connection_pool_name','app#1'),('db_client_connection_state','idle')], t, 4)
         put('db_client_connection_max', base(pod)+[('db_client_connection_pool_name','app#1')], t, 20)
