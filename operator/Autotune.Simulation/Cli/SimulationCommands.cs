@@ -16,7 +16,7 @@ public static class SimulationCommands
         switch (args.FirstOrDefault())
         {
             case "scenario" when args.Length >= 2:
-                return ShowScenario(args[1], args.Length >= 3 ? args[2] : "static", output);
+                return ShowScenario(args[1], args.Length >= 3 ? args[2] : "static", args, output);
             case "perf" when args.Length >= 2:
                 for (var i = 0; i < 4; i++)
                 {
@@ -111,7 +111,7 @@ public static class SimulationCommands
         return 0;
     }
 
-    private static int ShowScenario(string name, string controllerName, TextWriter output)
+    private static int ShowScenario(string name, string controllerName, string[] args, TextWriter output)
     {
         var scenario = ScenarioCatalog.Get(name);
         var controller = Controller(controllerName);
@@ -126,6 +126,10 @@ public static class SimulationCommands
                 if (text != last)
                 {
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  decision {k,3} t={decision.Time:HH:mm:ss} {text}"));
+                    if (args.Contains("--evidence"))
+                    {
+                        output.WriteLine("    evidence: " + string.Join(", ", decision.Evidence.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}={e.Value:0.###}"))));
+                    }
                 }
 
                 last = text;
