@@ -149,8 +149,14 @@ public sealed class PoolPolicyTests
         var before = WindowSummary.Of(Given.PoolExhausted());
         var raise = new Decision
         {
-            Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = DecisionReasons.RaisePool, Message = "raised",
-            Knob = Knob.DbMaxPoolSize, From = 10, To = 20, Time = Given.Now.AddMinutes(-10),
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.PoolExhaustion,
+            Reason = DecisionReasons.RaisePool,
+            Message = "raised",
+            Knob = Knob.DbMaxPoolSize,
+            From = 10,
+            To = 20,
+            Time = Given.Now.AddMinutes(-10),
         };
         var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
         var saturated = Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750, AppliedPoolSize = 20 };
