@@ -46,7 +46,7 @@ public static class MoveGuards
     }
 
     /// <summary>The newest change or rollback of a knob.</summary>
-    public static DecisionRecord? LastMove(TuningState state, Knob knob)
+    public static HistoryEntry? LastMove(TuningState state, Knob knob)
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.History.FirstOrDefault(r => r.Decision.IsAction && r.Decision.Knob == knob);

@@ -41,7 +41,7 @@ public sealed class DiagnoserTests
     {
         var before = WindowSummary.Of(Given.PoolExhausted() with { ConnectionHoldMeanMs = 10, ConnectionUsesPerSecond = 2700 });
         var raise = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = "RaisePool", Message = "m", Knob = Knob.DbMaxPoolSize, From = 5, To = 10 };
-        var state = TuningState.Empty with { History = [new DecisionRecord(raise, before)] };
+        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
 
         var f = Diagnose(Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750 }, state);
 

@@ -24,7 +24,7 @@ public sealed class ChangeJudgementTests
         },
         History =
         [
-            new DecisionRecord(
+            new HistoryEntry(
                 new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = DecisionReasons.RaisePool, Message = "raised", Knob = Knob.DbMaxPoolSize, From = 10, To = 14, Time = Given.Now.AddMinutes(-3) },
                 WindowSummary.Of(Given.Healthy())),
         ],

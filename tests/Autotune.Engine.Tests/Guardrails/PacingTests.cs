@@ -13,7 +13,7 @@ public sealed class PacingTests
     {
         History =
         [
-            new DecisionRecord(
+            new HistoryEntry(
                 new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.None, Reason = "Test", Message = "moved", Knob = knob, From = from, To = to, Time = Given.Now - ago },
                 WindowSummary.Of(Given.Healthy())),
         ],

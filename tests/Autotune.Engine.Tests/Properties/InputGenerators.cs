@@ -40,7 +40,7 @@ internal static class InputGenerators
             {
                 History =
                 [
-                    new DecisionRecord(new Decision
+                    new HistoryEntry(new Decision
                     {
                         Kind = DecisionKind.Change, Bottleneck = Bottleneck.None, Reason = "Test", Message = "m",
                         Knob = knob, From = Math.Max(1, now / 2), To = now, Time = Generators.Now.AddSeconds(-ago),

@@ -6,7 +6,7 @@ namespace Autotune.Engine.Tests.Spec;
 
 /// <summary>
 /// Validates ApiTuning documents against the CRD's openAPIV3Schema converted to JSON Schema (JsonSchema.Net): what
-/// the API server checks before CEL. The CEL rules are not evaluated here; their counterparts live in SpecValidator.
+/// the API server checks before CEL. The CEL rules are evaluated by <see cref="CrdCel"/>.
 /// </summary>
 internal static class CrdSchemaValidator
 {

@@ -36,6 +36,36 @@ public sealed class CrdShapeTests
     }
 
     [Fact]
+    public void Schema_is_structural_every_node_has_a_type_and_no_references()
+    {
+        var untyped = CrdDocument.Walk(CrdDocument.OpenApiSchema, "apituning")
+            .Where(n => n.Node["type"] is null)
+            .Select(n => n.Path)
+            .ToList();
+        var text = CrdDocument.OpenApiSchema.ToJsonString();
+
+        Assert.True(untyped.Count == 0, "nodes without a type: " + string.Join(", ", untyped));
+        Assert.DoesNotContain("\"$ref\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"additionalProperties\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_default_is_valid_against_its_own_field_schema()
+    {
+        var defaulted = CrdDocument.Walk(CrdDocument.OpenApiSchema, "apituning").Where(n => n.Node["default"] is not null).ToList();
+
+        Assert.NotEmpty(defaulted);
+        foreach (var (path, node) in defaulted)
+        {
+            // An object default ({}) is valid once its own fields are defaulted, as the API server does.
+            var value = CrdDefaults.Apply(node["default"]!, node);
+            var schema = Json.Schema.JsonSchema.FromText(OpenApiToJsonSchema.Convert(node).ToJsonString());
+            var result = schema.Evaluate(System.Text.Json.JsonSerializer.SerializeToElement(value));
+            Assert.True(result.IsValid, $"{path}: default {node["default"]!.ToJsonString()} does not satisfy its schema");
+        }
+    }
+
+    [Fact]
     public void Printer_columns_show_target_mode_bottleneck_p99_and_the_four_knobs_from_real_schema_fields()
     {
         var columns = CrdDocument.Version["additionalPrinterColumns"]!.AsArray().Select(c => c!.AsObject()).ToList();
