@@ -1,0 +1,68 @@
+using System.Globalization;
+using Autotune.Agent.Data;
+using Autotune.Agent.Metrics;
+using Autotune.Agent.Tuning;
+using Autotune.Contracts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Autotune.Agent;
+
+/// <summary>Adds the Autotune agent to an application.</summary>
+public static class AutotuneAgentExtensions
+{
+    /// <summary>
+    /// Registers the agent: <see cref="ITunedDataSource"/>, <see cref="IAutotuneAgent"/>, the tuning-file watcher
+    /// and the metrics listener (both on their own threads, started with the host). Defaults come from configuration
+    /// (<c>ConnectionStrings:Postgres</c>, <c>AUTOTUNE_TUNING_FILE</c>, <c>AUTOTUNE_METRICS_PORT</c>,
+    /// <c>AUTOTUNE_METRICS_ADDRESS</c>); <paramref name="configure"/> runs after them.
+    /// </summary>
+    public static IHostApplicationBuilder AddAutotuneAgent(this IHostApplicationBuilder builder, Action<AutotuneAgentOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = DefaultOptions(builder.Configuration);
+        configure?.Invoke(options);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AgentMetrics>();
+        services.AddSingleton(sp => new MetricsCollector(sp.GetRequiredService<AutotuneAgentOptions>().AdditionalMeters));
+        services.AddSingleton<PhysicalConnectionCounter>();
+        services.AddSingleton(sp =>
+        {
+            var dataSource = ActivatorUtilities.CreateInstance<TunedDataSource>(sp);
+            var counter = sp.GetRequiredService<PhysicalConnectionCounter>();
+            sp.GetRequiredService<AgentMetrics>().PhysicalConnectionSource = () => counter.Count(dataSource.LivePoolNames);
+            return dataSource;
+        });
+        services.AddSingleton<ITunedDataSource>(sp => sp.GetRequiredService<TunedDataSource>());
+        services.AddSingleton<TuningApplier>();
+        services.AddSingleton<TuningFileWatcher>();
+        services.AddSingleton<AutotuneAgent>();
+        services.AddSingleton<IAutotuneAgent>(sp => sp.GetRequiredService<AutotuneAgent>());
+        services.AddHostedService(sp => sp.GetRequiredService<AutotuneAgent>());
+        return builder;
+    }
+
+    private static AutotuneAgentOptions DefaultOptions(IConfiguration configuration)
+    {
+        var options = new AutotuneAgentOptions
+        {
+            ConnectionString = configuration.GetConnectionString("Postgres"),
+            TuningFilePath = configuration[AgentEnvironment.TuningFile],
+        };
+        if (configuration[AgentEnvironment.MetricsPort] is { Length: > 0 } port)
+        {
+            options.MetricsPort = int.Parse(port, NumberStyles.Integer, CultureInfo.InvariantCulture);
+        }
+
+        if (configuration[AgentEnvironment.MetricsAddress] is { Length: > 0 } address)
+        {
+            options.MetricsAddress = address;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using Autotune.Agent.Metrics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Autotune.Agent.Data;
+
+/// <summary>
+/// The <see cref="ITunedDataSource"/>: a chain of pool generations. <see cref="Resize"/> builds a new generation
+/// and retires the old one, which keeps serving the connections already out and is disposed once they are all back.
+/// </summary>
+internal sealed class TunedDataSource : ITunedDataSource, IDisposable
+{
+    private readonly AutotuneAgentOptions _options;
+    private readonly AgentMetrics _metrics;
+    private readonly ILogger<TunedDataSource> _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly List<PoolGeneration> _retired = [];
+    private readonly int _configuredPoolSize;
+    private PoolGeneration? _current;
+    private int _desiredPoolSize;
+    private int _generations;
+    private bool _disposed;
+
+    public TunedDataSource(AutotuneAgentOptions options, AgentMetrics metrics, ILogger<TunedDataSource> logger, TimeProvider time)
+    {
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _configuredPoolSize = options.ConnectionString is null
+            ? new NpgsqlConnectionStringBuilder().MaxPoolSize
+            : new NpgsqlConnectionStringBuilder(options.ConnectionString).MaxPoolSize;
+        _desiredPoolSize = _configuredPoolSize;
+        _metrics.SetAppliedPoolSize(_desiredPoolSize);
+    }
+
+    /// <summary>The pool size of the connection string, used when the tuning file leaves it out.</summary>
+    public int ConfiguredPoolSize => _configuredPoolSize;
+
+    public int MaxPoolSize => Volatile.Read(ref _desiredPoolSize);
+
+    public string PoolName => Current().Name;
+
+    /// <summary>The generation new connections come from (null before the first open).</summary>
+    internal PoolGeneration? CurrentGeneration => Volatile.Read(ref _current);
+
+    /// <summary>Retired generations not yet disposed.</summary>
+    internal IReadOnlyList<PoolGeneration> RetiredGenerations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _retired];
+            }
+        }
+    }
+
+    /// <summary>The names of every generation not yet disposed.</summary>
+    internal IReadOnlySet<string> LivePoolNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var names = new HashSet<string>(_retired.Select(g => g.Name));
+                if (_current is not null)
+                {
+                    names.Add(_current.Name);
+                }
+
+                return names;
+            }
+        }
+    }
+
+    public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var generation = Lease();
+        var started = Stopwatch.GetTimestamp();
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await generation.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            generation.Release();
+            OnOpenFailed(generation, ex);
+            throw;
+        }
+
+        _metrics.RecordWaitTime(Stopwatch.GetElapsedTime(started));
+        ConnectionLease.Attach(connection, generation, _metrics);
+        return connection;
+    }
+
+    public NpgsqlConnection OpenConnection()
+    {
+        var generation = Lease();
+        var started = Stopwatch.GetTimestamp();
+        NpgsqlConnection connection;
+        try
+        {
+            connection = generation.DataSource.OpenConnection();
+        }
+        catch (Exception ex)
+        {
+            generation.Release();
+            OnOpenFailed(generation, ex);
+            throw;
+        }
+
+        _metrics.RecordWaitTime(Stopwatch.GetElapsedTime(started));
+        ConnectionLease.Attach(connection, generation, _metrics);
+        return connection;
+    }
+
+    public Task<T> ExecuteIdempotentReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        IdempotentRead.ExecuteAsync(this, read, cancellationToken);
+
+    public T ExecuteIdempotentRead<T>(Func<NpgsqlConnection, T> read) => IdempotentRead.Execute(this, read);
+
+    public void ClearPool()
+    {
+        var current = CurrentGeneration;
+        current?.DataSource.Clear();
+    }
+
+    /// <summary>Called when a connection from the pool turned out dead on first use (the server restarted).</summary>
+    internal void OnServerRestartSeen(Exception exception)
+    {
+        var sqlState = OpenFailureClassifier.Classify(exception);
+        _metrics.RecordOpenFailure(sqlState);
+        _logger.LogWarning("A pooled connection was dead ({SqlState}): the server restarted; clearing the pool", sqlState);
+        ClearPool();
+    }
+
+    /// <summary>Swaps to a new pool generation of the given size; the old one drains and is disposed by <see cref="DisposeDrained"/>.</summary>
+    public void Resize(int maxPoolSize)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (maxPoolSize == _desiredPoolSize && _current is not null && _current.MaxPoolSize == maxPoolSize)
+            {
+                return;
+            }
+
+            var previous = _desiredPoolSize;
+            Volatile.Write(ref _desiredPoolSize, maxPoolSize);
+            _metrics.SetAppliedPoolSize(maxPoolSize);
+            if (_current is null)
+            {
+                // Nothing opened yet: the first generation will be built with the new size.
+                return;
+            }
+
+            var old = _current;
+            Volatile.Write(ref _current, Build(maxPoolSize));
+            old.Retire(_time.GetUtcNow());
+            _retired.Add(old);
+            _logger.LogInformation(
+                "Npgsql pool resized {From} -> {To}: pool {NewPool} serves new connections; {OldPool} drains {Leases} connections in use",
+                previous, maxPoolSize, _current.Name, old.Name, old.ActiveLeases);
+        }
+    }
+
+    /// <summary>Disposes the retired generations that have drained; warns about ones that take too long.</summary>
+    public void DisposeDrained()
+    {
+        List<PoolGeneration> drained;
+        lock (_gate)
+        {
+            drained = _retired.Where(g => g.Drained.IsCompleted).ToList();
+            _retired.RemoveAll(drained.Contains);
+            foreach (var slow in _retired.Where(g => _time.GetUtcNow() - g.RetiredAt > _options.PoolDrainWarningAfter))
+            {
+                _logger.LogWarning("Pool {Pool} still has {Leases} connections out since it was retired", slow.Name, slow.ActiveLeases);
+            }
+        }
+
+        foreach (var generation in drained)
+        {
+            generation.DataSource.Dispose();
+            _logger.LogInformation("Pool {Pool} drained and disposed", generation.Name);
+        }
+    }
+
+    public void Dispose()
+    {
+        List<PoolGeneration> all;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            all = [.. _retired];
+            if (_current is not null)
+            {
+                all.Add(_current);
+            }
+
+            _retired.Clear();
+            _current = null;
+        }
+
+        foreach (var generation in all)
+        {
+            generation.DataSource.Dispose();
+        }
+    }
+
+    private PoolGeneration Current()
+    {
+        var current = Volatile.Read(ref _current);
+        if (current is not null)
+        {
+            return current;
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _current ??= Build(_desiredPoolSize);
+            return _current;
+        }
+    }
+
+    private PoolGeneration Lease()
+    {
+        while (true)
+        {
+            var generation = Current();
+            if (generation.TryAcquire())
+            {
+                return generation;
+            }
+
+            // Retired between the read and the lease: the next read sees its successor.
+        }
+    }
+
+    private PoolGeneration Build(int maxPoolSize)
+    {
+        var connectionString = _options.ConnectionString ?? throw new InvalidOperationException(
+            "The agent has no connection string: set AutotuneAgentOptions.ConnectionString or ConnectionStrings:Postgres.");
+        var number = ++_generations;
+        var name = $"{_options.PoolName}#{number}";
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
+        _options.ConfigureDataSource?.Invoke(builder);
+        builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
+        if (builder.ConnectionStringBuilder.MinPoolSize > maxPoolSize)
+        {
+            builder.ConnectionStringBuilder.MinPoolSize = maxPoolSize;
+        }
+
+        return new PoolGeneration(number, name, maxPoolSize, builder.Build());
+    }
+
+    private void OnOpenFailed(PoolGeneration generation, Exception exception)
+    {
+        if (exception is OperationCanceledException)
+        {
+            return;
+        }
+
+        var sqlState = OpenFailureClassifier.Classify(exception);
+        _metrics.RecordOpenFailure(sqlState);
+        if (Contracts.SqlStates.MeansServerRestarted(sqlState))
+        {
+            _logger.LogWarning("Opening a connection failed with {SqlState}: the server restarted; clearing pool {Pool}", sqlState, generation.Name);
+            generation.DataSource.Clear();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+using Autotune.Contracts;
+
+namespace Autotune.Agent.Metrics;
+
+/// <summary>
+/// The agent's own instruments: what Npgsql 10 does not emit (pool wait and hold time, physical connections,
+/// open failures by SQLSTATE) and the applied tuning. Names come from <see cref="MetricNames"/>.
+/// </summary>
+internal sealed class AgentMetrics : IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Histogram<double> _waitTime;
+    private readonly Histogram<double> _useTime;
+    private readonly Counter<long> _openFailures;
+    private readonly Counter<long> _rejected;
+    private long _generation;
+    private long _poolSize;
+
+    public AgentMetrics()
+    {
+        _meter = new Meter(MetricNames.AgentMeter);
+        var connectionBuckets = new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Connection };
+        _waitTime = _meter.CreateHistogram(
+            MetricNames.PoolWaitTime.Instrument, "s", "Time to obtain a pooled connection.", tags: null, advice: connectionBuckets);
+        _useTime = _meter.CreateHistogram(
+            MetricNames.PoolUseTime.Instrument, "s", "Time a connection is held between open and close.", tags: null, advice: connectionBuckets);
+        _openFailures = _meter.CreateCounter<long>(
+            MetricNames.ConnectionOpenFailures.Instrument, "{failure}", "Connection opens that failed, by SQLSTATE.");
+        _rejected = _meter.CreateCounter<long>(
+            MetricNames.TuningFileRejected.Instrument, "{file}", "Tuning files that could not be applied, by reason.");
+        _meter.CreateObservableGauge(
+            MetricNames.PhysicalConnections.Instrument, () => PhysicalConnectionSource(), "{connection}", "Physical connections open, across every pool generation.");
+        _meter.CreateObservableGauge(
+            MetricNames.AppliedGeneration.Instrument, () => Volatile.Read(ref _generation), description: "Generation of the tuning file now applied (0 before any).");
+        _meter.CreateObservableGauge(
+            MetricNames.AppliedMinThreads.Instrument, MinWorkerThreads, "{thread}", "Minimum worker threads now in force.");
+        _meter.CreateObservableGauge(
+            MetricNames.AppliedPoolSize.Instrument, () => Volatile.Read(ref _poolSize), "{connection}", "Npgsql maximum pool size now applied.");
+    }
+
+    /// <summary>Where the physical-connection gauge reads its value (set once the data source exists).</summary>
+    public Func<long> PhysicalConnectionSource { get; set; } = () => 0;
+
+    public void RecordWaitTime(TimeSpan elapsed) => _waitTime.Record(elapsed.TotalSeconds);
+
+    public void RecordUseTime(TimeSpan elapsed) => _useTime.Record(elapsed.TotalSeconds);
+
+    public void RecordOpenFailure(string sqlState) =>
+        _openFailures.Add(1, new KeyValuePair<string, object?>(OpenTelemetryLabels.SqlState, sqlState));
+
+    public void RecordRejectedTuningFile(string reason) =>
+        _rejected.Add(1, new KeyValuePair<string, object?>(MetricLabels.Reason, reason));
+
+    public void SetAppliedGeneration(long generation) => Volatile.Write(ref _generation, generation);
+
+    public void SetAppliedPoolSize(int poolSize) => Volatile.Write(ref _poolSize, poolSize);
+
+    public void Dispose() => _meter.Dispose();
+
+    private static long MinWorkerThreads()
+    {
+        ThreadPool.GetMinThreads(out var worker, out _);
+        return worker;
+    }
+}
