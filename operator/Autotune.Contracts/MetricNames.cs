@@ -34,13 +34,19 @@ public static class MetricNames
     public static readonly MetricName KestrelQueuedConnections = new(
         "kestrel.queued_connections", "kestrel_queued_connections", MetricKind.Gauge, KestrelMeter);
 
-    /// <summary>Work items queued to the thread pool and not yet started.</summary>
+    /// <summary>
+    /// Work items queued to the thread pool and not yet started. The runtime (.NET 9 and 10) declares it an observable
+    /// counter, so the exporter writes it typed <c>counter</c> with <c>_total</c>, but its value goes up and down: read it as a gauge.
+    /// </summary>
     public static readonly MetricName ThreadPoolQueueLength = new(
-        "dotnet.thread_pool.queue.length", "dotnet_thread_pool_queue_length", MetricKind.Gauge, RuntimeMeter);
+        "dotnet.thread_pool.queue.length", "dotnet_thread_pool_queue_length_total", MetricKind.Gauge, RuntimeMeter);
 
-    /// <summary>Thread-pool threads that exist now.</summary>
+    /// <summary>
+    /// Thread-pool threads that exist now. Like the queue length, declared an observable counter by the runtime (hence
+    /// <c>_total</c>) although it goes up and down: read it as a gauge.
+    /// </summary>
     public static readonly MetricName ThreadPoolThreadCount = new(
-        "dotnet.thread_pool.thread.count", "dotnet_thread_pool_thread_count", MetricKind.Gauge, RuntimeMeter);
+        "dotnet.thread_pool.thread.count", "dotnet_thread_pool_thread_count_total", MetricKind.Gauge, RuntimeMeter);
 
     /// <summary>CPU seconds the process used, by <c>cpu_mode</c> (user, system).</summary>
     public static readonly MetricName ProcessCpuTime = new(
@@ -58,13 +64,13 @@ public static class MetricNames
     public static readonly MetricName PoolConnectionMax = new(
         "db.client.connection.max", "db_client_connection_max", MetricKind.Gauge, NpgsqlMeter);
 
-    /// <summary>Npgsql: requests waiting for a pooled connection.</summary>
+    /// <summary>Npgsql: requests waiting for a pooled connection (Npgsql 10 names it in its own namespace; the series appears after the first wait).</summary>
     public static readonly MetricName PoolPendingRequests = new(
-        "db.client.connection.pending_requests", "db_client_connection_pending_requests", MetricKind.Gauge, NpgsqlMeter);
+        "db.client.connection.npgsql.pending_requests", "db_client_connection_npgsql_pending_requests", MetricKind.Gauge, NpgsqlMeter);
 
-    /// <summary>Npgsql: requests that gave up waiting for a pooled connection.</summary>
+    /// <summary>Npgsql: requests that gave up waiting for a pooled connection (the series appears after the first timeout).</summary>
     public static readonly MetricName PoolTimeouts = new(
-        "db.client.connection.timeouts", "db_client_connection_timeouts_total", MetricKind.Counter, NpgsqlMeter);
+        "db.client.connection.npgsql.timeouts", "db_client_connection_npgsql_timeouts_total", MetricKind.Counter, NpgsqlMeter);
 
     /// <summary>Agent: time to obtain a pooled connection, in seconds.</summary>
     public static readonly MetricName PoolWaitTime = new(

@@ -1,55 +1,57 @@
 using Autotune.Contracts;
-using Autotune.Testing;
 using Npgsql;
 using Xunit;
 
 namespace Autotune.Agent.Tests;
 
-public sealed class ContractNamesTests
+public sealed class ContractNamesTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task Every_contract_metric_appears_in_a_real_scrape()
+    public async Task Every_contract_metric_appears_under_its_exact_name_in_a_real_scrape()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var postgres = await PostgresServer.StartAsync(cancellationToken: ct);
-        var database = await postgres.CreateDatabaseAsync(cancellationToken: ct);
-        var tuningDir = Directory.CreateTempSubdirectory("autotune-agent-");
-        var tuningPath = Path.Combine(tuningDir.FullName, AgentEnvironment.ConfigMapKey);
-        await File.WriteAllTextAsync(tuningPath, new TuningFile(3, 16, 7).ToJson(), ct);
+        var database = await postgres.CreateDatabaseAsync(ct);
+        using var tuning = new TuningDirectory();
+        tuning.Write(new TuningFile(3, 16, 1));
 
         await using var app = await AgentApp.StartAsync(options =>
         {
-            options.ConnectionString = database;
-            options.TuningFilePath = tuningPath;
+            options.ConnectionString = database + ";Timeout=1";
+            options.TuningFilePath = tuning.Path;
         }, cancellationToken: ct);
 
-        Assert.Equal(200, (int)(await app.Http.GetAsync(new Uri("/ping", UriKind.Relative), ct)).StatusCode);
-        var value = await app.DataSource.ExecuteIdempotentReadAsync(async (connection, token) =>
+        Assert.Equal("pong", await app.Http.GetStringAsync(new Uri("/ping", UriKind.Relative), ct));
+        Assert.Equal(1, await app.DataSource.ExecuteIdempotentReadAsync(SelectOne, ct));
+
+        // A pool of one, held: the second open waits (pending requests) and times out (Npgsql's timeouts, and an
+        // open failure labelled "other").
+        await using (await app.DataSource.OpenConnectionAsync(ct))
         {
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            return (int)(await command.ExecuteScalarAsync(token))!;
-        }, ct);
-        Assert.Equal(1, value);
-        // A failed open (nothing listens on port 1) fills the SQLSTATE counter; a bad file fills the rejected counter.
-        await File.WriteAllTextAsync(tuningPath, "{ \"generation\": 4, ", ct);
-        await WaitUntil(() => app.Agent.RejectedTuningFiles > 0, ct);
+            await Assert.ThrowsAnyAsync<NpgsqlException>(async () => await app.DataSource.OpenConnectionAsync(ct));
+        }
 
-        var scrape = await app.ScrapeAsync(ct);
+        // A half-written file fills the rejected counter.
+        tuning.WriteText("{ \"generation\": 4, ");
+        await Await.UntilAsync(() => app.Agent.RejectedTuningFiles > 0, TimeSpan.FromSeconds(10), "the half-written file is rejected", ct);
 
+        var scrape = Scrape.Parse(await app.ScrapeAsync(ct));
+
+        var names = scrape.SeriesNames;
         var missing = MetricNames.All
-            .Where(m => !scrape.Contains("\n" + (m.Kind == MetricKind.Histogram ? m.Bucket : m.Prometheus), StringComparison.Ordinal))
-            .Select(m => m.Prometheus)
+            .Select(m => m.Kind == MetricKind.Histogram ? m.Bucket : m.Prometheus)
+            .Where(n => !names.Contains(n))
             .ToList();
-        Assert.True(missing.Count == 0, $"missing from the scrape: {string.Join(", ", missing)}\n\n{scrape}");
+        Assert.True(missing.Count == 0, $"missing from the scrape: {string.Join(", ", missing)}\n\n{scrape.Text}");
+        Assert.Contains(scrape.Samples, s => s.Name == MetricNames.PoolConnectionCount.Prometheus && s.Labels.ContainsKey(MetricLabels.PoolName) && s.Labels.ContainsKey(MetricLabels.ConnectionState));
+        Assert.Contains(scrape.Samples, s => s.Name == MetricNames.ConnectionOpenFailures.Prometheus && s.Labels.GetValueOrDefault(MetricLabels.SqlState) == SqlStates.Other);
+        Assert.Contains(scrape.Samples, s => s.Name == MetricNames.TuningFileRejected.Prometheus && s.Labels.GetValueOrDefault(MetricLabels.Reason) == "malformed");
+        Assert.Contains(scrape.Samples, s => s.Name == MetricNames.ProcessCpuTime.Prometheus && s.Labels.ContainsKey(MetricLabels.CpuMode));
+        Assert.Contains(scrape.Samples, s => s.Name == MetricNames.RequestDuration.Bucket && s.Labels.GetValueOrDefault(MetricLabels.Route) == "/ping" && s.Labels.GetValueOrDefault(MetricLabels.StatusCode) == "200");
     }
 
-    private static async Task WaitUntil(Func<bool> condition, CancellationToken ct)
+    private static async Task<int> SelectOne(NpgsqlConnection connection, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        return (int)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -131,7 +131,12 @@ public static class LocalMode
             return new WorkloadHandle(new StaticWorkload(options.MetricsUrls.Select(u => new Uri(u)).ToList()), null);
         }
 
-        var processes = new ProcessWorkload(options.ApiCommand, options.TuningFile, options.ApiPort, options.MetricsPort, http);
+        var processes = new ProcessWorkload(options.ApiCommand, options.ApiEnvironment, options.TuningFile, options.ApiPort, options.MetricsPort, http);
+        if (options.ReplicasChanged is { } changed)
+        {
+            processes.ReplicasChanged += changed;
+        }
+
         try
         {
             await processes.ScaleAsync(options.InitialReplicas ?? spec.Spec.Knobs.Replicas?.Min ?? 1, cancellationToken);

@@ -12,6 +12,12 @@ public sealed record LocalOptions
     /// <summary>A command that starts one API process; local mode then runs the replicas itself.</summary>
     public IReadOnlyList<string> ApiCommand { get; init; } = [];
 
+    /// <summary>Environment variables for each API process local mode starts, beside the ones it sets itself.</summary>
+    public IReadOnlyDictionary<string, string> ApiEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Called with the API base URLs whenever the replicas local mode runs change (for a load generator).</summary>
+    public Action<IReadOnlyList<Uri>>? ReplicasChanged { get; init; }
+
     /// <summary>The tuning file the agents read.</summary>
     public required string TuningFile { get; init; }
 

@@ -12,7 +12,13 @@ namespace Autotune.Operator.Local;
 /// arguments may use {address}, {port}, {metricsPort} and {index}; each process also gets ASPNETCORE_URLS,
 /// AUTOTUNE_METRICS_ADDRESS, AUTOTUNE_METRICS_PORT and AUTOTUNE_TUNING_FILE.
 /// </summary>
-public sealed class ProcessWorkload(IReadOnlyList<string> command, string tuningFile, int httpPort, int metricsPort, HttpClient http) : ITargetWorkload, IAsyncDisposable
+public sealed class ProcessWorkload(
+    IReadOnlyList<string> command,
+    IReadOnlyDictionary<string, string> environment,
+    string tuningFile,
+    int httpPort,
+    int metricsPort,
+    HttpClient http) : ITargetWorkload, IAsyncDisposable
 {
     private const int FirstAddress = 11;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -31,6 +37,9 @@ public sealed class ProcessWorkload(IReadOnlyList<string> command, string tuning
             }
         }
     }
+
+    /// <summary>Raised with the API base URLs after the replicas changed.</summary>
+    public event Action<IReadOnlyList<Uri>>? ReplicasChanged;
 
     /// <inheritdoc />
     public Task<WorkloadState> ReadAsync(CancellationToken cancellationToken)
@@ -59,6 +68,7 @@ public sealed class ProcessWorkload(IReadOnlyList<string> command, string tuning
                 }
 
                 await WaitReadyAsync(replica, cancellationToken);
+                ReplicasChanged?.Invoke(ApiUrls);
             }
 
             while (Count > replicas)
@@ -70,6 +80,7 @@ public sealed class ProcessWorkload(IReadOnlyList<string> command, string tuning
                     _replicas.RemoveAt(_replicas.Count - 1);
                 }
 
+                ReplicasChanged?.Invoke(ApiUrls);
                 await last.StopAsync(StopGrace);
             }
         }
@@ -122,6 +133,11 @@ public sealed class ProcessWorkload(IReadOnlyList<string> command, string tuning
         foreach (var argument in command.Skip(1))
         {
             info.ArgumentList.Add(Expand(argument));
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         info.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://{address}:{httpPort}");

@@ -27,17 +27,21 @@ internal sealed class UserStore(ITunedDataSource dataSource, SimulatedRoundTrip 
             return PageBlocking(after, limit);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await roundTrip.ApplyAsync(connection, cancellationToken);
-        await using var command = new NpgsqlCommand(UserSql.Page, connection) { Parameters = { new() { Value = after }, new() { Value = limit } } };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var items = new List<User>(limit);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            items.Add(Read(reader));
-        }
+        return await dataSource.ExecuteIdempotentReadAsync(
+            async (connection, ct) =>
+            {
+                await roundTrip.ApplyAsync(connection, ct);
+                await using var command = new NpgsqlCommand(UserSql.Page, connection) { Parameters = { new() { Value = after }, new() { Value = limit } } };
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var items = new List<User>(limit);
+                while (await reader.ReadAsync(ct))
+                {
+                    items.Add(Read(reader));
+                }
 
-        return ToPage(items, limit);
+                return ToPage(items, limit);
+            },
+            cancellationToken);
     }
 
     public async Task<User> InsertAsync(string name, string email, CancellationToken cancellationToken)
@@ -78,40 +82,42 @@ internal sealed class UserStore(ITunedDataSource dataSource, SimulatedRoundTrip 
         return rows;
     }
 
-    private async Task<User?> FindNonBlockingAsync(long id)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await roundTrip.ApplyAsync(connection, CancellationToken.None);
-        await using var command = new NpgsqlCommand(UserSql.FindById, connection) { Parameters = { new() { Value = id } } };
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
-        return await reader.ReadAsync(CancellationToken.None) ? Read(reader) : null;
-    }
+    private Task<User?> FindNonBlockingAsync(long id) =>
+        dataSource.ExecuteIdempotentReadAsync(
+            async (connection, _) =>
+            {
+                await roundTrip.ApplyAsync(connection, CancellationToken.None);
+                await using var command = new NpgsqlCommand(UserSql.FindById, connection) { Parameters = { new() { Value = id } } };
+                await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+                return await reader.ReadAsync(CancellationToken.None) ? Read(reader) : null;
+            },
+            CancellationToken.None);
 
     // Demonstration profile: synchronous Npgsql I/O that blocks the request thread for the whole round trip.
 #pragma warning disable CA1849 // Deliberately synchronous: this is the labelled thread-starvation demonstration.
-    private User? FindBlocking(long id)
-    {
-        using var connection = dataSource.OpenConnection();
-        roundTrip.Apply(connection);
-        using var command = new NpgsqlCommand(UserSql.FindById, connection) { Parameters = { new() { Value = id } } };
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? Read(reader) : null;
-    }
-
-    private UserPage PageBlocking(long after, int limit)
-    {
-        using var connection = dataSource.OpenConnection();
-        roundTrip.Apply(connection);
-        using var command = new NpgsqlCommand(UserSql.Page, connection) { Parameters = { new() { Value = after }, new() { Value = limit } } };
-        using var reader = command.ExecuteReader();
-        var items = new List<User>(limit);
-        while (reader.Read())
+    private User? FindBlocking(long id) =>
+        dataSource.ExecuteIdempotentRead(connection =>
         {
-            items.Add(Read(reader));
-        }
+            roundTrip.Apply(connection);
+            using var command = new NpgsqlCommand(UserSql.FindById, connection) { Parameters = { new() { Value = id } } };
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? Read(reader) : null;
+        });
 
-        return ToPage(items, limit);
-    }
+    private UserPage PageBlocking(long after, int limit) =>
+        dataSource.ExecuteIdempotentRead(connection =>
+        {
+            roundTrip.Apply(connection);
+            using var command = new NpgsqlCommand(UserSql.Page, connection) { Parameters = { new() { Value = after }, new() { Value = limit } } };
+            using var reader = command.ExecuteReader();
+            var items = new List<User>(limit);
+            while (reader.Read())
+            {
+                items.Add(Read(reader));
+            }
+
+            return ToPage(items, limit);
+        });
 #pragma warning restore CA1849
 
     private static UserPage ToPage(List<User> items, int limit) =>

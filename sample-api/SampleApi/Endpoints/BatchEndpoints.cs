@@ -50,45 +50,39 @@ internal static class BatchEndpoints
         {
             var read = await body.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            while (BatchLineParser.TryReadLine(ref buffer, out var line))
+            string? problem = null;
+            while (problem is null && BatchLineParser.TryReadLine(ref buffer, out var line))
             {
                 row++;
-                var problem = await WriteLineAsync(line, importer, cancellationToken);
-                if (problem is not null)
-                {
-                    return Reject(row, problem);
-                }
+                problem = await WriteLineAsync(line, importer, cancellationToken);
+                written += problem is null && !BatchLineParser.IsBlank(line) ? 1 : 0;
+            }
 
-                written += BatchLineParser.IsBlank(line) ? 0 : 1;
+            if (problem is null && read.IsCompleted && !buffer.IsEmpty)
+            {
+                row++;
+                problem = await WriteLineAsync(buffer, importer, cancellationToken);
+                written += problem is null && !BatchLineParser.IsBlank(buffer) ? 1 : 0;
+                buffer = buffer.Slice(buffer.End);
+            }
+            else if (problem is null && buffer.Length > BatchLineParser.MaxLineBytes)
+            {
+                row++;
+                problem = $"the line is longer than {BatchLineParser.MaxLineBytes} bytes";
+            }
+
+            // Every read is released before answering, so Kestrel can drain or close the rest of the body.
+            body.AdvanceTo(buffer.Start, buffer.End);
+            if (problem is not null)
+            {
+                return Reject(row, problem);
             }
 
             if (read.IsCompleted)
             {
-                if (!buffer.IsEmpty)
-                {
-                    row++;
-                    var problem = await WriteLineAsync(buffer, importer, cancellationToken);
-                    if (problem is not null)
-                    {
-                        return Reject(row, problem);
-                    }
-
-                    written += BatchLineParser.IsBlank(buffer) ? 0 : 1;
-                }
-
-                body.AdvanceTo(buffer.End);
-                break;
+                return written == 0 ? Reject(0, "the batch holds no rows") : null;
             }
-
-            if (buffer.Length > BatchLineParser.MaxLineBytes)
-            {
-                return Reject(row + 1, $"the line is longer than {BatchLineParser.MaxLineBytes} bytes");
-            }
-
-            body.AdvanceTo(buffer.Start, buffer.End);
         }
-
-        return written == 0 ? Reject(0, "the batch holds no rows") : null;
     }
 
     private static async ValueTask<string?> WriteLineAsync(System.Buffers.ReadOnlySequence<byte> line, NpgsqlBinaryImporter importer, CancellationToken cancellationToken)

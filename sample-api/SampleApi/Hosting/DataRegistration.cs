@@ -1,5 +1,5 @@
 using Autotune.Agent;
-using Npgsql;
+using SampleApi.Caching;
 using SampleApi.Data;
 
 namespace SampleApi.Hosting;
@@ -10,10 +10,11 @@ internal static class DataRegistration
     public static WebApplicationBuilder AddUserData(this WebApplicationBuilder builder, SampleApiOptions options)
     {
         var connectionString = PostgresConnectionString.Build(builder.Configuration, options);
-        builder.Services.AddSingleton<ITunedDataSource>(_ =>
+        // Every connection comes through the agent, so the operator can resize the pool live and see its waits.
+        builder.AddAutotuneAgent(agent =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-            return new TemporaryTunedDataSource(dataSource, new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize);
+            agent.ConnectionString = connectionString;
+            agent.AdditionalMeters.Add(CacheMetrics.MeterName);
         });
         builder.Services.AddSingleton<SimulatedRoundTrip>();
         builder.Services.AddSingleton<UserStore>();

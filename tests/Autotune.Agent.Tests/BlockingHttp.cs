@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Autotune.Agent.Tests;
+
+/// <summary>
+/// An HTTP GET over a blocking socket on the calling thread: a client that keeps working while this process's own
+/// thread pool is starved (HttpClient would need that pool for its continuations).
+/// </summary>
+internal static class BlockingHttp
+{
+    /// <summary>The status line and body, or null when nothing complete arrived within <paramref name="timeout"/>.</summary>
+    public static (string StatusLine, string Body, TimeSpan Elapsed)? Get(Uri uri, TimeSpan timeout)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
+        socket.SendTimeout = (int)timeout.TotalMilliseconds;
+        socket.Connect(uri.Host, uri.Port);
+        socket.Send(Encoding.ASCII.GetBytes($"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nConnection: close\r\n\r\n"));
+        var response = new MemoryStream();
+        var buffer = new byte[16384];
+        try
+        {
+            while (true)
+            {
+                var remaining = timeout - Stopwatch.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                socket.ReceiveTimeout = Math.Max(1, (int)remaining.TotalMilliseconds);
+                var read = socket.Receive(buffer);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                response.Write(buffer, 0, read);
+            }
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut || ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(response.ToArray());
+        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (headEnd < 0)
+        {
+            return null;
+        }
+
+        return (text[..text.IndexOf('\r', StringComparison.Ordinal)], text[(headEnd + 4)..], Stopwatch.GetElapsedTime(started));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Autotune.Contracts;
+using Xunit;
+
+namespace Autotune.Agent.Tests;
+
+public sealed class StarvationTests
+{
+    private const int BlockedWorkItems = 400;
+
+    [Fact]
+    public async Task Metrics_answer_within_a_second_while_the_thread_pool_is_starved_and_kestrel_does_not()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AgentApp.StartAsync(cancellationToken: ct);
+        Assert.Equal("pong", await app.Http.GetStringAsync(new Uri("/ping", UriKind.Relative), ct));
+        var metricsUri = app.Agent.MetricsUri;
+        var pingUri = new Uri(app.BaseUri, "/ping");
+
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        using var release = new ManualResetEventSlim();
+        (string StatusLine, string Body, TimeSpan Elapsed)? metrics;
+        (string StatusLine, string Body, TimeSpan Elapsed)? ping;
+        try
+        {
+            // Blocking work items, far more than the pool has threads: everything queued behind them waits while the
+            // pool injects a thread or two a second. This section runs synchronously, never yielding to the pool.
+            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
+            for (var i = 0; i < BlockedWorkItems; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
+            }
+
+            metrics = BlockingHttp.Get(metricsUri, TimeSpan.FromSeconds(1));
+            ping = BlockingHttp.Get(pingUri, TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            release.Set();
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+
+        // Control: the starved pool cannot serve Kestrel's request within the second...
+        Assert.Null(ping);
+        // ...but the dedicated thread serves the scrape, and the scrape shows the starvation.
+        Assert.NotNull(metrics);
+        Assert.Equal("HTTP/1.1 200 OK", metrics.Value.StatusLine);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"scrape under starvation answered in {metrics.Value.Elapsed.TotalMilliseconds:0.0} ms"));
+        var scrape = Scrape.Parse(metrics.Value.Body);
+        Assert.True(
+            scrape.Value(MetricNames.ThreadPoolQueueLength.Prometheus) >= BlockedWorkItems / 2,
+            $"queue length in the scrape: {scrape.Value(MetricNames.ThreadPoolQueueLength.Prometheus)}");
+
+        // Once released, Kestrel answers again.
+        Assert.Equal("pong", await app.Http.GetStringAsync(new Uri("/ping", UriKind.Relative), ct));
+    }
+}
