@@ -30,7 +30,7 @@ public sealed class DemoRun(DemoScenario scenario, string resultsDirectory, Text
         var starting = Invariant($"replicas 1, min threads {defaultMinThreads} (runtime default), pool {scenario.StartingPoolSize}, max_connections {scenario.StartingMaxConnections}");
         var before = await ramps.RunAsync("before", 1, starting, cancellationToken);
 
-        await output.WriteLineAsync($"demo: tuning: autotune local with {Path.GetFileName(specPath)} for {scenario.TuningWindows} windows of {spec.Window.TotalSeconds:0} s, {scenario.TuningRate:0} req/s offered");
+        await output.WriteLineAsync($"demo: tuning: autotune local with {Path.GetFileName(specPath)} for {scenario.TuningWindows} windows of {spec.Window.TotalSeconds:0} s, load climbing to {scenario.TuningRate:0} req/s");
         var (tuning, exitCode) = await new TuningPhase(stack, scenario, command, ports, specPath, spec.Window, objective, output).RunAsync(cancellationToken);
         if (exitCode != 0)
         {

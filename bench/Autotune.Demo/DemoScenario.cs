@@ -21,16 +21,23 @@ public sealed record DemoScenario
     public double PutShare { get; init; } = 0.1;
 
     /// <summary>The rates of the before and after ramps, requests per second.</summary>
-    public IReadOnlyList<double> RampRates { get; init; } = [50, 100, 150, 200, 300, 400];
+    public IReadOnlyList<double> RampRates { get; init; } = [25, 50, 100, 150, 200, 250];
 
     /// <summary>How long each ramp step lasts.</summary>
     public TimeSpan RampStep { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The constant rate offered while the operator tunes.</summary>
-    public double TuningRate { get; init; } = 300;
+    /// <summary>The rate offered while the operator tunes, reached by climbing the ramp's rates one window each (traffic grows, it does not arrive all at once).</summary>
+    public double TuningRate { get; init; } = 200;
 
     /// <summary>Windows local mode runs for.</summary>
     public int TuningWindows { get; init; } = 14;
+
+    /// <summary>The tuning load: the ramp's rates below <see cref="TuningRate"/>, one window each, then <see cref="TuningRate"/> until local mode stops.</summary>
+    public IReadOnlyList<LoadStep> TuningLoad(TimeSpan window) =>
+        RampRates.Where(r => r < TuningRate).Append(TuningRate)
+            .Concat(Enumerable.Repeat(TuningRate, TuningWindows + 4))
+            .Select(r => new LoadStep(r, window, "tuning"))
+            .ToList();
 
     /// <summary>The ramp with a label.</summary>
     public IReadOnlyList<LoadStep> Ramp(string label) => RampRates.Select(r => new LoadStep(r, RampStep, label)).ToList();

@@ -12,7 +12,8 @@ public static class PlotWriter
         double X(DateTimeOffset t) => (t - origin).TotalSeconds;
 
         var plot = new Plot();
-        plot.Title($"Sample API under an open-loop load: throughput and p99 (objective {objectiveMs:0} ms)");
+        // No title: the Event labels use the space above the data (the report's heading names the plot).
+        var top = phases.SelectMany(p => p.Seconds).Select(s => Math.Max(s.OfferedRate, s.CompletedRate)).DefaultIfEmpty(100).Max() * 1.15;
         plot.Axes.Bottom.Label.Text = "seconds since the load started";
         plot.Axes.Left.Label.Text = "requests/s";
         plot.Axes.Right.Label.Text = "p99 latency, ms (log scale)";
@@ -31,10 +32,10 @@ public static class PlotWriter
             var span = plot.Add.HorizontalSpan(first, last);
             span.FillStyle.Color = shades[i % shades.Length].WithAlpha(0.08);
             span.LineStyle.Width = 0;
-            var label = plot.Add.Text(phase.Name, first + 2, 0);
+            var label = plot.Add.Text(phase.Name, first + 2, top * 0.97);
             label.LabelFontSize = 14;
             label.LabelBold = true;
-            label.Alignment = Alignment.LowerLeft;
+            label.Alignment = Alignment.UpperLeft;
 
             var xs = phase.Seconds.Select(s => X(phase.StartedAt + s.Start + (s.Length / 2))).ToArray();
             AddLine(plot, xs, phase.Seconds.Select(s => s.OfferedRate).ToArray(), Colors.Gray, "offered req/s", i == 0, dashed: true, right: false);
@@ -46,7 +47,7 @@ public static class PlotWriter
         objective.Axes.YAxis = plot.Axes.Right;
         objective.Color = Colors.Red.WithAlpha(0.5);
         objective.LinePattern = LinePattern.Dotted;
-        objective.LegendText = "p99 objective";
+        objective.LegendText = $"p99 objective {objectiveMs:0} ms (right)";
 
         foreach (var e in events.Where(e => e.Reason != "ReplicasRecommendedOnly"))
         {
@@ -60,8 +61,8 @@ public static class PlotWriter
             line.LabelAlignment = Alignment.UpperRight;
         }
 
-        plot.Axes.SetLimitsY(bottom: 0, top: double.NaN, plot.Axes.Left);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Axes.SetLimitsY(0, top, plot.Axes.Left);
+        plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, 1600, 800);
     }
 

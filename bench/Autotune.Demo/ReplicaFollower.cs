@@ -4,7 +4,7 @@ namespace Autotune.Demo;
 
 /// <summary>
 /// Keeps the load generator's targets equal to the running replicas: a replica that appears gets traffic once it
-/// answers /healthz; one that goes away stops getting traffic at once.
+/// is ready (/readyz: PostgreSQL and Redis reachable, users seeded); one that goes away stops getting traffic at once.
 /// </summary>
 public sealed class ReplicaFollower(Func<IReadOnlyList<Uri>> replicas, LoopbackTargets targets, HttpClient http)
 {
@@ -44,7 +44,7 @@ public sealed class ReplicaFollower(Func<IReadOnlyList<Uri>> replicas, LoopbackT
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            using var response = await http.GetAsync(new Uri(url, "healthz"), timeout.Token);
+            using var response = await http.GetAsync(new Uri(url, "readyz"), timeout.Token);
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)

@@ -54,7 +54,7 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
     private static async Task WaitForTargetsAsync(LoopbackTargets targets, int replicas, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
         while (targets.Current.Count < replicas)
         {
             await Task.Delay(100, deadline.Token);

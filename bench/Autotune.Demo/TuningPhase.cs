@@ -5,7 +5,7 @@ namespace Autotune.Demo;
 
 /// <summary>
 /// The operator at work: local mode runs in this process with the demo's ApiTuning, starts the replicas itself,
-/// and tunes them for a fixed number of windows while the generator offers a constant rate and follows the
+/// and tunes them for a fixed number of windows while the generator climbs to a steady rate and follows the
 /// replicas it runs. Local mode prints its window and Event lines; the demo adds the client's view per window.
 /// </summary>
 public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, string specPath, TimeSpan window, double objectiveMs, TextWriter output)
@@ -39,12 +39,21 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var targets = new LoopbackTargets([]);
         var follow = new ReplicaFollower(() => workload.ApiUrls, targets, http).RunAsync(phase.Token);
+        using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            ready.CancelAfter(TimeSpan.FromMinutes(2));
+            while (targets.Current.Count == 0)
+            {
+                await Task.Delay(100, ready.Token);
+            }
+        }
+
         var seconds = new List<IntervalReport>();
         var steps = new List<IntervalReport>();
         var options2 = new LoadOptions
         {
             // One step per window, and more than local mode needs: the load stops when local mode does.
-            Plan = new LoadPlan(Enumerable.Repeat(new LoadStep(scenario.TuningRate, window, "tuning"), scenario.TuningWindows + 4).ToList()),
+            Plan = new LoadPlan(scenario.TuningLoad(window)),
             Mix = new UserRequestMix(scenario.Users, scenario.PutShare),
             ApiKey = stack.ApiKey,
             OnSecond = seconds.Add,
