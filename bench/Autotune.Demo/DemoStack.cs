@@ -62,13 +62,26 @@ public sealed class DemoStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads max_connections now (it changes when the operator restarts the server).</summary>
+    /// <summary>Reads max_connections now (it changes when the operator restarts the server); waits out a restart in progress, up to a minute.</summary>
     public async Task<int> MaxConnectionsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(_postgres!.ConnectionString + ";Pooling=false");
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SHOW max_connections", connection);
-        return int.Parse((string)(await command.ExecuteScalarAsync(cancellationToken))!, System.Globalization.CultureInfo.InvariantCulture);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(_postgres!.ConnectionString + ";Pooling=false");
+                await connection.OpenAsync(deadline.Token);
+                await using var command = new NpgsqlCommand("SHOW max_connections", connection);
+                return int.Parse((string)(await command.ExecuteScalarAsync(deadline.Token))!, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (NpgsqlException) when (!deadline.IsCancellationRequested)
+            {
+                // Shutting down or starting up (57P03): a restart is under way.
+                await Task.Delay(TimeSpan.FromMilliseconds(500), deadline.Token);
+            }
+        }
     }
 
     /// <inheritdoc />
