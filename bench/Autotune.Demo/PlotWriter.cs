@@ -56,9 +56,7 @@ public static class PlotWriter
             line.LineWidth = 1.5f;
             line.Text = e.Reason;
             line.LabelOppositeAxis = true;
-            line.LabelFontSize = 10;
-            line.LabelRotation = -90;
-            line.LabelAlignment = Alignment.UpperRight;
+            line.LabelFontSize = 9;
         }
 
         plot.Axes.SetLimitsY(0, top, plot.Axes.Left);
