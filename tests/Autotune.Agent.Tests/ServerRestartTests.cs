@@ -1,4 +1,6 @@
+using Autotune.Agent.Data;
 using Autotune.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -80,6 +82,9 @@ public sealed class ServerRestartTests(PostgresFixture postgres)
             }, ct);
             Assert.Equal(1, attempts);
         }
+
+        // Every lease ended, the dead connections' too: the generation could drain.
+        Assert.Equal(0, app.App.Services.GetRequiredService<TunedDataSource>().CurrentGeneration!.ActiveLeases);
     }
 
     [Fact]
