@@ -21,6 +21,11 @@ public static class AutotuneAgentExtensions
     public static IHostApplicationBuilder AddAutotuneAgent(this IHostApplicationBuilder builder, Action<AutotuneAgentOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(AutotuneAgent)))
+        {
+            throw new InvalidOperationException("AddAutotuneAgent was already called for this application.");
+        }
+
         var options = DefaultOptions(builder.Configuration);
         configure?.Invoke(options);
 
