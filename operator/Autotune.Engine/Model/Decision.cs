@@ -1,3 +1,5 @@
+using Autotune.Engine.Budget;
+
 namespace Autotune.Engine.Model;
 
 /// <summary>What a decision does.</summary>
@@ -45,6 +47,18 @@ public sealed record Decision
 
     /// <summary>The numbers the decision rests on, by name (rps, p99Ms, poolWaitP99Ms, ...).</summary>
     public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>When the decision was made.</summary>
+    public DateTimeOffset Time { get; init; }
+
+    /// <summary>The steps of the change this decision begins (its first step is <see cref="Knob"/>), in order.</summary>
+    public IReadOnlyList<PlanStep> Plan { get; init; } = [];
+
+    /// <summary>This ApiTuning's claim on its database ledger while the change is in flight (null: no connection change).</summary>
+    public LedgerEntry? Claim { get; init; }
+
+    /// <summary>True when the change needs a database restart (max_connections) before it takes effect.</summary>
+    public bool RequiresRestart { get; init; }
 
     /// <summary>True when this decision changes the world (Change or Rollback in Auto mode).</summary>
     public bool IsAction => Kind is DecisionKind.Change or DecisionKind.Rollback;

@@ -13,7 +13,10 @@ public sealed record ObservedWindow
     /// <summary>End of the window (last scrape).</summary>
     public required DateTimeOffset End { get; init; }
 
-    /// <summary>Scrapes that succeeded in the window, across pods (the fewest any pod had).</summary>
+    /// <summary>
+    /// Scrape rounds in the window: the most scrapes (answered or timed out) any pod had. A pod that appeared or
+    /// vanished mid-window has fewer and does not lower it; see <see cref="IsSufficient"/>.
+    /// </summary>
     public required int Scrapes { get; init; }
 
     /// <summary>Pods that reported in the window.</summary>
@@ -96,4 +99,40 @@ public sealed record ObservedWindow
 
     /// <summary>Length of the window.</summary>
     public TimeSpan Duration => End - Start;
+
+    /// <summary>
+    /// False when the window holds too little to judge (fewer scrape rounds than required, or no pod answered two
+    /// scrapes): nothing may be acted on, and <see cref="InsufficientReason"/> says why.
+    /// </summary>
+    public bool IsSufficient { get; init; } = true;
+
+    /// <summary>Why the window is insufficient, with the numbers; null when it is sufficient.</summary>
+    public string? InsufficientReason { get; init; }
+
+    /// <summary>Scrapes that timed out from a pod that exists: a live process too starved to answer, never 'no data'.</summary>
+    public int TimedOutScrapes { get; init; }
+
+    /// <summary>Scrapes that got no answer at all (connection refused, reset).</summary>
+    public int FailedScrapes { get; init; }
+
+    /// <summary>Pods that answered fewer than two scrapes: counted in <see cref="Pods"/>, but without deltas.</summary>
+    public int PodsWithoutDeltas { get; init; }
+
+    /// <summary>Counter series that fell in the window (a restarted process), across pods.</summary>
+    public int CounterResets { get; init; }
+
+    /// <summary>Mean thread-pool threads per pod over the scrapes.</summary>
+    public double ThreadsMean { get; init; } = double.NaN;
+
+    /// <summary>Mean requests in progress per pod over the scrapes.</summary>
+    public double ActiveRequestsMean { get; init; } = double.NaN;
+
+    /// <summary>Mean connections queued in Kestrel per pod (accepted, not yet started).</summary>
+    public double KestrelQueuedMean { get; init; } = double.NaN;
+
+    /// <summary>Unreadable lines across the window's scrapes.</summary>
+    public int ParseErrors { get; init; }
+
+    /// <summary>Each pod's own numbers, ordered by pod name.</summary>
+    public IReadOnlyList<PodObservation> PerPod { get; init; } = [];
 }

@@ -43,26 +43,3 @@ public enum TuningMode
     /// <summary>Neither decide nor change; keep reporting observations.</summary>
     Paused,
 }
-
-/// <summary>Reference to the tuned workload.</summary>
-public sealed record TargetRef
-{
-    /// <summary>Kind of the workload; only Deployment is supported.</summary>
-    public string Kind { get; init; } = "Deployment";
-
-    /// <summary>Name of the workload in the ApiTuning's namespace.</summary>
-    public required string Name { get; init; }
-}
-
-/// <summary>Objectives. Latency is judged on P99 and on the share of requests at or under it.</summary>
-public sealed record Objectives
-{
-    /// <summary>P99 server latency objective in milliseconds.</summary>
-    public double P99LatencyMs { get; init; } = 250;
-
-    /// <summary>Largest acceptable P99 wait for a pooled connection, in milliseconds.</summary>
-    public double MaxPoolWaitMs { get; init; } = 20;
-
-    /// <summary>Largest acceptable thread-pool queue length per pod.</summary>
-    public double MaxQueueDepth { get; init; } = 20;
-}

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Autotune.Engine.Spec;
 
 /// <summary>How in-process settings (minimum threads, pool size) reach the pods.</summary>
@@ -10,9 +12,12 @@ public sealed record ApplySpec
     /// For RollingRestart on an app without the agent: the env var the app reads its pool size from
     /// (minimum threads use the runtime's own DOTNET_ThreadPool_ForceMinWorkerThreads).
     /// </summary>
+    [Length(1, 256)]
+    [RegularExpression(SpecPatterns.EnvVarName, ErrorMessage = "an environment variable name: letters, digits and '_', not starting with a digit")]
     public string? PoolSizeEnvVar { get; init; }
 
     /// <summary>Extra pods a rollout may create (maxSurge of the Deployment), counted in the connection budget.</summary>
+    [Range(0, 1000)]
     public int MaxSurge { get; init; } = 1;
 }
 

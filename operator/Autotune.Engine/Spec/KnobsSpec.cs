@@ -4,15 +4,19 @@ namespace Autotune.Engine.Spec;
 public sealed record KnobsSpec
 {
     /// <summary>Replicas of the target Deployment.</summary>
+    [KnobLimits(1, 1000)]
     public KnobBudget? Replicas { get; init; }
 
-    /// <summary>Thread-pool minimum worker threads per pod.</summary>
+    /// <summary>Thread-pool minimum worker threads per pod (the runtime caps worker threads at 32767).</summary>
+    [KnobLimits(1, 32_767)]
     public KnobBudget? ThreadPoolMinThreads { get; init; }
 
     /// <summary>Npgsql Maximum Pool Size per pod.</summary>
+    [KnobLimits(1, 10_000)]
     public KnobBudget? DbMaxPoolSize { get; init; }
 
-    /// <summary>PostgreSQL max_connections of the database server.</summary>
+    /// <summary>PostgreSQL max_connections of the database server (PostgreSQL accepts 1 to 262143).</summary>
+    [KnobLimits(1, 262_143)]
     public KnobBudget? PostgresMaxConnections { get; init; }
 }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Autotune.Engine.Spec;
 
 /// <summary>Where the metrics come from and the window they are judged over.</summary>
@@ -7,18 +9,24 @@ public sealed record MetricsSpec
     public MetricsSourceKind Source { get; init; } = MetricsSourceKind.Pods;
 
     /// <summary>Port of the agent's metrics listener on each pod.</summary>
+    [Range(1, 65_535)]
     public int Port { get; init; } = 9464;
 
     /// <summary>Path of the metrics endpoint.</summary>
+    [Length(1, 1024)]
+    [RegularExpression(SpecPatterns.UrlPath, ErrorMessage = "an HTTP path starting with '/'")]
     public string Path { get; init; } = "/metrics";
 
     /// <summary>The Prometheus server, when Source is Prometheus.</summary>
     public PrometheusSpec? Prometheus { get; init; }
 
     /// <summary>The window every judgement is made over, as a duration ("60s", "2m").</summary>
+    [Length(2, 32)]
+    [RegularExpression(SpecPatterns.Duration, ErrorMessage = SpecPatterns.DurationHint)]
     public string Window { get; init; } = "60s";
 
     /// <summary>Scrapes per window (at least 4: gauges are judged on every scrape).</summary>
+    [Range(4, 120)]
     public int ScrapesPerWindow { get; init; } = 6;
 }
 
@@ -36,5 +44,7 @@ public enum MetricsSourceKind
 public sealed record PrometheusSpec
 {
     /// <summary>Base URL, e.g. http://prometheus.monitoring:9090.</summary>
+    [Length(8, 2048)]
+    [RegularExpression(SpecPatterns.HttpUrl, ErrorMessage = "an absolute http:// or https:// URL")]
     public required string Url { get; init; }
 }

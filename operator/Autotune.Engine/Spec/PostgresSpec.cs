@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Autotune.Engine.Spec;
 
 /// <summary>The PostgreSQL server the API uses, and how the operator may change it.</summary>
@@ -10,6 +12,7 @@ public sealed record PostgresSpec
     public WorkloadRef? WorkloadRef { get; init; }
 
     /// <summary>Connections kept free for other clients, on top of superuser_reserved_connections and the admin connection.</summary>
+    [Range(0, 10_000)]
     public int ReservedConnections { get; init; } = 10;
 
     /// <summary>When a max_connections change may restart the server.</summary>
@@ -17,26 +20,6 @@ public sealed record PostgresSpec
 
     /// <summary>The window a restart may happen in, when Restart is Window.</summary>
     public MaintenanceWindow? MaintenanceWindow { get; init; }
-}
-
-/// <summary>A key in a Secret.</summary>
-public sealed record SecretKeyRef
-{
-    /// <summary>Secret name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>Key within the Secret.</summary>
-    public string Key { get; init; } = "connectionString";
-}
-
-/// <summary>A workload reference.</summary>
-public sealed record WorkloadRef
-{
-    /// <summary>Kind, StatefulSet or Deployment.</summary>
-    public string Kind { get; init; } = "StatefulSet";
-
-    /// <summary>Name in the ApiTuning's namespace.</summary>
-    public required string Name { get; init; }
 }
 
 /// <summary>When the database may be restarted.</summary>
@@ -50,17 +33,4 @@ public enum RestartPolicy
 
     /// <summary>Restart only inside the maintenance window.</summary>
     Window,
-}
-
-/// <summary>A weekly maintenance window in UTC.</summary>
-public sealed record MaintenanceWindow
-{
-    /// <summary>Days the window opens: Mon, Tue, Wed, Thu, Fri, Sat, Sun.</summary>
-    public IReadOnlyList<string> Days { get; init; } = [];
-
-    /// <summary>Opening time, "HH:mm" UTC.</summary>
-    public required string StartUtc { get; init; }
-
-    /// <summary>Length in minutes.</summary>
-    public int DurationMinutes { get; init; } = 60;
 }

@@ -1,0 +1,141 @@
+using Autotune.Engine.Budget;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Guardrails;
+using Autotune.Engine.Model;
+using Autotune.Engine.Policy;
+using Autotune.Engine.Spec;
+
+namespace Autotune.Engine.Decisions;
+
+/// <summary>Turns a proposal into a decision: plans its steps, applies the guardrails to the first, and words it.</summary>
+internal static class DecisionBuilder
+{
+    public static Decision Build(DecisionInput input, Finding finding, Proposal proposal, BudgetContext? budget)
+    {
+        if (proposal.Target is not { } target)
+        {
+            return Hold(input, finding, proposal.Reason, proposal.Why);
+        }
+
+        var steps = Steps(input.Current, target, budget);
+        if (steps.Count == 0)
+        {
+            return Hold(input, finding, DecisionReasons.ObjectiveMet, proposal.Why);
+        }
+
+        if (budget is not null && proposal.Reason != DecisionReasons.RepairBudget && steps.FirstOrDefault(s => !s.Fits) is { } bad)
+        {
+            return Hold(input, finding, DecisionReasons.BudgetExhausted,
+                $"{proposal.Why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
+        }
+
+        var first = steps[0];
+        var knob = first.Knob;
+        var blocked = Guard(input, first, proposal.Reason);
+        if (blocked is { } b)
+        {
+            return Hold(input, finding, b.Reason, $"{proposal.Why}; {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To} waits: {b.Why}");
+        }
+
+        var recommendOnly = input.Spec.Mode == TuningMode.Recommend || StepBounds.BudgetOf(input.Spec.Knobs, knob)!.Mode == KnobMode.Recommend;
+        var restartNote = string.Empty;
+        if (knob == Knob.PostgresMaxConnections && !recommendOnly)
+        {
+            switch (input.Spec.Postgres?.Restart ?? RestartPolicy.Never)
+            {
+                case RestartPolicy.Never:
+                    recommendOnly = true;
+                    restartNote = "; it needs a database restart and the restart policy is Never";
+                    break;
+                case RestartPolicy.Window when !MaintenanceWindowCheck.IsOpen(input.Spec.Postgres?.MaintenanceWindow, input.Now):
+                    return Hold(input, finding, DecisionReasons.WaitingForMaintenanceWindow,
+                        $"{proposal.Why}; raising max_connections {first.From} -> {first.To} needs a restart, allowed only in the maintenance window");
+            }
+        }
+
+        var decision = new Decision
+        {
+            Kind = recommendOnly ? DecisionKind.Recommend : DecisionKind.Change,
+            Bottleneck = finding.Bottleneck,
+            Reason = proposal.Reason,
+            Message = recommendOnly
+                ? $"Recommend {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To}: {proposal.Why}{restartNote}"
+                : $"{Verb(first, true)} {Label.Of(knob)} {first.From} -> {first.To}: {proposal.Why}",
+            Knob = knob,
+            From = first.From,
+            To = first.To,
+            Evidence = finding.Evidence,
+            Time = input.Now,
+            Plan = steps,
+            RequiresRestart = knob == Knob.PostgresMaxConnections,
+        };
+        return recommendOnly || budget is null || knob is Knob.ThreadPoolMinThreads
+            ? decision
+            : decision with { Claim = ConnectionPlanner.Claim(budget.Self, first, budget.Swap, budget.BusyPerPod) };
+    }
+
+    /// <summary>The guardrails on one step: the knob is in the spec, the step stays in its budget, cooldown, bars, reversals.</summary>
+    public static (string Reason, string Why)? Guard(DecisionInput input, PlanStep step, string reason)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, step.Knob) is not { } kb)
+        {
+            return (DecisionReasons.KnobNotManaged, $"{Label.Of(step.Knob)} is not in the spec, so it is never changed");
+        }
+
+        if (step.To < kb.Min || step.To > kb.Max)
+        {
+            return (DecisionReasons.AtBudgetLimit, $"{step.To} is outside the budget {kb.Min}..{kb.Max}");
+        }
+
+        if (step.Knob == Knob.PostgresMaxConnections && input.Spec.Postgres is null)
+        {
+            return (DecisionReasons.KnobNotManaged, "the spec names no database to apply max_connections to");
+        }
+
+        return MoveGuards.Check(input, step.Knob, step.To > step.From ? Direction.Up : Direction.Down, reason);
+    }
+
+    public static Decision Hold(DecisionInput input, Finding finding, string reason, string why) => new()
+    {
+        Kind = DecisionKind.Hold,
+        Bottleneck = finding.Bottleneck,
+        Reason = reason,
+        Message = $"Holding: {why}",
+        Evidence = finding.Evidence,
+        Time = input.Now,
+    };
+
+    private static List<PlanStep> Steps(Settings current, Settings target, BudgetContext? budget)
+    {
+        var steps = new List<PlanStep>();
+        if (target.ThreadPoolMinThreads is { } t && current.ThreadPoolMinThreads is { } t0 && t != t0)
+        {
+            steps.Add(new PlanStep(Knob.ThreadPoolMinThreads, t0, t, budget?.Ledger.Demand ?? 0, budget?.Ledger.Capacity ?? int.MaxValue));
+        }
+
+        if (budget is not null)
+        {
+            steps.AddRange(budget.Plan(current, target).Steps);
+            return steps;
+        }
+
+        // Not budgeted: shrink before grow, max_connections raised first and lowered last.
+        foreach (var knob in new[] { Knob.DbMaxPoolSize, Knob.PostgresMaxConnections, Knob.Replicas })
+        {
+            if (target.Get(knob) is { } to && current.Get(knob) is { } from && to != from)
+            {
+                steps.Add(new PlanStep(knob, from, to, 0, int.MaxValue));
+            }
+        }
+
+        return steps;
+    }
+
+    private static string Verb(PlanStep step, bool past) => (step.To > step.From, past) switch
+    {
+        (true, true) => "Raised",
+        (false, true) => "Lowered",
+        (true, false) => "raising",
+        (false, false) => "lowering",
+    };
+}

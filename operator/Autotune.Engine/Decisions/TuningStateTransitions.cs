@@ -1,0 +1,85 @@
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Guardrails;
+using Autotune.Engine.Model;
+
+namespace Autotune.Engine.Decisions;
+
+/// <summary>
+/// The tuning state after a decision: the change in flight confirmed, kept or replaced, moves barred after a
+/// rollback, the comfortable run extended or broken, and the decision recorded. Pure, like the engine.
+/// </summary>
+public static class TuningStateTransitions
+{
+    /// <summary>Decisions kept in the history.</summary>
+    public const int HistoryLimit = 20;
+
+    /// <summary>The state after <paramref name="decision"/> was made (and, for an action, applied) on <paramref name="input"/>.</summary>
+    /// <param name="input">The input the decision was made on.</param>
+    /// <param name="decision">The decision.</param>
+    /// <param name="expectedGeneration">The tuning generation written for an in-process change (null: confirmed by value).</param>
+    public static TuningState Next(DecisionInput input, Decision decision, long? expectedGeneration = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(decision);
+        var state = input.State;
+        var judgement = ChangeJudge.Evaluate(input);
+        var pending = judgement.Status switch
+        {
+            PendingStatus.AwaitingConfirmation => state.Pending,
+            PendingStatus.Warming => state.Pending! with { ConfirmedAt = judgement.ConfirmedAt },
+            _ => null,
+        };
+        var barred = state.Barred.Where(b => b.Until > input.Now).ToList();
+        var summary = input.Window is { } w ? WindowSummary.Of(w) : null;
+
+        if (decision.IsAction && decision is { Knob: { } knob, From: { } from, To: { } to })
+        {
+            pending = new PendingChange
+            {
+                Knob = knob,
+                From = from,
+                To = to,
+                Reason = decision.Reason,
+                DecidedAt = input.Now,
+                ExpectedGeneration = knob is Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize ? expectedGeneration : null,
+                Before = summary,
+                IsRollback = decision.Kind == DecisionKind.Rollback,
+            };
+            if (decision.Kind == DecisionKind.Rollback)
+            {
+                barred.Add(new BarredMove(knob, to > from ? Direction.Down : Direction.Up,
+                    input.Now + Rollbacks.BarFor(input.Spec.Behavior.CooldownSeconds), decision.Message));
+            }
+        }
+
+        var history = state.History;
+        var newest = history.Count > 0 ? history[0].Decision : null;
+        var repeat = decision.Kind == DecisionKind.Recommend && newest is not null
+            && newest.Kind == decision.Kind && newest.Knob == decision.Knob && newest.To == decision.To && newest.Reason == decision.Reason;
+        if (decision.Kind != DecisionKind.Hold && !repeat)
+        {
+            history = [new DecisionRecord(decision, summary), .. history.Take(HistoryLimit - 1)];
+        }
+
+        return state with
+        {
+            Pending = pending,
+            Barred = barred,
+            History = history,
+            ComfortableSince = decision.IsAction ? null : ComfortableSince(input, state.ComfortableSince),
+        };
+    }
+
+    private static DateTimeOffset? ComfortableSince(DecisionInput input, DateTimeOffset? since)
+    {
+        var w = input.Window;
+        var length = WindowDuration.Parse(input.Spec.Metrics.Window);
+        if (w is null || DataSufficiency.Check(w, length, input.Spec.Objectives.MaxQueueDepth, input.Now) is not null
+            || !Diagnoser.Comfortable(w, input.Spec.Objectives))
+        {
+            return null;
+        }
+
+        return since ?? w.Start;
+    }
+}

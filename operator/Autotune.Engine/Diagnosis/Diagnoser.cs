@@ -1,0 +1,113 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Model;
+using Autotune.Engine.Policy;
+using Autotune.Engine.Spec;
+
+namespace Autotune.Engine.Diagnosis;
+
+/// <summary>
+/// Names the bottleneck from the evidence, in order: not enough data; thread starvation; database saturation
+/// (checked before pool exhaustion, because a full pool in front of a saturated database must not grow); pool
+/// exhaustion; CPU saturation; over-provisioned; none.
+/// </summary>
+public static class Diagnoser
+{
+    /// <summary>The finding for one window.</summary>
+    public static Finding Diagnose(ApiTuningSpec spec, ObservedWindow? window, Settings current, TuningState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(state);
+        var o = spec.Objectives;
+        var insufficient = DataSufficiency.Check(window, WindowDuration.Parse(spec.Metrics.Window), o.MaxQueueDepth, now);
+        if (insufficient is not null || window is null)
+        {
+            return insufficient!;
+        }
+
+        var w = window;
+        var ev = Evidence(w);
+        if (StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads))
+        {
+            return Act(Bottleneck.ThreadStarvation, ev,
+                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and growing {Num.F(w.QueueDepthSlopePerSecond)}/s "
+                + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
+                + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty));
+        }
+
+        var poolWaits = w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull
+            && (w.PendingRequestsMean > 0 || w.PoolTimeouts > 0);
+        var over = OverObjective(w, o);
+        if ((poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
+        {
+            return Act(Bottleneck.DatabaseSaturated, ev, $"the database is the limit: {why}");
+        }
+
+        if (poolWaits)
+        {
+            return Act(Bottleneck.PoolExhaustion, ev,
+                $"pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} > {Num.Ms(o.MaxPoolWaitMs)} objective with the pool {Num.Pct(w.PoolUsage)} used "
+                + $"and {Num.F(w.PendingRequestsMean)} requests waiting per pod");
+        }
+
+        if (over && w.CpuUtilization >= Thresholds.CpuSaturated)
+        {
+            return Act(Bottleneck.CpuSaturated, ev,
+                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}");
+        }
+
+        if (over)
+        {
+            return Finding.Hold(Bottleneck.Unknown, DecisionReasons.NoRemedy,
+                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective, but no pool wait ({Num.Ms(w.PoolWaitP99Ms)}), thread-pool queue "
+                + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve", ev);
+        }
+
+        if (Comfortable(w, o))
+        {
+            return Act(Bottleneck.OverProvisioned, ev,
+                $"p99 {Num.Ms(w.P99Ms)} is under {Num.Pct(Thresholds.Comfortable)} of the {Num.Ms(o.P99LatencyMs)} objective with CPU at {Num.Pct(w.CpuUtilization)}");
+        }
+
+        return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
+            $"p99 {Num.Ms(w.P99Ms)} <= {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it), pool wait p99 {Num.Ms(w.PoolWaitP99Ms)}", ev);
+    }
+
+    /// <summary>P99 over the objective, or too small a share of requests under it.</summary>
+    public static bool OverObjective(ObservedWindow w, Objectives o) =>
+        w.P99Ms > o.P99LatencyMs || w.ShareUnderObjective < Thresholds.ShareTarget;
+
+    /// <summary>Comfortably under every objective: latency, pool wait, queue and CPU leave room to give capacity back.</summary>
+    public static bool Comfortable(ObservedWindow w, Objectives o) =>
+        w.P99Ms <= o.P99LatencyMs * Thresholds.Comfortable
+        && !(w.ShareUnderObjective < Thresholds.ShareTarget)
+        && !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable)
+        && w.QueueDepthMean <= o.MaxQueueDepth * Thresholds.Comfortable
+        && !(w.CpuUtilization > Thresholds.CpuTarget);
+
+    private static Finding Act(Bottleneck bottleneck, Dictionary<string, double> evidence, string summary) =>
+        new() { Bottleneck = bottleneck, Actionable = true, Summary = summary, Evidence = evidence };
+
+    private static Dictionary<string, double> Evidence(ObservedWindow w)
+    {
+        var all = new Dictionary<string, double>
+        {
+            [EvidenceKeys.Rps] = w.Rps,
+            [EvidenceKeys.P99Ms] = w.P99Ms,
+            [EvidenceKeys.ShareUnderObjective] = w.ShareUnderObjective,
+            [EvidenceKeys.PoolWaitP99Ms] = w.PoolWaitP99Ms,
+            [EvidenceKeys.PoolUsage] = w.PoolUsage,
+            [EvidenceKeys.PendingRequests] = w.PendingRequestsMean,
+            [EvidenceKeys.ConnectionHoldMs] = w.ConnectionHoldMeanMs,
+            [EvidenceKeys.QueueDepth] = w.QueueDepthMean,
+            [EvidenceKeys.QueueSlope] = w.QueueDepthSlopePerSecond,
+            [EvidenceKeys.Threads] = w.ThreadsLast,
+            [EvidenceKeys.Cpu] = w.CpuUtilization,
+            [EvidenceKeys.Scrapes] = w.Scrapes,
+            [EvidenceKeys.ScrapeLatencyMs] = w.ScrapeLatencyMaxMs,
+        };
+
+        // Status is JSON, which has no NaN: an unknown number is left out.
+        return all.Where(kv => double.IsFinite(kv.Value)).ToDictionary();
+    }
+}

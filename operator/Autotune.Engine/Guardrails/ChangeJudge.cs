@@ -1,0 +1,81 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Model;
+
+namespace Autotune.Engine.Guardrails;
+
+/// <summary>
+/// Follows the change in flight: confirmed when every pod reports its tuning generation (or the workload its
+/// replicas, or SHOW max_connections its value); judged only on a full window that starts after confirmation, so a
+/// new pool has warmed; given up when not confirmed within ten windows (at least ten minutes).
+/// </summary>
+public static class ChangeJudge
+{
+    /// <summary>Where the pending change stands for this input.</summary>
+    public static Judgement Evaluate(DecisionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var p = input.State.Pending;
+        if (p is null)
+        {
+            return new Judgement(PendingStatus.None, null, string.Empty, null);
+        }
+
+        var w = input.Window;
+        var windowLength = WindowDuration.Parse(input.Spec.Metrics.Window);
+        var confirmedAt = p.ConfirmedAt ?? (Confirmed(p, input) ? w?.End ?? input.Now : null);
+        if (confirmedAt is null)
+        {
+            var timeout = TimeSpan.FromTicks(Math.Max(windowLength.Ticks * 10, TimeSpan.FromMinutes(10).Ticks));
+            return input.Now - p.DecidedAt > timeout
+                ? new Judgement(PendingStatus.TimedOut, null,
+                    $"{Label.Of(p.Knob)} {p.From} -> {p.To} was not confirmed within {Num.F(timeout.TotalMinutes)} min", p)
+                : new Judgement(PendingStatus.AwaitingConfirmation, null, Awaited(p, input), p);
+        }
+
+        if (p.IsRollback || p.Knob == Knob.PostgresMaxConnections || !input.Spec.Behavior.RollbackOnRegression || p.Before is null)
+        {
+            // A rollback is never rolled back, and max_connections only makes room: the pool change after it is judged.
+            return new Judgement(PendingStatus.Accepted, confirmedAt, "confirmed", p);
+        }
+
+        if (w is null || w.Start < confirmedAt
+            || DataSufficiency.Check(w, windowLength, input.Spec.Objectives.MaxQueueDepth, input.Now) is not null)
+        {
+            return new Judgement(PendingStatus.Warming, confirmedAt,
+                $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; judging it on the first full window after it", p);
+        }
+
+        var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);
+        return why is null
+            ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
+            : new Judgement(PendingStatus.Regressed, confirmedAt, why, p);
+    }
+
+    private static bool Confirmed(PendingChange p, DecisionInput input)
+    {
+        var w = input.Window;
+        return p.Knob switch
+        {
+            Knob.Replicas => input.Current.Replicas == p.To && w is not null && w.Pods == p.To && w.MissingPods == 0,
+            Knob.PostgresMaxConnections => input.Current.PostgresMaxConnections == p.To,
+            _ when p.ExpectedGeneration is { } g => w is not null && w.AppliedGenerationMin >= g && w.GenerationsAgree && w.MissingPods == 0,
+            Knob.ThreadPoolMinThreads => w?.AppliedMinThreads == p.To && w.MissingPods == 0,
+            Knob.DbMaxPoolSize => w?.AppliedPoolSize == p.To && w.MissingPods == 0,
+            _ => false,
+        };
+    }
+
+    private static string Awaited(PendingChange p, DecisionInput input)
+    {
+        var w = input.Window;
+        var what = p.Knob switch
+        {
+            Knob.Replicas => $"{w?.Pods ?? 0} of {p.To} pods report",
+            Knob.PostgresMaxConnections => $"SHOW max_connections still reports {input.Current.PostgresMaxConnections?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}",
+            _ when p.ExpectedGeneration is { } g => $"pods report tuning generation {w?.AppliedGenerationMin ?? 0}, expecting {g}",
+            _ => "the pods do not report the new value yet",
+        };
+        return $"waiting for {Label.Of(p.Knob)} {p.From} -> {p.To} to take effect: {what}";
+    }
+}

@@ -1,0 +1,51 @@
+using Autotune.Engine.Budget;
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Model;
+using Autotune.Engine.Policy;
+
+namespace Autotune.Engine.Guardrails;
+
+/// <summary>Undoes a change that made things worse at similar load; the move is then barred for a while.</summary>
+public static class Rollbacks
+{
+    /// <summary>How long a move that backfired is barred: six cooldowns, at least 30 minutes.</summary>
+    public static TimeSpan BarFor(int cooldownSeconds) => TimeSpan.FromSeconds(Math.Max(1800, 6L * Math.Max(0, cooldownSeconds)));
+
+    internal static Decision Build(DecisionInput input, Finding finding, PendingChange p, string why)
+    {
+        var step = new PlanStep(p.Knob, p.To, p.From, 0, int.MaxValue);
+        var budget = BudgetContext.For(input);
+        if (budget is not null && p.Knob is Knob.DbMaxPoolSize or Knob.Replicas)
+        {
+            var target = input.Current.With(p.Knob, p.From);
+            var plan = budget.Plan(input.Current, target);
+            if (!plan.Fits)
+            {
+                var bad = plan.FirstViolation!;
+                return DecisionBuilder.Hold(input, finding, DecisionReasons.BudgetExhausted,
+                    $"{Label.Of(p.Knob)} {p.From} -> {p.To} made things worse ({why}) but undoing it needs {bad.PeakDemand} of {bad.Capacity} connections");
+            }
+
+            step = plan.Steps[0];
+        }
+
+        var bar = BarFor(input.Spec.Behavior.CooldownSeconds);
+        return new Decision
+        {
+            Kind = DecisionKind.Rollback,
+            Bottleneck = finding.Bottleneck,
+            Reason = DecisionReasons.Rollback,
+            Message = $"Rolled back {Label.Of(p.Knob)} {p.To} -> {p.From}: {why}; {(p.Direction == Direction.Up ? "raising" : "lowering")} it is barred for {Num.F(bar.TotalMinutes)} min",
+            Knob = p.Knob,
+            From = p.To,
+            To = p.From,
+            Evidence = finding.Evidence,
+            Time = input.Now,
+            Plan = [step],
+            Claim = budget is null || p.Knob is Knob.ThreadPoolMinThreads or Knob.PostgresMaxConnections
+                ? null
+                : ConnectionPlanner.Claim(budget.Self, step, budget.Swap, budget.BusyPerPod),
+        };
+    }
+}

@@ -1,0 +1,167 @@
+using System.Text;
+
+namespace Autotune.Engine.Metrics.Exposition;
+
+/// <summary>Finds and reads the <c>{name="value",...}</c> block of a sample line (format 0.0.4 escaping).</summary>
+internal static class LabelBlock
+{
+    /// <summary>Index just past the closing brace of the block opening at <paramref name="open"/>, or -1 when unclosed.</summary>
+    public static int FindEnd(ReadOnlySpan<char> line, int open)
+    {
+        var inQuotes = false;
+        for (var i = open + 1; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (inQuotes)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inQuotes = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inQuotes = true;
+            }
+            else if (c == '}')
+            {
+                return i + 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Reads the labels between the braces; null and an error message when the block is malformed.</summary>
+    public static List<Label>? Read(ReadOnlySpan<char> block, SeriesTable table, out string? error)
+    {
+        var labels = new List<Label>();
+        var i = 1; // past '{'
+        var end = block.Length - 1; // the '}'
+        error = null;
+        while (true)
+        {
+            i = SkipBlanks(block, i);
+            if (i >= end)
+            {
+                return labels;
+            }
+
+            var nameStart = i;
+            while (i < end && IsNameChar(block[i], i == nameStart, allowColon: false))
+            {
+                i++;
+            }
+
+            if (i == nameStart)
+            {
+                error = $"invalid label name at column {nameStart + 1}";
+                return null;
+            }
+
+            var name = table.Intern(block[nameStart..i]);
+            i = SkipBlanks(block, i);
+            if (i >= end || block[i] != '=')
+            {
+                error = $"expected '=' after label name '{name}'";
+                return null;
+            }
+
+            i = SkipBlanks(block, i + 1);
+            if (i >= end || block[i] != '"')
+            {
+                error = $"expected '\"' to open the value of label '{name}'";
+                return null;
+            }
+
+            var value = ReadQuoted(block, ref i, end, name, out error);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (labels.Exists(l => l.Name == name))
+            {
+                error = $"label '{name}' appears twice";
+                return null;
+            }
+
+            labels.Add(new Label(name, value));
+            i = SkipBlanks(block, i);
+            if (i < end && block[i] == ',')
+            {
+                i++;
+            }
+            else if (i < end)
+            {
+                error = $"expected ',' or '}}' after the value of label '{name}'";
+                return null;
+            }
+        }
+    }
+
+    /// <summary>True for characters allowed in metric names (<paramref name="allowColon"/>) or label names.</summary>
+    public static bool IsNameChar(char c, bool first, bool allowColon) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (allowColon && c == ':') || (!first && c is >= '0' and <= '9');
+
+    private static string? ReadQuoted(ReadOnlySpan<char> block, ref int i, int end, string name, out string? error)
+    {
+        error = null;
+        var start = ++i;
+        StringBuilder? unescaped = null;
+        for (; i < end; i++)
+        {
+            var c = block[i];
+            if (c == '"')
+            {
+                var text = unescaped is null ? block[start..i].ToString() : unescaped.ToString();
+                i++;
+                return text;
+            }
+
+            if (c != '\\')
+            {
+                unescaped?.Append(c);
+                continue;
+            }
+
+            unescaped ??= new StringBuilder().Append(block[start..i]);
+            if (i + 1 >= end)
+            {
+                break;
+            }
+
+            var escaped = block[++i] switch
+            {
+                '\\' => '\\',
+                '"' => '"',
+                'n' => '\n',
+                _ => '\0',
+            };
+            if (escaped == '\0')
+            {
+                error = $"invalid escape '\\{block[i]}' in the value of label '{name}'";
+                return null;
+            }
+
+            unescaped.Append(escaped);
+        }
+
+        error = $"unterminated value of label '{name}'";
+        return null;
+    }
+
+    private static int SkipBlanks(ReadOnlySpan<char> text, int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+}

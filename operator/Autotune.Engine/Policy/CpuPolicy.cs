@@ -1,0 +1,74 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Guardrails;
+using Autotune.Engine.Model;
+
+namespace Autotune.Engine.Policy;
+
+/// <summary>
+/// Rule 5: CPU saturated over the objective adds replicas (to bring CPU to its target), shrinking per-pod pools
+/// first when the connection budget cannot hold the new pods at the current pool size.
+/// </summary>
+internal static class CpuPolicy
+{
+    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is not { } rb)
+        {
+            return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; replicas are not in the spec, so they are not changed");
+        }
+
+        if (input.Current.Replicas is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the current replicas are unknown");
+        }
+
+        var want = (int)Math.Ceiling(from * w.CpuUtilization / Thresholds.CpuTarget);
+        var to = StepBounds.Bound(Knob.Replicas, from, Math.Max(want, from + 1), rb);
+        var why = $"{finding.Summary}; {want} replicas bring CPU to {Num.Pct(Thresholds.CpuTarget)}";
+        if (to <= from)
+        {
+            return Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; replicas are at their budget's maximum {rb.Max}");
+        }
+
+        Settings Replicas(int r) => input.Current with { Replicas = r };
+        if (budget is null)
+        {
+            return Proposal.Change(DecisionReasons.AddReplicas, why, Replicas(to));
+        }
+
+        var fit = budget.LargestFitting(input.Current, from, to, Replicas);
+        if (fit > from)
+        {
+            return Proposal.Change(DecisionReasons.AddReplicas, $"{why}; {budget.Note()}", Replicas(fit));
+        }
+
+        return ShrinkPoolsForReplicas(input, why, budget, from, to);
+    }
+
+    private static Proposal ShrinkPoolsForReplicas(DecisionInput input, string why, BudgetContext budget, int from, int to)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted, $"{why}; {budget.Note()} and dbMaxPoolSize is not in the spec");
+        }
+
+        var pool = budget.Self.PoolSize;
+        var floor = Math.Max(pb.Min, StepBounds.MinDown(pool));
+        for (var r = to; r > from; r--)
+        {
+            for (var p = pool - 1; p >= floor; p--)
+            {
+                var target = input.Current with { Replicas = r, DbMaxPoolSize = p };
+                if (budget.Plan(input.Current, target).Fits)
+                {
+                    return Proposal.Change(DecisionReasons.ShrinkPoolForReplicas,
+                        $"{why}; {budget.Note()}: {r} replicas fit with a pool of {p} per pod, so the pool shrinks first", target);
+                }
+            }
+        }
+
+        return Proposal.Hold(DecisionReasons.BudgetExhausted,
+            $"{why}; {budget.Note()}: even a pool of {floor} per pod leaves no room for {from + 1} replicas");
+    }
+}

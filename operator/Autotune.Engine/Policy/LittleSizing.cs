@@ -1,0 +1,30 @@
+using Autotune.Engine.Model;
+
+namespace Autotune.Engine.Policy;
+
+/// <summary>Little's law sizing (concurrency = rate x time in service), with headroom, per pod.</summary>
+internal static class LittleSizing
+{
+    /// <summary>Arrivals per pod per second: completions plus the queue's growth (a starved pod completes less than arrives).</summary>
+    public static double ArrivalsPerPod(ObservedWindow w) =>
+        (w.Rps / Math.Max(1, w.Pods)) + Math.Max(0, w.QueueDepthSlopePerSecond);
+
+    /// <summary>Time a request holds a thread, seconds: the median latency (P99 when the median is unknown).</summary>
+    public static double ThreadSeconds(ObservedWindow w) =>
+        (double.IsNaN(w.P50Ms) ? (double.IsNaN(w.P99Ms) ? 0 : w.P99Ms) : w.P50Ms) / 1000;
+
+    /// <summary>Threads per pod for the concurrency arrivals x latency asks for, with headroom.</summary>
+    public static int Threads(ObservedWindow w) => Ceiling(ArrivalsPerPod(w) * ThreadSeconds(w) * Thresholds.Headroom);
+
+    /// <summary>Connection uses per pod per second.</summary>
+    public static double UsesPerPod(ObservedWindow w) => w.ConnectionUsesPerSecond / Math.Max(1, w.Pods);
+
+    /// <summary>Pool per pod for connection uses x hold time, plus the requests already waiting, with headroom.</summary>
+    public static int Pool(ObservedWindow w) => double.IsNaN(w.ConnectionHoldMeanMs) ? 0
+        : Ceiling(((UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000) + Math.Max(0, w.PendingRequestsMean)) * Thresholds.Headroom);
+
+    /// <summary>Pool per pod the current work needs if each connection were held only <paramref name="holdMs"/>.</summary>
+    public static int PoolAtHold(ObservedWindow w, double holdMs) => Ceiling(UsesPerPod(w) * holdMs / 1000 * Thresholds.Headroom);
+
+    private static int Ceiling(double v) => double.IsFinite(v) ? (int)Math.Min(int.MaxValue / 4, Math.Ceiling(Math.Max(0, v))) : 0;
+}

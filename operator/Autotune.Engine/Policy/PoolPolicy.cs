@@ -1,0 +1,107 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Guardrails;
+using Autotune.Engine.Model;
+
+namespace Autotune.Engine.Policy;
+
+/// <summary>
+/// Rule 3: pool exhaustion raises the pool to uses x hold time x headroom if the database budget allows; else raises
+/// max_connections if its budget allows (the pool grows once the server confirms it); else BudgetExhausted.
+/// </summary>
+internal static class PoolPolicy
+{
+    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget)
+        {
+            return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; dbMaxPoolSize is not in the spec, so it is not changed");
+        }
+
+        if (input.Current.DbMaxPoolSize is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the applied pool size is unknown");
+        }
+
+        var need = LittleSizing.Pool(w);
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from + 1), poolBudget);
+        var why = $"{finding.Summary}; Little's law asks for {need} connections per pod ({Num.F(LittleSizing.UsesPerPod(w))} uses/s x "
+            + $"{Num.Ms(w.ConnectionHoldMeanMs)} + {Num.F(w.PendingRequestsMean)} waiting, x {Num.F(Thresholds.Headroom)})";
+        if (to <= from)
+        {
+            return Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; the pool is at its budget's maximum {poolBudget.Max}");
+        }
+
+        Settings Pool(int p) => input.Current with { DbMaxPoolSize = p };
+        if (budget is null)
+        {
+            return Proposal.Change(DecisionReasons.RaisePool, why, Pool(to));
+        }
+
+        var fit = budget.LargestFitting(input.Current, from, to, Pool);
+        if (fit > from)
+        {
+            var limited = fit < to ? $" (the budget allows {fit} of the {to} wanted)" : string.Empty;
+            return Proposal.Change(DecisionReasons.RaisePool, $"{why}; {budget.Note()}{limited}", Pool(fit));
+        }
+
+        return RaiseMaxConnections(input, why, budget, to);
+    }
+
+    private static Proposal RaiseMaxConnections(DecisionInput input, string why, BudgetContext budget, int pool)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mcBudget)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()} and postgresMaxConnections is not in the spec");
+        }
+
+        var mcFrom = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
+        var mcTo = StepBounds.Bound(Knob.PostgresMaxConnections, mcFrom, mcBudget.Max, mcBudget);
+        var from = budget.Self.PoolSize;
+
+        // The smallest max_connections in the step that lets the wanted pool (or as much of it as fits) in.
+        Settings With(int p, int mc) => input.Current with { DbMaxPoolSize = p, PostgresMaxConnections = mc };
+        var poolAtMax = budget.LargestFitting(input.Current, from, pool, p => With(p, mcTo));
+        if (mcTo <= mcFrom || poolAtMax <= from)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()} and max_connections is at {mcFrom} (budget max {mcBudget.Max})");
+        }
+
+        var mcNeeded = mcTo;
+        for (var mc = mcFrom + 1; mc < mcTo; mc++)
+        {
+            if (budget.Plan(input.Current, With(poolAtMax, mc)).Fits)
+            {
+                mcNeeded = mc;
+                break;
+            }
+        }
+
+        return Proposal.Change(DecisionReasons.RaiseMaxConnections,
+            $"{why}; {budget.Note()}, too few for a pool of {poolAtMax}; the pool grows after the server confirms max_connections {mcNeeded}",
+            With(poolAtMax, mcNeeded));
+    }
+
+    /// <summary>Rule 4: a saturated database gets no more connections, and a pool that only queues inside it shrinks.</summary>
+    public static Proposal ShrinkForSaturatedDatabase(DecisionInput input, Finding finding, ObservedWindow w)
+    {
+        var why = finding.Summary;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget || input.Current.DbMaxPoolSize is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added");
+        }
+
+        var bestHold = input.State.History.Select(r => r.Before?.ConnectionHoldMeanMs ?? double.NaN)
+            .Where(h => double.IsFinite(h) && h > 0).DefaultIfEmpty(w.ConnectionHoldMeanMs / Thresholds.HoldInflation).Min();
+        var need = LittleSizing.PoolAtHold(w, bestHold);
+        var want = Math.Min(need, from - Math.Max(1, from / 4));
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, want, poolBudget);
+        return to >= from
+            ? Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added and the pool is at its budget's minimum {poolBudget.Min}")
+            : Proposal.Change(DecisionReasons.ShrinkPool,
+                $"{why}; at the {Num.Ms(bestHold)} hold time the database gives uncontended, {Num.F(LittleSizing.UsesPerPod(w))} uses/s per pod need {need} connections",
+                input.Current with { DbMaxPoolSize = to });
+    }
+}

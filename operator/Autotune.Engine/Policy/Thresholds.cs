@@ -1,0 +1,53 @@
+namespace Autotune.Engine.Policy;
+
+/// <summary>The engine's fixed judgement thresholds, in one place (the spec sets objectives; these read evidence).</summary>
+internal static class Thresholds
+{
+    /// <summary>Fewest scrapes a window needs (gauges are judged on every scrape).</summary>
+    public const int MinScrapes = 4;
+
+    /// <summary>Fewest requests a window needs before latency is judged.</summary>
+    public const double MinRequests = 50;
+
+    /// <summary>Fewest scrapes that still show a trend (queue growth) when the rest of the window is starved.</summary>
+    public const int MinScrapesForTrend = 2;
+
+    /// <summary>A scrape slower than this from a live process is starvation evidence.</summary>
+    public const double SlowScrapeMs = 1000;
+
+    /// <summary>CPU below this is idle enough for starvation.</summary>
+    public const double CpuIdle = 0.6;
+
+    /// <summary>CPU at or above this is saturated.</summary>
+    public const double CpuSaturated = 0.8;
+
+    /// <summary>CPU utilisation aimed for when sizing replicas.</summary>
+    public const double CpuTarget = 0.6;
+
+    /// <summary>Thread growth per second at or below which the pool is injecting slowly (the runtime's ~1/s past the minimum).</summary>
+    public const double SlowThreadGrowthPerSecond = 2;
+
+    /// <summary>Pool usage at or above this is full.</summary>
+    public const double PoolFull = 0.9;
+
+    /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
+    public const double ShareTarget = 0.99;
+
+    /// <summary>Fraction of the objectives under which the service is comfortable (capacity may be given back).</summary>
+    public const double Comfortable = 0.6;
+
+    /// <summary>Headroom applied to Little's-law sizing.</summary>
+    public const double Headroom = 1.5;
+
+    /// <summary>Hold-time growth, after a pool raise that added no throughput, that shows the database queues.</summary>
+    public const double HoldInflation = 1.3;
+
+    /// <summary>Throughput gain below which a pool raise added nothing.</summary>
+    public const double FlatThroughput = 1.1;
+
+    /// <summary>Hold time against the best seen, with the pool busy, that shows the database queues.</summary>
+    public const double HoldVersusBaseline = 2.5;
+
+    /// <summary>Relative load difference within which two windows are at similar load.</summary>
+    public const double SimilarLoad = 0.15;
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using Autotune.Operator.Ports;
+using Npgsql;
+
+namespace Autotune.Operator.Local;
+
+/// <summary>
+/// The database server over one admin connection (the operator's own, counted in the reserve). Reads limits and use,
+/// changes max_connections with ALTER SYSTEM, and restarts the server with the command it is given (pg_ctl for a
+/// local server). The connection string is never logged or echoed.
+/// </summary>
+public sealed class NpgsqlPostgresAdmin : IPostgresAdmin, IAsyncDisposable
+{
+    private const string ReadSql = """
+        SELECT current_setting('max_connections')::int,
+               current_setting('superuser_reserved_connections')::int,
+               (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'),
+               (SELECT pending_restart FROM pg_settings WHERE name = 'max_connections'),
+               (SELECT setting::int FROM pg_file_settings WHERE name = 'max_connections' ORDER BY seqno DESC LIMIT 1)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<string>? _restartCommand;
+    private readonly TimeSpan _restartTimeout;
+
+    /// <summary>Creates the admin port; <paramref name="restartCommand"/> (argv) restarts the server, or null when it may not be restarted here.</summary>
+    public NpgsqlPostgresAdmin(string connectionString, IReadOnlyList<string>? restartCommand, TimeSpan restartTimeout)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxPoolSize = 1,
+            ApplicationName = "autotune-operator",
+            Timeout = 5,
+            CommandTimeout = 10,
+        };
+        Server = $"{builder.Host}:{builder.Port}";
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _restartCommand = restartCommand;
+        _restartTimeout = restartTimeout;
+    }
+
+    /// <summary>host:port of the server, the key of its connection ledger.</summary>
+    public string Server { get; }
+
+    /// <summary>True when a restart command was given.</summary>
+    public bool CanRestart => _restartCommand is { Count: > 0 };
+
+    /// <inheritdoc />
+    public async Task<DatabaseState> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(ReadSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var maxConnections = reader.GetInt32(0);
+        var pending = !await reader.IsDBNullAsync(3, cancellationToken) && reader.GetBoolean(3);
+        int? fileValue = await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetInt32(4);
+        return new DatabaseState(
+            Server,
+            maxConnections,
+            reader.GetInt32(1),
+            reader.GetInt32(2),
+            pending,
+            pending && fileValue != maxConnections ? fileValue : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<DatabaseState> SetMaxConnectionsAsync(int value, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+
+        // ALTER SYSTEM takes no parameters; the value is an int, formatted invariantly, so nothing can be injected.
+        await using (var alter = _dataSource.CreateCommand(
+            string.Create(CultureInfo.InvariantCulture, $"ALTER SYSTEM SET max_connections = {value}")))
+        {
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var reload = _dataSource.CreateCommand("SELECT pg_reload_conf()"))
+        {
+            await reload.ExecuteScalarAsync(cancellationToken);
+        }
+
+        return await ReadAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        if (!CanRestart)
+        {
+            throw new InvalidOperationException("no restart command was given for the database server");
+        }
+
+        var info = new ProcessStartInfo(_restartCommand![0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in _restartCommand.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_restartCommand[0]}");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_restartTimeout);
+        var output = process.StandardError.ReadToEndAsync(deadline.Token);
+        _ = process.StandardOutput.ReadToEndAsync(deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the restart command exited with {process.ExitCode}: {Truncate(await output)}");
+        }
+
+        // Every pooled admin connection died with the old server.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(_dataSource.ConnectionString));
+        await WaitUntilAcceptingAsync(deadline.Token);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task WaitUntilAcceptingAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var command = _dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return;
+            }
+            catch (NpgsqlException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 500 ? text.Trim() : text[..500].Trim() + "...";
+}

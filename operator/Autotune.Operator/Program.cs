@@ -1,0 +1,3 @@
+using Autotune.Operator.Cli;
+
+return await AutotuneCommand.Create().Parse(args).InvokeAsync();

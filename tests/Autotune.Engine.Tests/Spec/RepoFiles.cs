@@ -1,0 +1,28 @@
+namespace Autotune.Engine.Tests.Spec;
+
+/// <summary>Files of the repository the tests read (the CRD and its examples), found from the test's directory.</summary>
+internal static class RepoFiles
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Crd => Path.Combine(Root, "crds", "apituning.yaml");
+
+    public static IEnumerable<string> Examples =>
+        Directory.GetFiles(Path.Combine(Root, "crds", "examples"), "*.yaml").Order(StringComparer.Ordinal);
+
+    public static IEnumerable<string> InvalidExamples =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Spec", "Invalid"), "*.yaml").Order(StringComparer.Ordinal);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Autotune.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Autotune.sln not found above " + AppContext.BaseDirectory);
+    }
+}

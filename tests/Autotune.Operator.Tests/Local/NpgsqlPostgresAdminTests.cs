@@ -1,0 +1,60 @@
+using Autotune.Operator.Local;
+using Autotune.Testing;
+using Npgsql;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Local;
+
+public sealed class NpgsqlPostgresAdminTests
+{
+    [Fact]
+    public async Task Reads_limits_and_client_connections()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(maxConnections: 40, cancellationToken: ct);
+        await using var admin = new NpgsqlPostgresAdmin(server.ConnectionString, restartCommand: null, TimeSpan.FromSeconds(60));
+        await using var other = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
+        await other.OpenAsync(ct);
+
+        var state = await admin.ReadAsync(ct);
+
+        Assert.Equal($"127.0.0.1:{server.Port}", state.Server);
+        Assert.Equal(40, state.MaxConnections);
+        Assert.Equal(3, state.SuperuserReserved);
+        Assert.Equal(2, state.Connections); // the admin connection and the other one
+        Assert.False(state.PendingRestart);
+        Assert.Null(state.PendingMaxConnections);
+    }
+
+    [Fact]
+    public async Task Raises_max_connections_through_alter_system_and_a_restart_confirmed_by_show()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(maxConnections: 30, cancellationToken: ct);
+        await using var admin = new NpgsqlPostgresAdmin(server.ConnectionString, server.RestartCommand, TimeSpan.FromSeconds(60));
+
+        var pending = await admin.SetMaxConnectionsAsync(45, ct);
+
+        Assert.True(pending.PendingRestart);
+        Assert.Equal(30, pending.MaxConnections);
+        Assert.Equal(45, pending.PendingMaxConnections);
+
+        await admin.RestartAsync(ct);
+        var after = await admin.ReadAsync(ct);
+
+        Assert.Equal(45, after.MaxConnections);
+        Assert.False(after.PendingRestart);
+    }
+
+    [Fact]
+    public async Task Refuses_to_restart_without_a_restart_command()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(cancellationToken: ct);
+        await using var admin = new NpgsqlPostgresAdmin(server.ConnectionString, restartCommand: null, TimeSpan.FromSeconds(60));
+
+        Assert.False(admin.CanRestart);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.RestartAsync(ct));
+        Assert.Contains("no restart command", error.Message, StringComparison.Ordinal);
+    }
+}
