@@ -60,7 +60,9 @@ public static class AutotuneAgentExtensions
         };
         if (configuration[AgentEnvironment.MetricsPort] is { Length: > 0 } port)
         {
-            options.MetricsPort = int.Parse(port, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            options.MetricsPort = int.TryParse(port, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 65535
+                ? parsed
+                : throw new InvalidOperationException($"{AgentEnvironment.MetricsPort} must be a port number from 0 to 65535, was '{port}'");
         }
 
         if (configuration[AgentEnvironment.MetricsAddress] is { Length: > 0 } address)
