@@ -148,5 +148,38 @@ public sealed class PoolSwapTests(PostgresFixture postgres)
         Assert.Equal(1, PhysicalConnections(await app.ScrapeAsync(ct)));
     }
 
+    [Fact]
+    public async Task The_apps_data_source_configuration_runs_for_every_generation_and_the_agent_keeps_the_pool_name_and_size()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        var configured = 0;
+        await using var app = await AgentApp.StartAsync(
+            o =>
+            {
+                o.ConnectionString = database;
+                o.PoolName = "orders";
+                o.ConfigureDataSource = builder =>
+                {
+                    configured++;
+                    builder.Name = "overridden";
+                    builder.ConnectionStringBuilder.ApplicationName = "orders-api";
+                    builder.ConnectionStringBuilder.MaxPoolSize = 99;
+                };
+            },
+            cancellationToken: ct);
+        var source = app.App.Services.GetRequiredService<TunedDataSource>();
+
+        await (await app.DataSource.OpenConnectionAsync(ct)).DisposeAsync();
+        source.Resize(7);
+
+        await using var connection = await app.DataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_setting('application_name')", connection);
+        Assert.Equal("orders-api", await command.ExecuteScalarAsync(ct));
+        Assert.Equal(2, configured);
+        Assert.Equal("orders#2", app.DataSource.PoolName);
+        Assert.Equal(7, new NpgsqlConnectionStringBuilder(connection.ConnectionString).MaxPoolSize);
+    }
+
     private static double? PhysicalConnections(string text) => Scrape.Parse(text).Value(MetricNames.PhysicalConnections.Prometheus);
 }
