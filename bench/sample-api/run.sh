@@ -137,6 +137,8 @@ for threads in 2 8 16 32 64; do sweep blocking_data_path min_threads "$threads" 
 roundtrip_env=(SampleApi__Demo__SimulatedRoundTripMilliseconds=20)
 for size in 2 4 8 16 32 64; do sweep simulated_round_trip pool_size "$size" default "$size" "${roundtrip_env[@]}"; done
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- Report -------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 bare_rps=${bare%% *} local_rps=${local_hit%% *} redis_rps=${redis_hit%% *} uncached_rps=${uncached%% *}
@@ -147,7 +149,8 @@ mkdir -p "$(dirname "$out")"
   echo "Measured by \`bench/sample-api/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Everything on one machine over loopback:"
   echo "wrk, the API, PostgreSQL and Redis share its cores, and the machine is shared with other work, so absolute"
   echo "numbers move between runs; the ratios within one run are what the targets are about. Load average when the"
-  echo "run started: $load_before (on $(nproc) cores; anything well above $(nproc) means other work competed for the CPU)."
+  echo "run started: $load_before, when it ended: $load_after (on $(nproc) cores; anything well above $(nproc) means other"
+  echo "work competed for the CPU, and every handoff between processes - API, Redis, PostgreSQL, wrk - waited for it)."
   echo
   echo "## Machine and settings"
   echo
