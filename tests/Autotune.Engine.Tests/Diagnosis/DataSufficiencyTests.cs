@@ -76,4 +76,38 @@ public sealed class DataSufficiencyTests
         Assert.Equal(Knob.ThreadPoolMinThreads, d.Knob);
         Assert.Contains("slowest scrape 4000 ms", d.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Treats_timed_out_scrapes_of_live_pods_with_a_growing_queue_as_starvation()
+    {
+        var starved = Given.Healthy() with
+        {
+            Scrapes = 6,
+            IsSufficient = false,
+            InsufficientReason = "no pod answered two scrapes",
+            TimedOutScrapes = 9,
+            Requests = 10,
+            Rps = 0.2,
+            QueueDepthMean = 300,
+            QueueDepthSlopePerSecond = 5,
+            CpuUtilization = double.NaN,
+            ScrapeLatencyMaxMs = 0,
+        };
+
+        var d = TuningEngine.Decide(Given.Input(starved));
+
+        Assert.Equal(Bottleneck.ThreadStarvation, d.Bottleneck);
+        Assert.Equal(Knob.ThreadPoolMinThreads, d.Knob);
+        Assert.Contains("9 scrapes of live pods timed out", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Holds_when_the_window_builder_marks_the_window_insufficient()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted() with { IsSufficient = false, InsufficientReason = "2 scrape rounds, 4 needed" }));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.TooFewScrapes, d.Reason);
+        Assert.Contains("2 scrape rounds, 4 needed", d.Message, StringComparison.Ordinal);
+    }
 }

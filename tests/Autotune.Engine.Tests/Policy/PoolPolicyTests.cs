@@ -142,4 +142,29 @@ public sealed class PoolPolicyTests
         Assert.Equal(DecisionKind.Hold, d.Kind);
         Assert.Equal(DecisionReasons.DatabaseSaturated, d.Reason);
     }
+
+    [Fact]
+    public void Does_not_shrink_a_pool_it_raised_within_the_hour_at_similar_load()
+    {
+        var before = WindowSummary.Of(Given.PoolExhausted());
+        var raise = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.PoolExhaustion,
+            Reason = DecisionReasons.RaisePool,
+            Message = "raised",
+            Knob = Knob.DbMaxPoolSize,
+            From = 10,
+            To = 20,
+            Time = Given.Now.AddMinutes(-10),
+        };
+        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
+        var saturated = Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750, AppliedPoolSize = 20 };
+
+        var d = TuningEngine.Decide(Given.Input(saturated, state: state, settings: new Settings(3, 16, 20, 200), ledger: Given.Ledger(otherPool: 10)));
+
+        Assert.Equal(Bottleneck.DatabaseSaturated, d.Bottleneck);
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.ReversalSuppressed, d.Reason);
+    }
 }
