@@ -1,4 +1,6 @@
+using Autotune.Agent.Data;
 using Autotune.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
 
@@ -80,6 +82,34 @@ public sealed class ServerRestartTests(PostgresFixture postgres)
             }, ct);
             Assert.Equal(1, attempts);
         }
+
+        // Every lease ended, the dead connections' too: the generation could drain.
+        Assert.Equal(0, app.App.Services.GetRequiredService<TunedDataSource>().CurrentGeneration!.ActiveLeases);
+    }
+
+    [Fact]
+    public async Task Synchronous_opens_are_leased_and_measured_like_asynchronous_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        await using var app = await AgentApp.StartAsync(o => o.ConnectionString = database, cancellationToken: ct);
+        var before = Scrape.Parse(app.Agent.CollectMetrics());
+
+        var value = app.DataSource.ExecuteIdempotentRead(connection =>
+        {
+            using var command = new NpgsqlCommand("SELECT 7", connection);
+            return (int)command.ExecuteScalar()!;
+        });
+        using (var connection = app.DataSource.OpenConnection())
+        {
+            Assert.Equal(1, app.App.Services.GetRequiredService<TunedDataSource>().CurrentGeneration!.ActiveLeases);
+        }
+
+        var after = Scrape.Parse(app.Agent.CollectMetrics());
+        Assert.Equal(7, value);
+        Assert.Equal(0, app.App.Services.GetRequiredService<TunedDataSource>().CurrentGeneration!.ActiveLeases);
+        Assert.Equal(2, after.Sum(MetricNames.PoolWaitTime.Count) - before.Sum(MetricNames.PoolWaitTime.Count));
+        Assert.Equal(2, after.Sum(MetricNames.PoolUseTime.Count) - before.Sum(MetricNames.PoolUseTime.Count));
     }
 
     [Fact]

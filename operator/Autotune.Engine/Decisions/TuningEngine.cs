@@ -37,6 +37,12 @@ public static class TuningEngine
                 return Rollbacks.Build(input, finding, p, judgement.Why);
         }
 
+        if (finding.HoldReason is DecisionReasons.NoData or DecisionReasons.StaleData)
+        {
+            // Blind: not even a broken budget is repaired on settings nobody has seen lately.
+            return DecisionBuilder.Hold(input, finding, finding.HoldReason, finding.Summary);
+        }
+
         var budget = BudgetContext.For(input);
         var proposal = BudgetRepair.Propose(input, budget) ?? TuningPolicy.Propose(input, finding, budget);
         return DecisionBuilder.Build(input, finding, proposal, budget);

@@ -58,7 +58,7 @@ public static class TuningStateTransitions
             && newest.Kind == decision.Kind && newest.Knob == decision.Knob && newest.To == decision.To && newest.Reason == decision.Reason;
         if (decision.Kind != DecisionKind.Hold && !repeat)
         {
-            history = [new DecisionRecord(decision, summary), .. history.Take(HistoryLimit - 1)];
+            history = [new HistoryEntry(decision, summary), .. history.Take(HistoryLimit - 1)];
         }
 
         return state with

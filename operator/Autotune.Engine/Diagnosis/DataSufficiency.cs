@@ -36,6 +36,12 @@ internal static class DataSufficiency
 
         if (window.Scrapes < Thresholds.MinScrapesForTrend || !StarvationSignal.QueueGrows(window, maxQueueDepth))
         {
+            if (!window.IsSufficient)
+            {
+                return Finding.Hold(Bottleneck.Unknown, DecisionReasons.TooFewScrapes,
+                    window.InsufficientReason ?? $"the window has {window.Scrapes} scrapes, too few to judge", evidence);
+            }
+
             if (window.Scrapes < Thresholds.MinScrapes)
             {
                 return Finding.Hold(Bottleneck.Unknown, DecisionReasons.TooFewScrapes,

@@ -12,7 +12,7 @@ namespace Autotune.Engine.Diagnosis;
 internal static class DatabaseSaturationSignal
 {
     /// <summary>Why the database is saturated, in words; null when it does not look saturated.</summary>
-    public static string? Detect(ObservedWindow w, IReadOnlyList<DecisionRecord> history, int? pool)
+    public static string? Detect(ObservedWindow w, IReadOnlyList<HistoryEntry> history, int? pool)
     {
         if (double.IsNaN(w.ConnectionHoldMeanMs) || double.IsNaN(w.PoolUsage) || w.PoolUsage < 0.8 || w.ConnectionUsesPerSecond <= 0)
         {

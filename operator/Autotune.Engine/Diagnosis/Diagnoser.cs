@@ -32,7 +32,8 @@ public static class Diagnoser
             return Act(Bottleneck.ThreadStarvation, ev,
                 $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and growing {Num.F(w.QueueDepthSlopePerSecond)}/s "
                 + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
-                + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty));
+                + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
+                + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
         }
 
         var poolWaits = w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull

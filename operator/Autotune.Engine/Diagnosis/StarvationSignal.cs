@@ -8,11 +8,14 @@ internal static class StarvationSignal
 {
     /// <summary>The thread-pool queue is over its limit and growing (or the scrapes of the live process are slow).</summary>
     public static bool QueueGrows(ObservedWindow w, double maxQueueDepth) =>
-        w.QueueDepthMean > maxQueueDepth && (w.QueueDepthSlopePerSecond > 0 || w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs);
+        w.QueueDepthMean > maxQueueDepth && (w.QueueDepthSlopePerSecond > 0 || SlowScrapes(w));
+
+    /// <summary>A live process answered its scrapes slowly, or let them time out.</summary>
+    public static bool SlowScrapes(ObservedWindow w) => w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs || w.TimedOutScrapes > 0;
 
     /// <summary>CPU is idle (unknown CPU counts as idle only when scrapes are slow: the process is alive but stuck).</summary>
     public static bool CpuIdle(ObservedWindow w) =>
-        double.IsNaN(w.CpuUtilization) ? w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs : w.CpuUtilization < Thresholds.CpuIdle;
+        double.IsNaN(w.CpuUtilization) ? SlowScrapes(w) : w.CpuUtilization < Thresholds.CpuIdle;
 
     /// <summary>Threads per second the pool added over the window.</summary>
     public static double ThreadGrowthPerSecond(ObservedWindow w) =>

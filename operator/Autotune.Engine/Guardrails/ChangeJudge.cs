@@ -33,7 +33,7 @@ public static class ChangeJudge
                 : new Judgement(PendingStatus.AwaitingConfirmation, null, Awaited(p, input), p);
         }
 
-        if (p.IsRollback || p.Knob == Knob.PostgresMaxConnections || !input.Spec.Behavior.RollbackOnRegression || p.Before is null)
+        if (p.IsRollback || p.From == p.To || p.Knob == Knob.PostgresMaxConnections || !input.Spec.Behavior.RollbackOnRegression || p.Before is null)
         {
             // A rollback is never rolled back, and max_connections only makes room: the pool change after it is judged.
             return new Judgement(PendingStatus.Accepted, confirmedAt, "confirmed", p);

@@ -10,7 +10,7 @@ namespace Autotune.Engine.Guardrails;
 /// </summary>
 public static class MoveGuards
 {
-    /// <summary>How long a reversal at similar load is suppressed.</summary>
+    /// <summary>How long a reversal at similar load is suppressed (a budget repair is exempt: it restores the invariant).</summary>
     public static readonly TimeSpan ReversalHold = TimeSpan.FromHours(1);
 
     /// <summary>The hold reason and words when the move may not be made now; null when it may.</summary>
@@ -46,7 +46,7 @@ public static class MoveGuards
     }
 
     /// <summary>The newest change or rollback of a knob.</summary>
-    public static DecisionRecord? LastMove(TuningState state, Knob knob)
+    public static HistoryEntry? LastMove(TuningState state, Knob knob)
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.History.FirstOrDefault(r => r.Decision.IsAction && r.Decision.Knob == knob);

@@ -3,14 +3,15 @@ using Autotune.Engine.Decisions;
 using Autotune.Engine.Diagnosis;
 using Autotune.Engine.Model;
 using Autotune.Engine.Policy;
+using Autotune.Engine.Spec;
 
 namespace Autotune.Engine.Guardrails;
 
 /// <summary>Undoes a change that made things worse at similar load; the move is then barred for a while.</summary>
 public static class Rollbacks
 {
-    /// <summary>How long a move that backfired is barred: six cooldowns, at least 30 minutes.</summary>
-    public static TimeSpan BarFor(int cooldownSeconds) => TimeSpan.FromSeconds(Math.Max(1800, 6L * Math.Max(0, cooldownSeconds)));
+    /// <summary>How long a move that backfired is barred: six cooldowns, at least the hour a reversal is suppressed.</summary>
+    public static TimeSpan BarFor(int cooldownSeconds) => TimeSpan.FromSeconds(Math.Max(MoveGuards.ReversalHold.TotalSeconds, 6L * Math.Max(0, cooldownSeconds)));
 
     internal static Decision Build(DecisionInput input, Finding finding, PendingChange p, string why)
     {
@@ -27,11 +28,12 @@ public static class Rollbacks
                     $"{Label.Of(p.Knob)} {p.From} -> {p.To} made things worse ({why}) but undoing it needs {bad.PeakDemand} of {bad.Capacity} connections");
             }
 
-            step = plan.Steps[0];
+            step = plan.Steps.FirstOrDefault(s => s.Knob == p.Knob) ?? step;
         }
 
         var bar = BarFor(input.Spec.Behavior.CooldownSeconds);
-        return new Decision
+        var recommendOnly = input.Spec.Mode == TuningMode.Recommend || StepBounds.BudgetOf(input.Spec.Knobs, p.Knob) is not { Mode: KnobMode.Auto };
+        var rollback = new Decision
         {
             Kind = DecisionKind.Rollback,
             Bottleneck = finding.Bottleneck,
@@ -47,5 +49,13 @@ public static class Rollbacks
                 ? null
                 : ConnectionPlanner.Claim(budget.Self, step, budget.Swap, budget.BusyPerPod),
         };
+
+        // A change made before the ApiTuning (or the knob) was switched to Recommend is advised back, not undone.
+        return recommendOnly ? rollback with
+        {
+            Kind = DecisionKind.Recommend,
+            Message = $"Recommend rolling back {Label.Of(p.Knob)} {p.To} -> {p.From}: {why}",
+            Claim = null,
+        } : rollback;
     }
 }

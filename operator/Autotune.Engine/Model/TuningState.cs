@@ -10,7 +10,7 @@ public sealed record TuningState
     public static TuningState Empty { get; } = new();
 
     /// <summary>Most recent decisions that did or advised something, newest first, bounded.</summary>
-    public IReadOnlyList<DecisionRecord> History { get; init; } = [];
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 
     /// <summary>The change awaiting confirmation and judgement; while set, nothing new is changed.</summary>
     public PendingChange? Pending { get; init; }

@@ -59,18 +59,9 @@ internal sealed class BudgetContext
     }
 
     /// <summary>The largest value in (from, want] for which the plan to <paramref name="make"/>(value) fits; from when none does.</summary>
-    public int LargestFitting(Settings current, int from, int want, Func<int, Settings> make)
-    {
-        for (var v = want; v > from; v--)
-        {
-            if (Plan(current, make(v)).Fits)
-            {
-                return v;
-            }
-        }
-
-        return from;
-    }
+    /// <remarks>The connections a plan needs grow with the value, so a binary search finds it.</remarks>
+    public int LargestFitting(Settings current, int from, int want, Func<int, Settings> make) =>
+        Search.Largest(from + 1, want, v => Plan(current, make(v)).Fits) ?? from;
 
     /// <summary>"database has 61 free connections (max_connections 200, reserved 10)".</summary>
     public string Note() =>

@@ -57,14 +57,12 @@ internal static class CpuPolicy
         var floor = Math.Max(pb.Min, StepBounds.MinDown(pool));
         for (var r = to; r > from; r--)
         {
-            for (var p = pool - 1; p >= floor; p--)
+            var replicas = r;
+            if (Search.Largest(floor, pool - 1, p => budget.Plan(input.Current, input.Current with { Replicas = replicas, DbMaxPoolSize = p }).Fits) is { } p)
             {
-                var target = input.Current with { Replicas = r, DbMaxPoolSize = p };
-                if (budget.Plan(input.Current, target).Fits)
-                {
-                    return Proposal.Change(DecisionReasons.ShrinkPoolForReplicas,
-                        $"{why}; {budget.Note()}: {r} replicas fit with a pool of {p} per pod, so the pool shrinks first", target);
-                }
+                return Proposal.Change(DecisionReasons.ShrinkPoolForReplicas,
+                    $"{why}; {budget.Note()}: {r} replicas fit with a pool of {p} per pod, so the pool shrinks first",
+                    input.Current with { Replicas = r, DbMaxPoolSize = p });
             }
         }
 

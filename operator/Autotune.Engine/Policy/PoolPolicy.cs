@@ -69,15 +69,7 @@ internal static class PoolPolicy
                 $"{why}; {budget.Note()} and max_connections is at {mcFrom} (budget max {mcBudget.Max})");
         }
 
-        var mcNeeded = mcTo;
-        for (var mc = mcFrom + 1; mc < mcTo; mc++)
-        {
-            if (budget.Plan(input.Current, With(poolAtMax, mc)).Fits)
-            {
-                mcNeeded = mc;
-                break;
-            }
-        }
+        var mcNeeded = Search.Smallest(mcFrom + 1, mcTo, mc => budget.Plan(input.Current, With(poolAtMax, mc)).Fits) ?? mcTo;
 
         return Proposal.Change(DecisionReasons.RaiseMaxConnections,
             $"{why}; {budget.Note()}, too few for a pool of {poolAtMax}; the pool grows after the server confirms max_connections {mcNeeded}",
@@ -96,8 +88,14 @@ internal static class PoolPolicy
         var bestHold = input.State.History.Select(r => r.Before?.ConnectionHoldMeanMs ?? double.NaN)
             .Where(h => double.IsFinite(h) && h > 0).DefaultIfEmpty(w.ConnectionHoldMeanMs / Thresholds.HoldInflation).Min();
         var need = LittleSizing.PoolAtHold(w, bestHold);
-        var want = Math.Min(need, from - Math.Max(1, from / 4));
-        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, want, poolBudget);
+        if (need >= from)
+        {
+            return Proposal.Hold(DecisionReasons.DatabaseSaturated,
+                $"{why}; no connections are added, and at the {Num.Ms(bestHold)} uncontended hold time the work needs {need} per pod, no fewer than the {from} it has");
+        }
+
+        // Give back at most a quarter per step: the smaller pool is judged (and rolled back) before the next.
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from - Math.Max(1, from / 4)), poolBudget);
         return to >= from
             ? Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added and the pool is at its budget's minimum {poolBudget.Min}")
             : Proposal.Change(DecisionReasons.ShrinkPool,

@@ -75,21 +75,19 @@ internal static class BoundsRules
             return;
         }
 
-        if (info.GetCustomAttribute<LengthAttribute>() is { } length &&
-            (text.Length < length.MinimumLength || text.Length > length.MaximumLength))
+        // One problem per string, the most telling first: its form, then the allowed values, then its length.
+        var problem = info.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern &&
+                      !Regex.IsMatch(text, pattern.Pattern, RegexOptions.CultureInvariant, RegexTimeout)
+            ? $"{Show(text)} is not {pattern.ErrorMessage ?? "in the form " + pattern.Pattern}"
+            : info.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.Values.Contains(text)
+                ? $"{Show(text)} is not supported; use one of: {string.Join(", ", allowed.Values)}"
+                : info.GetCustomAttribute<LengthAttribute>() is { } length &&
+                  (text.Length < length.MinimumLength || text.Length > length.MaximumLength)
+                    ? $"{Show(text)} has {text.Length} characters; use {length.MinimumLength} to {length.MaximumLength}"
+                    : null;
+        if (problem is not null)
         {
-            problems.Add(field, $"{Show(text)} has {text.Length} characters; use {length.MinimumLength} to {length.MaximumLength}");
-        }
-
-        if (info.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern &&
-            !Regex.IsMatch(text, pattern.Pattern, RegexOptions.CultureInvariant, RegexTimeout))
-        {
-            problems.Add(field, $"{Show(text)} is not {pattern.ErrorMessage ?? "in the form " + pattern.Pattern}");
-        }
-
-        if (info.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.Values.Contains(text))
-        {
-            problems.Add(field, $"{Show(text)} is not supported; use one of: {string.Join(", ", allowed.Values)}");
+            problems.Add(field, problem);
         }
     }
 

@@ -9,7 +9,7 @@ internal static class PacingRules
     {
         if (objectives.MaxPoolWaitMs >= objectives.P99LatencyMs && !problems.Has("spec.objectives"))
         {
-            problems.Add(SpecPaths.MaxPoolWaitMs, $"({objectives.MaxPoolWaitMs} ms) must be below p99LatencyMs ({objectives.P99LatencyMs} ms): a request's pool wait is part of its latency");
+            problems.Add(SpecPaths.MaxPoolWaitMs, $"{objectives.MaxPoolWaitMs} ms must be below p99LatencyMs ({objectives.P99LatencyMs} ms): a request's pool wait is part of its latency");
         }
     }
 
@@ -19,12 +19,12 @@ internal static class PacingRules
         var seconds = (int)window.TotalSeconds;
         if (behavior.CooldownSeconds < seconds && !problems.Has(SpecPaths.Cooldown))
         {
-            problems.Add(SpecPaths.Cooldown, $"({behavior.CooldownSeconds}) is shorter than metrics.window ({windowText}): a change must be judged on a full window before the knob moves again; set it to at least {seconds}");
+            problems.Add(SpecPaths.Cooldown, $"{behavior.CooldownSeconds} is shorter than metrics.window ({windowText}): a change must be judged on a full window before the knob moves again; set it to at least {seconds}");
         }
 
         if (behavior.ScaleInStabilizationSeconds < seconds && !problems.Has(SpecPaths.ScaleInStabilization))
         {
-            problems.Add(SpecPaths.ScaleInStabilization, $"({behavior.ScaleInStabilizationSeconds}) is shorter than metrics.window ({windowText}): capacity is given back only after at least one full window under the objective; set it to at least {seconds}");
+            problems.Add(SpecPaths.ScaleInStabilization, $"{behavior.ScaleInStabilizationSeconds} is shorter than metrics.window ({windowText}): capacity is given back only after at least one full window under the objective; set it to at least {seconds}");
         }
     }
 }

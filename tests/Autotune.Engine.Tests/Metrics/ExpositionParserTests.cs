@@ -141,6 +141,30 @@ public sealed class ExpositionParserTests
     }
 
     [Fact]
+    public void A_scrape_that_drops_adds_or_reorders_series_still_maps_each_value_to_its_series()
+    {
+        var parser = new ExpositionParser();
+        parser.Parse("a{x=\"1\"} 1\nb 2\nc 3\n");
+
+        var next = parser.Parse("a{x=\"1\"} 10\nnew 40\nc 30\nb 20\n").Samples;
+
+        Assert.Equal(["a{x=\"1\"}=10", "new=40", "c=30", "b=20"], next.Select(s => $"{s.Series.Key}={s.Value}"));
+    }
+
+    [Theory]
+    [InlineData("0012", 12)]
+    [InlineData("123456789012345", 123456789012345)]
+    [InlineData("1234567890123456789", 1234567890123456789)]
+    [InlineData("-5", -5)]
+    [InlineData("5e3", 5000)]
+    [InlineData(".5", 0.5)]
+    public void Reads_whole_numbers_and_the_rest_alike(string text, double expected)
+    {
+        Assert.True(PromFloat.TryParse(text, out var value));
+        Assert.Equal(expected, value);
+    }
+
+    [Fact]
     public void Parses_the_OpenTelemetry_exporter_fixture_cleanly()
     {
         var text = Fixture.Read("otel-sample-api.prom");

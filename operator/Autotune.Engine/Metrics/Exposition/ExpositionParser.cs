@@ -13,6 +13,11 @@ public sealed class ExpositionParser
 
     private int lastSampleCount = 64;
 
+    // Exporters write the same series in the same order every scrape: the text of the previous scrape's k-th sample is
+    // compared first (a vectorised memory compare), and only on a mismatch is the table hashed.
+    private List<(string Text, Series Series)> previousOrder = [];
+    private List<(string Text, Series Series)> currentOrder = [];
+
     /// <summary>Creates a parser remembering series in <paramref name="table"/> (a fresh table when null).</summary>
     public ExpositionParser(SeriesTable? table = null) => Table = table ?? new SeriesTable();
 
@@ -23,6 +28,7 @@ public sealed class ExpositionParser
     public ParseResult Parse(ReadOnlySpan<char> text)
     {
         var samples = new List<Sample>(lastSampleCount);
+        currentOrder.Clear();
         var types = new Dictionary<string, MetricType>(StringComparer.Ordinal);
         var errors = new List<ParseError>();
         var errorCount = 0;
@@ -33,7 +39,8 @@ public sealed class ExpositionParser
             var newline = text.IndexOf('\n');
             var line = newline < 0 ? text : text[..newline];
             text = newline < 0 ? [] : text[(newline + 1)..];
-            line = line.TrimEnd('\r').TrimStart([' ', '\t']);
+            line = line.TrimEnd('\r');
+            line = line[SkipBlanks(line, 0)..];
             if (line.IsEmpty)
             {
                 continue;
@@ -52,6 +59,7 @@ public sealed class ExpositionParser
         }
 
         lastSampleCount = Math.Max(16, samples.Count);
+        (previousOrder, currentOrder) = (currentOrder, previousOrder);
         return new ParseResult(samples, types, errors, errorCount);
     }
 
@@ -81,7 +89,7 @@ public sealed class ExpositionParser
             return null;
         }
 
-        MetricType? type = rest[nameEnd..].Trim([' ', '\t']) switch
+        MetricType? type = TrimBlanks(rest[nameEnd..]) switch
         {
             "counter" => MetricType.Counter,
             "gauge" => MetricType.Gauge,
@@ -101,12 +109,7 @@ public sealed class ExpositionParser
 
     private string? ReadSample(ReadOnlySpan<char> line, List<Sample> samples)
     {
-        var i = 0;
-        while (i < line.Length && LabelBlock.IsNameChar(line[i], i == 0, allowColon: true))
-        {
-            i++;
-        }
-
+        var i = LabelBlock.MetricNameLength(line);
         if (i == 0)
         {
             return "expected a metric name";
@@ -125,7 +128,14 @@ public sealed class ExpositionParser
         }
 
         var seriesText = line[..seriesEnd];
-        if (!Table.TryGet(seriesText, out var series))
+        var position = currentOrder.Count;
+        Series series;
+        string storedText;
+        if (position < previousOrder.Count && seriesText.SequenceEqual(previousOrder[position].Text))
+        {
+            (storedText, series) = previousOrder[position];
+        }
+        else if (!Table.TryGet(seriesText, out storedText, out series))
         {
             string? labelError = null;
             var labels = seriesEnd == nameEnd ? [] : LabelBlock.Read(line[j..seriesEnd], Table, out labelError);
@@ -135,6 +145,7 @@ public sealed class ExpositionParser
             }
 
             series = Table.Add(seriesText, Series.Create(Table.Intern(line[..nameEnd]), labels));
+            storedText = seriesText.ToString();
         }
 
         var rest = line[seriesEnd..];
@@ -174,20 +185,30 @@ public sealed class ExpositionParser
         }
 
         samples.Add(new Sample(series, value, timestamp));
+        currentOrder.Add((storedText, series));
         return null;
     }
 
     private static ReadOnlySpan<char> NextToken(ReadOnlySpan<char> text, out ReadOnlySpan<char> rest)
     {
         var start = SkipBlanks(text, 0);
-        var end = start;
-        while (end < text.Length && text[end] is not (' ' or '\t'))
-        {
-            end++;
-        }
+        var blank = text[start..].IndexOfAny(' ', '\t');
+        var end = blank < 0 ? text.Length : start + blank;
 
         rest = text[end..];
         return text[start..end];
+    }
+
+    private static ReadOnlySpan<char> TrimBlanks(ReadOnlySpan<char> text)
+    {
+        text = text[SkipBlanks(text, 0)..];
+        var end = text.Length;
+        while (end > 0 && text[end - 1] is ' ' or '\t')
+        {
+            end--;
+        }
+
+        return text[..end];
     }
 
     private static int SkipBlanks(ReadOnlySpan<char> text, int i)

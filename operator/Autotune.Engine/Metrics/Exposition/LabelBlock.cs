@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Autotune.Engine.Metrics.Exposition;
@@ -5,32 +6,62 @@ namespace Autotune.Engine.Metrics.Exposition;
 /// <summary>Finds and reads the <c>{name="value",...}</c> block of a sample line (format 0.0.4 escaping).</summary>
 internal static class LabelBlock
 {
+    private static readonly SearchValues<char> MetricNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:");
+
+    /// <summary>Length of the metric name that starts the line (0 when it does not start with one).</summary>
+    public static int MetricNameLength(ReadOnlySpan<char> line)
+    {
+        if (line.IsEmpty || !IsNameChar(line[0], first: true, allowColon: true))
+        {
+            return 0;
+        }
+
+        var end = line.IndexOfAnyExcept(MetricNameChars);
+        return end < 0 ? line.Length : end;
+    }
+
     /// <summary>Index just past the closing brace of the block opening at <paramref name="open"/>, or -1 when unclosed.</summary>
     public static int FindEnd(ReadOnlySpan<char> line, int open)
     {
-        var inQuotes = false;
-        for (var i = open + 1; i < line.Length; i++)
+        // Vectorised jumps: to the next quote or closing brace outside values, to the next quote or backslash inside.
+        var i = open + 1;
+        while (i < line.Length)
         {
-            var c = line[i];
-            if (inQuotes)
+            var next = line[i..].IndexOfAny('"', '}');
+            if (next < 0)
             {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    inQuotes = false;
-                }
+                return -1;
             }
-            else if (c == '"')
-            {
-                inQuotes = true;
-            }
-            else if (c == '}')
+
+            i += next;
+            if (line[i] == '}')
             {
                 return i + 1;
             }
+
+            for (i++; ; i++)
+            {
+                var inValue = line[i..].IndexOfAny('"', '\\');
+                if (inValue < 0)
+                {
+                    return -1;
+                }
+
+                i += inValue;
+                if (line[i] == '"')
+                {
+                    break;
+                }
+
+                i++; // skip the escaped character
+                if (i >= line.Length)
+                {
+                    return -1;
+                }
+            }
+
+            i++;
         }
 
         return -1;

@@ -8,6 +8,23 @@ public static class PromFloat
     /// <summary>Parses a sample value or an <c>le</c> bound; false when the text is not a number.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out double value)
     {
+        // Most values exporters write are counts: whole numbers below 2^53 are read exactly without the general parser.
+        if (text.Length is > 0 and <= 15)
+        {
+            long whole = 0;
+            var i = 0;
+            for (; i < text.Length && char.IsAsciiDigit(text[i]); i++)
+            {
+                whole = (whole * 10) + (text[i] - '0');
+            }
+
+            if (i == text.Length)
+            {
+                value = whole;
+                return true;
+            }
+        }
+
         if (text.Length is >= 3 and <= 9)
         {
             var unsigned = text[0] is '+' or '-' ? text[1..] : text;

@@ -8,11 +8,14 @@ namespace Autotune.Engine.Metrics.Exposition;
 /// </summary>
 public sealed class Series : IEquatable<Series>
 {
+    private readonly int hash;
+
     private Series(string name, Label[] labels, string key)
     {
         Name = name;
         Labels = labels;
         Key = key;
+        hash = StringComparer.Ordinal.GetHashCode(key);
     }
 
     /// <summary>The metric name (for a histogram, including <c>_bucket</c>, <c>_sum</c> or <c>_count</c>).</summary>
@@ -20,6 +23,9 @@ public sealed class Series : IEquatable<Series>
 
     /// <summary>The labels, sorted by name, without <c>__name__</c>.</summary>
     public IReadOnlyList<Label> Labels { get; }
+
+    /// <summary>What the window reader uses this series for, worked out once per series (-1: not yet).</summary>
+    internal int RoleCache { get; set; } = -1;
 
     /// <summary>Canonical text <c>name{a="x",b="y"}</c> with labels sorted: the series identity.</summary>
     public string Key { get; }
@@ -54,13 +60,13 @@ public sealed class Series : IEquatable<Series>
 
     /// <inheritdoc />
     public bool Equals(Series? other) =>
-        other is not null && (ReferenceEquals(this, other) || string.Equals(Key, other.Key, StringComparison.Ordinal));
+        other is not null && (ReferenceEquals(this, other) || (hash == other.hash && string.Equals(Key, other.Key, StringComparison.Ordinal)));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as Series);
 
     /// <inheritdoc />
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Key);
+    public override int GetHashCode() => hash;
 
     /// <inheritdoc />
     public override string ToString() => Key;

@@ -30,6 +30,10 @@ public sealed class SeriesTable
     /// <summary>Finds the series an exporter wrote as exactly this text (name and label block).</summary>
     public bool TryGet(ReadOnlySpan<char> text, out Series series) => byTextSpan.TryGetValue(text, out series!);
 
+    /// <summary>Like <see cref="TryGet(ReadOnlySpan{char}, out Series)"/>, also giving the remembered text.</summary>
+    internal bool TryGet(ReadOnlySpan<char> text, out string storedText, out Series series) =>
+        byTextSpan.TryGetValue(text, out storedText!, out series!);
+
     /// <summary>Remembers a series under the text it was written as; returns the one instance kept for its key.</summary>
     public Series Add(ReadOnlySpan<char> text, Series series)
     {

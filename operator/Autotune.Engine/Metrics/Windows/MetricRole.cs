@@ -64,5 +64,16 @@ internal static class MetricRoles
 
     public static MetricRole Of(string seriesName) => ByName.GetValueOrDefault(seriesName);
 
+    /// <summary>The role of a series, remembered on the (interned) series so each is looked up once.</summary>
+    public static MetricRole Of(Exposition.Series series)
+    {
+        if (series.RoleCache < 0)
+        {
+            series.RoleCache = (int)Of(series.Name);
+        }
+
+        return (MetricRole)series.RoleCache;
+    }
+
     public static bool IsCounter(MetricRole role) => role is > MetricRole.None and <= MetricRole.CpuTime;
 }

@@ -14,7 +14,6 @@ internal static class PodWindowReader
         string pod, IEnumerable<Scrape> scrapesInTimeOrder, DateTimeOffset origin, WindowOptions options)
     {
         var counters = new Dictionary<Series, CounterIncrease>();
-        var roles = new Dictionary<Series, MetricRole>();
         var tracks = new Dictionary<MetricRole, GaugeTrack>();
         var gauges = new ScrapeGauges();
         var last = new ScrapeGauges();
@@ -44,7 +43,7 @@ internal static class PodWindowReader
             gauges.Reset();
             foreach (var sample in scrape.Samples)
             {
-                var role = MetricRoles.Of(sample.Series.Name);
+                var role = MetricRoles.Of(sample.Series);
                 if (role == MetricRole.None)
                 {
                     continue;
@@ -52,7 +51,6 @@ internal static class PodWindowReader
 
                 if (MetricRoles.IsCounter(role))
                 {
-                    roles[sample.Series] = role;
                     CollectionsMarshal.GetValueRefOrAddDefault(counters, sample.Series, out _).Observe(sample.Value, bornInWindow);
                 }
                 else
@@ -75,7 +73,7 @@ internal static class PodWindowReader
             (gauges, last) = (last, gauges);
         }
 
-        var increases = answered >= 2 ? Sum(counters, roles) : null;
+        var increases = answered >= 2 ? Sum(counters) : null;
         var span = lastSeconds - firstSeconds;
         var cores = options.CoresByPod.TryGetValue(pod, out var given) ? given : answered > 0 ? last[MetricRole.CpuCount] : double.NaN;
         var observation = new PodObservation
@@ -123,14 +121,14 @@ internal static class PodWindowReader
         MetricRole.ActiveRequests, MetricRole.KestrelQueued,
     ];
 
-    private static PodIncreases Sum(Dictionary<Series, CounterIncrease> counters, Dictionary<Series, MetricRole> roles)
+    private static PodIncreases Sum(Dictionary<Series, CounterIncrease> counters)
     {
         var sum = new PodIncreases();
         foreach (var (series, counter) in counters)
         {
             var increase = counter.Increase;
             sum.Resets += counter.Resets;
-            switch (roles[series])
+            switch (MetricRoles.Of(series))
             {
                 case MetricRole.RequestBucket:
                     AddBucket(sum.RequestBuckets, series, increase);

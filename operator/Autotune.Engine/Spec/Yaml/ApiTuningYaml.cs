@@ -34,6 +34,12 @@ public static class ApiTuningYaml
             problems.Add(new YamlProblem((int)e.Start.Line, (int)e.Start.Column, "(yaml)", $"not valid YAML: {e.Message}"));
             return new YamlLoadResult { Documents = documents, Problems = problems };
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
+            problems.Add(new YamlProblem(0, 0, "(yaml)", $"not valid YAML: {e.Message} (an unclosed {{ or [?)"));
+            return new YamlLoadResult { Documents = documents, Problems = problems };
+        }
 
         foreach (var document in stream.Documents)
         {

@@ -1,0 +1,99 @@
+using Autotune.Engine.Budget;
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+
+namespace Autotune.Engine.Tests.Decisions;
+
+/// <summary>A healthy, fully budgeted starting point that each test bends to the situation it names.</summary>
+internal static class Given
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    public const string Api = "shop/orders";
+
+    public static ApiTuningSpec Spec(TuningMode mode = TuningMode.Auto, RestartPolicy restart = RestartPolicy.Immediate) => new()
+    {
+        TargetRef = new TargetRef { Name = "orders-api" },
+        Mode = mode,
+        Objectives = new Objectives { P99LatencyMs = 250, MaxPoolWaitMs = 20, MaxQueueDepth = 20 },
+        Metrics = new MetricsSpec { Window = "60s" },
+        Knobs = new KnobsSpec
+        {
+            Replicas = new KnobBudget { Min = 2, Max = 20 },
+            ThreadPoolMinThreads = new KnobBudget { Min = 8, Max = 512 },
+            DbMaxPoolSize = new KnobBudget { Min = 5, Max = 200 },
+            PostgresMaxConnections = new KnobBudget { Min = 100, Max = 1000 },
+        },
+        Apply = new ApplySpec { MaxSurge = 1 },
+        Postgres = new PostgresSpec { ReservedConnections = 10, Restart = restart },
+        Behavior = new BehaviorSpec { CooldownSeconds = 120, ScaleInStabilizationSeconds = 300 },
+    };
+
+    /// <summary>Three pods at 300 rps, well inside every objective.</summary>
+    public static ObservedWindow Healthy(DateTimeOffset? end = null) => new()
+    {
+        Start = (end ?? Now) - TimeSpan.FromSeconds(60),
+        End = end ?? Now,
+        Scrapes = 6,
+        Pods = 3,
+        Rps = 300,
+        Requests = 18000,
+        P50Ms = 20,
+        P99Ms = 180,
+        ShareUnderObjective = 0.995,
+        PoolWaitP99Ms = 1,
+        ConnectionHoldMeanMs = 5,
+        ConnectionUsesPerSecond = 600,
+        PendingRequestsMean = 0,
+        PoolUsage = 0.5,
+        QueueDepthMean = 0,
+        ThreadsFirst = 20,
+        ThreadsLast = 20,
+        CpuUtilization = 0.5,
+        ScrapeLatencyMaxMs = 10,
+        AppliedMinThreads = 16,
+        AppliedPoolSize = 10,
+    };
+
+    /// <summary>Requests wait for connections: the pool of 10 is full at 1800 uses/s of 10 ms each.</summary>
+    public static ObservedWindow PoolExhausted() => Healthy() with
+    {
+        P99Ms = 400,
+        ShareUnderObjective = 0.95,
+        PoolWaitP99Ms = 180,
+        PoolUsage = 1.0,
+        PendingRequestsMean = 4,
+        ConnectionHoldMeanMs = 10,
+        ConnectionUsesPerSecond = 2700,
+        CpuUtilization = 0.45,
+    };
+
+    public static Settings Settings() => new(3, 16, 10, 200);
+
+    /// <summary>max_connections 200; this API holds (3 + 1) x 10; another holds (4 + 1) x 20.</summary>
+    public static DatabaseLedger Ledger(int maxConnections = 200, int otherPool = 20) => new()
+    {
+        Server = "db:5432",
+        MaxConnections = maxConnections,
+        SuperuserReservedConnections = 3,
+        AdminConnections = 1,
+        ReservedConnections = 10,
+        Entries =
+        [
+            new LedgerEntry { ApiId = Api, Replicas = 3, Surge = 1, PoolSize = 10 },
+            new LedgerEntry { ApiId = "shop/payments", Replicas = 4, Surge = 1, PoolSize = otherPool },
+        ],
+    };
+
+    public static DecisionInput Input(ObservedWindow? window = null, ApiTuningSpec? spec = null, TuningState? state = null,
+        Settings? settings = null, DatabaseLedger? ledger = null, DateTimeOffset? now = null) => new()
+        {
+            ApiId = Api,
+            Spec = spec ?? Spec(),
+            Window = window,
+            Current = settings ?? Settings(),
+            State = state ?? TuningState.Empty,
+            Ledger = ledger ?? Ledger(),
+            Now = now ?? Now,
+        };
+}

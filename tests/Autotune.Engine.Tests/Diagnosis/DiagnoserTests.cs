@@ -1,0 +1,77 @@
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Model;
+using Autotune.Engine.Tests.Decisions;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Diagnosis;
+
+public sealed class DiagnoserTests
+{
+    private static Finding Diagnose(ObservedWindow w, TuningState? state = null) =>
+        Diagnoser.Diagnose(Given.Spec(), w, Given.Settings(), state ?? TuningState.Empty, Given.Now);
+
+    [Fact]
+    public void Names_thread_starvation_when_queue_grows_while_cpu_idles_and_threads_trickle_in()
+    {
+        var f = Diagnose(Given.Healthy() with { QueueDepthMean = 80, QueueDepthSlopePerSecond = 2, CpuUtilization = 0.2, ThreadsFirst = 16, ThreadsLast = 60 });
+
+        Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
+        Assert.Contains("queue 80 per pod > 20", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Does_not_call_a_busy_cpu_starvation()
+    {
+        var f = Diagnose(Given.Healthy() with { QueueDepthMean = 80, QueueDepthSlopePerSecond = 2, CpuUtilization = 0.95, P99Ms = 600, ShareUnderObjective = 0.9 });
+
+        Assert.Equal(Bottleneck.CpuSaturated, f.Bottleneck);
+    }
+
+    [Fact]
+    public void Names_pool_exhaustion_when_requests_wait_on_a_full_pool()
+    {
+        var f = Diagnose(Given.PoolExhausted());
+
+        Assert.Equal(Bottleneck.PoolExhaustion, f.Bottleneck);
+        Assert.Contains("pool wait p99 180 ms > 20 ms objective", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_database_saturation_when_a_pool_raise_inflated_hold_time_without_throughput()
+    {
+        var before = WindowSummary.Of(Given.PoolExhausted() with { ConnectionHoldMeanMs = 10, ConnectionUsesPerSecond = 2700 });
+        var raise = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = "RaisePool", Message = "m", Knob = Knob.DbMaxPoolSize, From = 5, To = 10 };
+        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
+
+        var f = Diagnose(Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750 }, state);
+
+        Assert.Equal(Bottleneck.DatabaseSaturated, f.Bottleneck);
+        Assert.Contains("10 ms -> 21 ms", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_over_provisioned_when_comfortably_under_every_objective()
+    {
+        var f = Diagnose(Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.2 });
+
+        Assert.Equal(Bottleneck.OverProvisioned, f.Bottleneck);
+    }
+
+    [Fact]
+    public void Names_no_bottleneck_when_the_objective_is_met_without_room_to_give_back()
+    {
+        var f = Diagnose(Given.Healthy());
+
+        Assert.Equal(Bottleneck.None, f.Bottleneck);
+        Assert.False(f.Actionable);
+    }
+
+    [Fact]
+    public void Leaves_unknown_numbers_out_of_the_evidence()
+    {
+        var f = Diagnose(Given.Healthy() with { CpuUtilization = double.NaN });
+
+        Assert.All(f.Evidence.Values, v => Assert.True(double.IsFinite(v)));
+        Assert.DoesNotContain("cpuUtilization", f.Evidence.Keys);
+    }
+}

@@ -1,0 +1,77 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+using Autotune.Engine.Tests.Decisions;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Guardrails;
+
+public sealed class ModeAndKnobTests
+{
+    [Fact]
+    public void Paused_decides_nothing()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted(), spec: Given.Spec(TuningMode.Paused)));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.Paused, d.Reason);
+        Assert.Null(d.Knob);
+        Assert.Null(d.Claim);
+    }
+
+    [Fact]
+    public void Recommend_mode_recommends_and_never_changes()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted(), spec: Given.Spec(TuningMode.Recommend)));
+
+        Assert.Equal(DecisionKind.Recommend, d.Kind);
+        Assert.False(d.IsAction);
+        Assert.Equal((Knob.DbMaxPoolSize, 10, 14), (d.Knob, d.From, d.To));
+        Assert.StartsWith("Recommend raising Npgsql pool 10 -> 14", d.Message, StringComparison.Ordinal);
+        Assert.Null(d.Claim);
+    }
+
+    [Fact]
+    public void A_knob_in_recommend_mode_is_advised_not_moved()
+    {
+        var spec = Given.Spec() with { Knobs = Given.Spec().Knobs with { DbMaxPoolSize = new KnobBudget { Min = 5, Max = 200, Mode = KnobMode.Recommend } } };
+
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted(), spec: spec));
+
+        Assert.Equal(DecisionKind.Recommend, d.Kind);
+        Assert.Equal(Knob.DbMaxPoolSize, d.Knob);
+    }
+
+    [Fact]
+    public void Never_touches_a_knob_left_out_of_the_spec()
+    {
+        var spec = Given.Spec() with { Knobs = Given.Spec().Knobs with { DbMaxPoolSize = null } };
+
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted(), spec: spec));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.KnobNotManaged, d.Reason);
+        Assert.Contains("dbMaxPoolSize is not in the spec", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repairs_a_starting_state_that_breaks_the_connection_budget_first()
+    {
+        // max_connections 120 - 14 reserved = 106, but the pools may open 40 + 100 = 140: every pool shrinks to 75%.
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy(), settings: new Settings(3, 16, 10, 120), ledger: Given.Ledger(maxConnections: 120)));
+
+        Assert.Equal(DecisionKind.Change, d.Kind);
+        Assert.Equal(DecisionReasons.RepairBudget, d.Reason);
+        Assert.Equal((Knob.DbMaxPoolSize, 10, 7), (d.Knob, d.From, d.To));
+        Assert.Contains("pools may open 140 connections but max_connections 120 minus 14 reserved leaves 106", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Does_not_repair_the_budget_blind()
+    {
+        var d = TuningEngine.Decide(Given.Input(null, settings: new Settings(3, 16, 10, 120), ledger: Given.Ledger(maxConnections: 120)));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.NoData, d.Reason);
+    }
+}

@@ -1,0 +1,74 @@
+using Autotune.Engine.Budget;
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+using CsCheck;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Properties;
+
+public sealed class ConnectionInvariantProperties
+{
+    [Fact]
+    public void Every_state_of_every_plan_the_planner_accepts_keeps_the_invariant()
+    {
+        var gen =
+            from ledger in Generators.LedgerFor(new Settings(null, null, null, null))
+            from self in Gen.Select(Gen.Int[1, 12], Gen.Int[0, 3], Gen.Int[1, 60])
+            from target in Gen.Select(Gen.Int[1, 24], Gen.Int[1, 120], Gen.Int[50, 1500])
+            from swap in Gen.Bool
+            from busy in Gen.Int[0, 60]
+            where ledger is not null
+            select (ledger, self, target, swap, busy);
+
+        gen.Sample(t =>
+        {
+            var entry = new LedgerEntry { ApiId = "me", Replicas = t.self.Item1, Surge = t.self.Item2, PoolSize = t.self.Item3 };
+            var ledger = t.ledger!.With(entry);
+            if (!ledger.Holds)
+            {
+                return;
+            }
+
+            var plan = ConnectionPlanner.Plan(ledger, entry, (ledger.MaxConnections, t.target.Item3), (t.target.Item1, t.target.Item2),
+                t.swap ? SwapKind.HotSwap : SwapKind.Rollout, t.busy);
+            if (plan.Fits)
+            {
+                IndependentBudget.AssertEveryStateFits(ledger, "me", entry.Replicas, entry.Surge, entry.PoolSize, plan.Steps, t.swap, t.busy, "planner");
+                Assert.True(ledger.With(ConnectionPlanner.Claim(entry, plan.Steps.FirstOrDefault() ?? new PlanStep(Knob.Replicas, entry.Replicas, entry.Replicas, 0, 0),
+                    t.swap ? SwapKind.HotSwap : SwapKind.Rollout, t.busy)).Holds);
+            }
+        }, iter: 10000);
+    }
+
+    [Fact]
+    public void The_connection_invariant_holds_in_every_state_of_every_decision_mid_change_included()
+    {
+        InputGenerators.AnyInput.Sample(input =>
+        {
+            if (input.Ledger is not { } ledger || input.Current is not { Replicas: { } r, DbMaxPoolSize: { } p })
+            {
+                return;
+            }
+
+            var surge = Math.Max(0, input.Spec.Apply.MaxSurge);
+            var start = ledger.With(new LedgerEntry { ApiId = input.ApiId, Replicas = r, Surge = surge, PoolSize = p })
+                with
+            { ReservedConnections = Math.Max(ledger.ReservedConnections, input.Spec.Postgres?.ReservedConnections ?? 0) };
+            if (!start.Holds)
+            {
+                return; // A broken start is repaired first; the repair is tested on its own.
+            }
+
+            var d = TuningEngine.Decide(input);
+            var usage = input.Window?.PoolUsage ?? double.NaN;
+            var busy = double.IsNaN(usage) ? p : (int)Math.Ceiling(Math.Clamp(usage, 0, 1) * p);
+            IndependentBudget.AssertEveryStateFits(start, input.ApiId, r, surge, p, d.Plan,
+                input.Spec.Apply.Method == ApplyMethod.HotReload, busy, d.Message);
+            if (d.Claim is not null)
+            {
+                Assert.True(start.With(d.Claim).Holds, $"claim breaks the ledger: {d.Message}");
+            }
+        }, iter: 6000);
+    }
+}
