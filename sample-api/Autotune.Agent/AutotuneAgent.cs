@@ -46,7 +46,9 @@ internal sealed class AutotuneAgent : IAutotuneAgent, IHostedService, IDisposabl
             var endpoint = Listener.Endpoint;
             var host = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any)
                 ? "127.0.0.1"
-                : endpoint.Address.ToString();
+                : endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                    ? $"[{endpoint.Address}]"
+                    : endpoint.Address.ToString();
             return new UriBuilder("http", host, endpoint.Port, AgentEnvironment.MetricsPath).Uri;
         }
     }
@@ -64,13 +66,22 @@ internal sealed class AutotuneAgent : IAutotuneAgent, IHostedService, IDisposabl
         _watcher.Start();
         if (_options.MetricsListenerEnabled)
         {
-            _listener = new MetricsListener(IPAddress.Parse(_options.MetricsAddress), _options.MetricsPort, _collector.Collect, _logger);
+            _listener = new MetricsListener(ParseAddress(_options.MetricsAddress), _options.MetricsPort, _collector.Collect, _logger);
             _listener.Start();
             _logger.LogInformation("Serving metrics on {Address}:{Port}{Path} from a dedicated thread", _listener.Endpoint.Address, _listener.Endpoint.Port, AgentEnvironment.MetricsPath);
         }
 
         return Task.CompletedTask;
     }
+
+    private static IPAddress ParseAddress(string address) => address switch
+    {
+        "*" or "+" => IPAddress.Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.TryParse(address, out var parsed)
+            ? parsed
+            : throw new InvalidOperationException($"{AgentEnvironment.MetricsAddress} must be an IP address, '*' or 'localhost', was '{address}'"),
+    };
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -21,6 +21,11 @@ public static class AutotuneAgentExtensions
     public static IHostApplicationBuilder AddAutotuneAgent(this IHostApplicationBuilder builder, Action<AutotuneAgentOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(AutotuneAgent)))
+        {
+            throw new InvalidOperationException("AddAutotuneAgent was already called for this application.");
+        }
+
         var options = DefaultOptions(builder.Configuration);
         configure?.Invoke(options);
 
@@ -55,7 +60,9 @@ public static class AutotuneAgentExtensions
         };
         if (configuration[AgentEnvironment.MetricsPort] is { Length: > 0 } port)
         {
-            options.MetricsPort = int.Parse(port, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            options.MetricsPort = int.TryParse(port, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 65535
+                ? parsed
+                : throw new InvalidOperationException($"{AgentEnvironment.MetricsPort} must be a port number from 0 to 65535, was '{port}'");
         }
 
         if (configuration[AgentEnvironment.MetricsAddress] is { Length: > 0 } address)

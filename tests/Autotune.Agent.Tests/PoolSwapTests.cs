@@ -28,10 +28,11 @@ public sealed class PoolSwapTests(PostgresFixture postgres)
             endpoints => endpoints.MapGet("/db", async (ITunedDataSource db, CancellationToken token) =>
             {
                 // Holds its connection for a few milliseconds, so swaps happen while connections are out.
+                var pool = db.PoolName;
                 await using var connection = await db.OpenConnectionAsync(token);
-                await using var command = new NpgsqlCommand("SELECT pg_sleep(0.003)::text || current_setting('application_name')", connection);
-                await command.ExecuteScalarAsync(token);
-                return Results.Text(db.PoolName);
+                await using var command = new NpgsqlCommand("SELECT pg_sleep(0.003)", connection);
+                await command.ExecuteNonQueryAsync(token);
+                return Results.Text(pool);
             }),
             ct);
 
@@ -95,7 +96,7 @@ public sealed class PoolSwapTests(PostgresFixture postgres)
 
         Assert.Empty(failures);
         Assert.Equal(6, app.DataSource.MaxPoolSize);
-        // Requests were served by every generation: 1 at start, one per applied file.
+        // Every generation was current while requests were served: 1 at start, one per applied file.
         Assert.Equal(["autotune#1", "autotune#2", "autotune#3", "autotune#4"], pools.Order());
         var scrape = Scrape.Parse(await app.ScrapeAsync(ct));
         Assert.Equal(4, scrape.Value(MetricNames.AppliedGeneration.Prometheus));
@@ -146,6 +147,39 @@ public sealed class PoolSwapTests(PostgresFixture postgres)
         await Await.UntilAsync(() => source.RetiredGenerations.Count == 0, Timeout, "the drained pool is disposed", ct);
         Assert.Throws<ObjectDisposedException>(() => old.DataSource.OpenConnection());
         Assert.Equal(1, PhysicalConnections(await app.ScrapeAsync(ct)));
+    }
+
+    [Fact]
+    public async Task The_apps_data_source_configuration_runs_for_every_generation_and_the_agent_keeps_the_pool_name_and_size()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        var configured = 0;
+        await using var app = await AgentApp.StartAsync(
+            o =>
+            {
+                o.ConnectionString = database;
+                o.PoolName = "orders";
+                o.ConfigureDataSource = builder =>
+                {
+                    configured++;
+                    builder.Name = "overridden";
+                    builder.ConnectionStringBuilder.ApplicationName = "orders-api";
+                    builder.ConnectionStringBuilder.MaxPoolSize = 99;
+                };
+            },
+            cancellationToken: ct);
+        var source = app.App.Services.GetRequiredService<TunedDataSource>();
+
+        await (await app.DataSource.OpenConnectionAsync(ct)).DisposeAsync();
+        source.Resize(7);
+
+        await using var connection = await app.DataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_setting('application_name')", connection);
+        Assert.Equal("orders-api", await command.ExecuteScalarAsync(ct));
+        Assert.Equal(2, configured);
+        Assert.Equal("orders#2", app.DataSource.PoolName);
+        Assert.Equal(7, new NpgsqlConnectionStringBuilder(connection.ConnectionString).MaxPoolSize);
     }
 
     private static double? PhysicalConnections(string text) => Scrape.Parse(text).Value(MetricNames.PhysicalConnections.Prometheus);

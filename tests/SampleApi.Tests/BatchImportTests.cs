@@ -49,6 +49,20 @@ public sealed class BatchImportTests(SharedServers servers)
     }
 
     [Fact]
+    public async Task An_empty_batch_or_an_endless_line_is_400_and_inserts_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = await ApiSettings.ForAsync(servers.Postgres, null, ct, seedUsers: 10);
+        await using var api = await ApiHost.StartAsync(settings, ct);
+        var batch = new Uri("/users/batch", UriKind.Relative);
+
+        Assert.Equal(["body"], await ErrorFields(await api.Http.PostAsync(batch, new StringContent("\n  \n"), ct), ct));
+        var endless = "{\"name\":\"" + new string('n', 10_000) + "\",\"email\":\"e@x.example\"}";
+        Assert.Equal(["row 2"], await ErrorFields(await api.Http.PostAsync(batch, new StringContent("{\"name\":\"a\",\"email\":\"a@ok.example\"}\n" + endless), ct), ct));
+        Assert.Equal(10L, await Scalar(settings, "SELECT count(*) FROM users", ct));
+    }
+
+    [Fact]
     public async Task A_duplicate_email_in_a_batch_inserts_nothing()
     {
         var ct = TestContext.Current.CancellationToken;

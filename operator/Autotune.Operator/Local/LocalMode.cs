@@ -140,6 +140,7 @@ public static class LocalMode
         try
         {
             await processes.ScaleAsync(options.InitialReplicas ?? spec.Spec.Knobs.Replicas?.Min ?? 1, cancellationToken);
+            options.WorkloadStarted?.Invoke(processes);
         }
         catch
         {

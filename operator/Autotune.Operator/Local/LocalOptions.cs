@@ -42,6 +42,9 @@ public sealed record LocalOptions
     /// <summary>A JSON-lines file receiving every window and Event.</summary>
     public string? RecordPath { get; init; }
 
+    /// <summary>Called once the API processes local mode runs (given a command) have started, e.g. so a load generator can follow <see cref="ProcessWorkload.ApiUrls"/>.</summary>
+    public Action<ProcessWorkload>? WorkloadStarted { get; init; }
+
     /// <summary>Largest time one scrape may take before the pod counts as not answering.</summary>
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

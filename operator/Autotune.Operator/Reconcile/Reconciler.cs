@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Autotune.Engine.Budget;
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Model;
@@ -48,13 +49,35 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
         var applied = result.Applied;
         var next = TuningStateTransitions.Next(input, applied || !decision.IsAction ? decision : decision with { Kind = DecisionKind.Hold }, result.ExpectedGeneration);
         State = next;
-        if (observation.Database is { } server && decision.Claim is { } claim && applied)
+        if (observation.Database is { } server)
         {
-            ledgers.Record(server.Server, claim);
+            RecordHolding(server.Server, observation.Current, decision, applied, next);
         }
 
         await ReportAsync(observation, decision, result, cancellationToken);
         return new ReconcileOutcome(observation, decision, applied, result.Error, next);
+    }
+
+    /// <summary>
+    /// Keeps this ApiTuning's line of the server's ledger: the claim of a change while it is in flight (its
+    /// transitional peak stays spent until confirmed), otherwise what the settings in force hold.
+    /// </summary>
+    private void RecordHolding(string server, Settings current, Decision decision, bool applied, TuningState next)
+    {
+        if (applied && decision.Claim is { } claim)
+        {
+            ledgers.Record(server, claim);
+        }
+        else if (next.Pending is null && current is { Replicas: { } replicas, DbMaxPoolSize: { } pool })
+        {
+            ledgers.Record(server, new LedgerEntry
+            {
+                ApiId = target.ApiId,
+                Replicas = replicas,
+                Surge = Math.Max(0, target.Spec.Spec.Apply.MaxSurge),
+                PoolSize = pool,
+            });
+        }
     }
 
     private async Task<Observation> ObserveAsync(IReadOnlyList<Scrape> scrapes, CancellationToken cancellationToken)

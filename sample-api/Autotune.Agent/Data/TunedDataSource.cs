@@ -252,8 +252,11 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             "The agent has no connection string: set AutotuneAgentOptions.ConnectionString or ConnectionStrings:Postgres.");
         var number = ++_generations;
         var name = $"{_options.PoolName}#{number}";
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
         _options.ConfigureDataSource?.Invoke(builder);
+
+        // Set after the app's configuration: the generation's name and size are the agent's to decide.
+        builder.Name = name;
         builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
         if (builder.ConnectionStringBuilder.MinPoolSize > maxPoolSize)
         {

@@ -15,7 +15,7 @@ namespace Autotune.Agent.Metrics;
 internal sealed class MetricsListener : IDisposable
 {
     private const int MaxRequestHead = 8192;
-    private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(2);
     private readonly Func<string> _collect;
     private readonly ILogger _logger;
     private readonly Socket _socket;

@@ -25,6 +25,17 @@ internal sealed class RedisUserCache
         return 1
         """;
 
+    // The tombstone and the broadcast in one round trip; the tombstone lands before anyone hears of it.
+    private const string TombstoneAndPublish = """
+        local current = redis.call('HGET', KEYS[1], 'v')
+        if not (current and tonumber(current) > tonumber(ARGV[1])) then
+          redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', '')
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        redis.call('PUBLISH', ARGV[3], ARGV[4])
+        return 1
+        """;
+
     private static readonly RedisValue[] Fields = ["v", "d"];
     private readonly IConnectionMultiplexer? _redis;
     private readonly CacheMetrics _metrics;
@@ -32,6 +43,7 @@ internal sealed class RedisUserCache
     private readonly TimeSpan _writeTimeout;
     private readonly long _ttlMs;
     private readonly string _prefix;
+    private readonly string _channelName;
 
     public RedisUserCache(IOptions<SampleApiOptions> options, CacheMetrics metrics, IConnectionMultiplexer? redis = null)
     {
@@ -42,7 +54,8 @@ internal sealed class RedisUserCache
         _writeTimeout = TimeSpan.FromMilliseconds(cache.RedisWriteTimeoutMilliseconds);
         _ttlMs = cache.RedisTtlSeconds * 1000L;
         _prefix = cache.RedisKeyPrefix;
-        InvalidationChannel = RedisChannel.Literal(_prefix + "users:invalidate");
+        _channelName = _prefix + "users:invalidate";
+        InvalidationChannel = RedisChannel.Literal(_channelName);
     }
 
     /// <summary>The pub/sub channel of invalidations: messages are <c>id:version</c>.</summary>
@@ -106,9 +119,10 @@ internal sealed class RedisUserCache
 
         try
         {
-            await Bounded(Script(id, version, RedisValue.EmptyString), _writeTimeout);
             var message = string.Create(CultureInfo.InvariantCulture, $"{id}:{version}");
-            await Bounded(_redis.GetSubscriber().PublishAsync(InvalidationChannel, message), _writeTimeout);
+            await Bounded(
+                _redis.GetDatabase().ScriptEvaluateAsync(TombstoneAndPublish, [Key(id)], [version, _ttlMs, _channelName, message]),
+                _writeTimeout);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -1,0 +1,44 @@
+using Autotune.Load;
+
+namespace Autotune.Demo;
+
+/// <summary>The demo's fixed scenario: how mis-tuned the API starts, and the load it is driven with.</summary>
+public sealed record DemoScenario
+{
+    /// <summary>Each query first holds its connection this long on the server, like a round trip to a remote database.</summary>
+    public int RoundTripMilliseconds { get; init; } = 50;
+
+    /// <summary>The Npgsql pool each API process starts with.</summary>
+    public int StartingPoolSize { get; init; } = 4;
+
+    /// <summary>PostgreSQL's max_connections at the start.</summary>
+    public int StartingMaxConnections { get; init; } = 20;
+
+    /// <summary>Users the API seeds; requests pick ids among them.</summary>
+    public int Users { get; init; } = 100_000;
+
+    /// <summary>Share of requests that are PUTs (the rest GET /users/{id}).</summary>
+    public double PutShare { get; init; } = 0.1;
+
+    /// <summary>The rates of the before and after ramps, requests per second.</summary>
+    public IReadOnlyList<double> RampRates { get; init; } = [25, 50, 100, 150, 200, 250];
+
+    /// <summary>How long each ramp step lasts.</summary>
+    public TimeSpan RampStep { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The rate offered while the operator tunes, reached by climbing the ramp's rates one window each (traffic grows, it does not arrive all at once).</summary>
+    public double TuningRate { get; init; } = 200;
+
+    /// <summary>Windows local mode runs for.</summary>
+    public int TuningWindows { get; init; } = 14;
+
+    /// <summary>The tuning load: the ramp's rates below <see cref="TuningRate"/>, one window each, then <see cref="TuningRate"/> until local mode stops.</summary>
+    public IReadOnlyList<LoadStep> TuningLoad(TimeSpan window) =>
+        RampRates.Where(r => r < TuningRate).Append(TuningRate)
+            .Concat(Enumerable.Repeat(TuningRate, TuningWindows + 4))
+            .Select(r => new LoadStep(r, window, "tuning"))
+            .ToList();
+
+    /// <summary>The ramp with a label.</summary>
+    public IReadOnlyList<LoadStep> Ramp(string label) => RampRates.Select(r => new LoadStep(r, RampStep, label)).ToList();
+}

@@ -1,0 +1,63 @@
+using Autotune.Load;
+using Autotune.Operator.Local;
+
+namespace Autotune.Demo;
+
+/// <summary>
+/// A ramp at frozen settings, with no operator running: the replicas are started with the tuning file as it is
+/// (none: the starting settings; after tuning: the settings reached), driven through the ramp, and stopped.
+/// </summary>
+public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output)
+{
+    /// <summary>Runs the ramp against <paramref name="replicas"/> replicas.</summary>
+    public async Task<PhaseResult> RunAsync(string name, int replicas, string settings, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        await using var workload = new ProcessWorkload(command, stack.ApiEnvironment, stack.TuningFile, ports.Api, ports.Metrics, http);
+        await workload.ScaleAsync(replicas, cancellationToken);
+
+        var targets = new LoopbackTargets([]);
+        using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var follow = new ReplicaFollower(() => workload.ApiUrls, targets, http).RunAsync(phase.Token);
+        var scraper = new ServerScraper(http, workload, objectiveMs);
+        var scrape = scraper.RunAsync(phase.Token);
+        await WaitForTargetsAsync(targets, replicas, cancellationToken);
+        await output.WriteLineAsync($"demo: {name}: {replicas} replica(s) at {settings}; ramp {string.Join(" -> ", scenario.RampRates)} req/s, {scenario.RampStep.TotalSeconds:0} s each");
+
+        var windows = new List<Autotune.Engine.Model.ObservedWindow?>();
+        var startedAt = DateTimeOffset.UtcNow; // within milliseconds of the generator's own start; scrapes are seconds apart
+        var options = new LoadOptions
+        {
+            Plan = new LoadPlan(scenario.Ramp(name)),
+            Mix = new UserRequestMix(scenario.Users, scenario.PutShare),
+            ApiKey = stack.ApiKey,
+            OnStep = step =>
+            {
+                var server = scraper.Window(startedAt + step.Start, startedAt + step.Start + step.Length);
+                windows.Add(server);
+                output.WriteLine(ProgressLines.Step(name, step, server, objectiveMs));
+            },
+        };
+        var generator = new LoadGenerator(options, targets);
+        try
+        {
+            var result = await generator.RunAsync(cancellationToken);
+            return new PhaseResult(name, result.StartedAt, result.Steps, result.Seconds, windows, settings);
+        }
+        finally
+        {
+            await phase.CancelAsync();
+            await Task.WhenAll(follow, scrape).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static async Task WaitForTargetsAsync(LoopbackTargets targets, int replicas, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2));
+        while (targets.Current.Count < replicas)
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Benchmark of the sample API on loopback: starts its own PostgreSQL and Redis in a temp directory, loads the API
+# with wrk, runs pgbench -S, and writes bench/results/sample-api.md. Not a test; takes about 6-8 minutes.
+# Settings (env): BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 32), BENCH_POOL (default 8).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=$root/bench/results/sample-api.md
+duration=${BENCH_DURATION:-10s}
+connections=${BENCH_CONNECTIONS:-32}
+pool=${BENCH_POOL:-8}
+sweep_connections=64
+key=bench-key
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || shuf -i 20000-60000 -n 1; }
+pgport=$(free_port) redisport=$(free_port) apiport=$(free_port) metricsport=$(free_port)
+
+for tool in wrk pgbench redis-server dotnet; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk postgresql redis-server)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/sample-api-bench.XXXXXX)
+chmod 755 "$work"
+api_pid=
+cleanup() {
+  [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
+  "$here/servers.sh" stop "$work/servers" || true
+  # Keep the logs of the last run for diagnosis.
+  rm -rf /tmp/sample-api-bench-logs && mkdir -p /tmp/sample-api-bench-logs && cp "$work"/*.log "$work"/*.txt /tmp/sample-api-bench-logs/ 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "building the API (Release)..."
+dotnet publish "$root/sample-api/SampleApi" -c Release -o "$work/app" --nologo -v q >/dev/null
+"$here/servers.sh" start "$work/servers" "$pgport" "$redisport"
+psql_() { psql -h 127.0.0.1 -p "$pgport" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_ -d postgres -c "CREATE DATABASE bench" -c "CREATE DATABASE pgbench"
+pg="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=bench"
+
+# start_api NAME [ENV=VALUE...]: a fresh API process (a cold thread pool for every sweep point), waits for /readyz.
+start_api() {
+  local name=$1; shift
+  env ConnectionStrings__Postgres="$pg;Maximum Pool Size=$pool" ConnectionStrings__Redis="127.0.0.1:$redisport" \
+    SampleApi__ApiKey=$key SampleApi__RateLimitPerSecond=100000000 SampleApi__RateLimitBurst=100000000 \
+    AUTOTUNE_METRICS_PORT=$metricsport AUTOTUNE_METRICS_ADDRESS=127.0.0.1 Logging__LogLevel__Default=Warning \
+    "$@" "$work/app/SampleApi" --urls "http://127.0.0.1:$apiport" >"$work/api-$name.log" 2>&1 &
+  api_pid=$!
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$apiport/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "the API did not get ready; log:" >&2; cat "$work/api-$name.log" >&2; exit 1
+}
+stop_api() { kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; api_pid=; }
+applied() { { curl -s "http://127.0.0.1:$metricsport/metrics" || true; } | awk -v m="$1" '$1 ~ "^"m"({|$)" { print $2; exit }'; }
+
+# load NAME MODE MAX_ID WRITE_SHARE CONNECTIONS DURATION: runs wrk, prints "rps p50 p99 non2xx errors".
+load() {
+  API_KEY=$key MODE=$2 MAX_ID=$3 WRITE_SHARE=$4 wrk -t2 -c"$5" -d"$6" --timeout 10s --latency -s "$here/load.lua" \
+    "http://127.0.0.1:$apiport" >"$work/wrk-$1.txt"
+  "$here/parse.sh" <"$work/wrk-$1.txt"
+}
+
+rows=() csv=()
+record() { # record SCENARIO "rps p50 p99 non2xx errors" [NOTE]
+  read -r rps p50 p99 bad errors <<<"$2"
+  rows+=("| $1 | $rps | $p50 | $p99 | $bad | $errors | ${3:-} |")
+  echo "$1: $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad, socket errors $errors"
+}
+
+# --- The API against its baselines --------------------------------------------------------------------------
+start_api main SampleApi__BareEndpoint=true
+load warm-bare bare 1 0 "$connections" 3s >/dev/null
+bare=$(load bare bare 1 0 "$connections" "$duration"); record "bare endpoint, no middleware (GET /bare)" "$bare"
+healthz=$(load healthz healthz 1 0 "$connections" "$duration"); record "GET /healthz through the whole middleware pipeline" "$healthz"
+load warm-local users 1000 0 "$connections" 3s >/dev/null
+local_hit=$(load local users 1000 0 "$connections" "$duration"); record "GET /users/{id}, in-process cache hit (1,000 hot ids)" "$local_hit"
+stop_api
+
+start_api redis SampleApi__Cache__LocalEnabled=false
+load warm-redis users 1000 0 "$connections" 3s >/dev/null
+redis_hit=$(load redis users 1000 0 "$connections" "$duration"); record "GET /users/{id}, Redis hit, in-process cache off" "$redis_hit"
+stop_api
+
+start_api uncached SampleApi__Cache__LocalEnabled=false SampleApi__Cache__RedisEnabled=false
+load warm-uncached users 100000 0 "$connections" 3s >/dev/null
+uncached=$(load uncached users 100000 0 "$connections" "$duration"); record "GET /users/{id}, uncached (PostgreSQL, pool $pool)" "$uncached"
+stop_api
+
+start_api mix
+load warm-mix users 100000 0.2 "$connections" 3s >/dev/null
+mix=$(load mix users 100000 0.2 "$connections" "$duration")
+rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$api_pid/status")
+record "80/20 read/write mix (GET / PUT /users/{id}, caches on)" "$mix" "peak RSS $((rss_kb / 1024)) MB"
+stop_api
+
+# --- pgbench -S: the database's own ceiling ---------------------------------------------------------------
+pgbench -h 127.0.0.1 -p "$pgport" -U postgres -i -s 10 -q pgbench >/dev/null 2>&1
+pgb_best=0 pgb_best_clients=0 pgb_rows=()
+for clients in 2 8 16 32 64; do
+  rm -f "$work"/pgbench_log*
+  tps=$(cd "$work" && pgbench -h 127.0.0.1 -p "$pgport" -U postgres -S -M prepared -c "$clients" -j 2 -T "${duration%s}" -l pgbench 2>/dev/null \
+    | awk '/^tps = / { printf "%.0f", $3; exit }')
+  read -r p50 p99 <<<"$(cat "$work"/pgbench_log* | awk '{ print $3 / 1000 }' | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f %.3f", a[int(NR * 0.5)], a[int(NR * 0.99)] }')"
+  pgb_rows+=("| pgbench -S -M prepared, $clients clients | $tps | $p50 | $p99 | 0 | 0 | |")
+  csv+=("pgbench_select,clients,$clients,$tps,$p50,$p99,0")
+  echo "pgbench -S $clients clients: $tps tps, p50 $p50 ms, p99 $p99 ms"
+  if [ "$tps" -gt "$pgb_best" ]; then pgb_best=$tps pgb_best_clients=$clients; fi
+done
+
+# --- Demonstration profiles, mis-tuned to well-tuned ---------------------------------------------------------
+# Each point is a fresh process with the settings in its tuning file (AUTOTUNE_TUNING_FILE), caches off.
+sweep() { # sweep PROFILE KNOB VALUE MIN_THREADS POOL ENV...
+  local profile=$1 knob=$2 value=$3 threads=$4 size=$5; shift 5
+  local file="$work/tuning-$profile-$value.json"
+  if [ "$threads" = default ]; then
+    printf '{"generation":1,"dbMaxPoolSize":%s}\n' "$size" >"$file"
+  else
+    printf '{"generation":1,"threadPoolMinThreads":%s,"dbMaxPoolSize":%s}\n' "$threads" "$size" >"$file"
+  fi
+  start_api "$profile-$value" AUTOTUNE_TUNING_FILE="$file" SampleApi__Cache__LocalEnabled=false SampleApi__Cache__RedisEnabled=false "$@"
+  for _ in $(seq 1 50); do [ "$(applied autotune_tuning_generation)" = 1 ] && break; sleep 0.1; done
+  local applied_threads applied_pool result
+  applied_threads=$(applied autotune_tuning_thread_pool_min_threads) applied_pool=$(applied autotune_tuning_db_max_pool_size)
+  result=$(load "$profile-$value" users 100000 0 "$sweep_connections" "$duration")
+  stop_api
+  read -r rps p50 p99 bad errors <<<"$result"
+  sweep_rows+=("| $profile | $knob | $value | ${applied_threads:-?} | ${applied_pool:-?} | $rps | $p50 | $p99 | $bad | $errors |")
+  csv+=("$profile,$knob,$value,$rps,$p50,$p99,$((bad + errors))")
+  echo "$profile $knob=$value (applied min threads ${applied_threads:-?}, pool ${applied_pool:-?}): $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx $bad, errors $errors"
+}
+sweep_rows=()
+blocking_env=(SampleApi__Demo__BlockingDataPath=true SampleApi__Demo__SimulatedRoundTripMilliseconds=20)
+for threads in 2 8 16 32 64; do sweep blocking_data_path min_threads "$threads" "$threads" 64 "${blocking_env[@]}"; done
+roundtrip_env=(SampleApi__Demo__SimulatedRoundTripMilliseconds=20)
+for size in 2 4 8 16 32 64; do sweep simulated_round_trip pool_size "$size" default "$size" "${roundtrip_env[@]}"; done
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- Report -------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+bare_rps=${bare%% *} local_rps=${local_hit%% *} redis_rps=${redis_hit%% *} uncached_rps=${uncached%% *}
+mkdir -p "$(dirname "$out")"
+{
+  echo "# Sample API benchmark"
+  echo
+  echo "Measured by \`bench/sample-api/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Everything on one machine over loopback:"
+  echo "wrk, the API, PostgreSQL and Redis share its cores, and the machine is shared with other work, so absolute"
+  echo "numbers move between runs; the ratios within one run are what the targets are about. Load average when the"
+  echo "run started: $load_before, when it ended: $load_after (on $(nproc) cores; anything well above $(nproc) means other"
+  echo "work competed for the CPU, and every handoff between processes - API, Redis, PostgreSQL, wrk - waited for it)."
+  echo
+  echo "## Machine and settings"
+  echo
+  echo "- CPU: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) cores; memory $(free -g | awk '/Mem:/ { print $2 }') GiB; kernel $(uname -r)"
+  echo "- .NET $(dotnet --version), $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version), $(redis-server --version | awk '{ print $3 }' | tr -d 'v='), $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
+  echo "- API: Release build, Server GC, Npgsql pool $pool (\`Maximum Pool Size=$pool\`), auto-prepare, no reset on close, rate limit far above the offered rate."
+  echo "- PostgreSQL: fresh initdb, shared_buffers 128MB, fsync and synchronous_commit off (a throwaway benchmark server; the API's 2xx durability is a property of a normally configured server)."
+  echo "- Load: \`wrk -t2 -c$connections -d$duration --latency -s bench/sample-api/load.lua\` after a 3 s warm-up; ids uniform over 1..100,000 unless stated; every scenario's non-2xx count is in the table (it must be 0)."
+  echo
+  echo "## Results"
+  echo
+  echo "| scenario | req/s | P50 ms | P99 ms | non-2xx | socket errors | note |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  printf '%s\n' "${rows[@]}" "${pgb_rows[@]}"
+  echo
+  echo "## Ratios against the targets (same run)"
+  echo
+  echo "| ratio | measured | target |"
+  echo "| --- | ---: | ---: |"
+  echo "| in-process hit / bare endpoint | $(ratio "$local_rps" "$bare_rps") | >= 0.6 |"
+  echo "| Redis hit / bare endpoint | $(ratio "$redis_rps" "$bare_rps") | >= 0.4 |"
+  echo "| uncached / pgbench -S best ($pgb_best_clients clients, $pgb_best tps) | $(ratio "$uncached_rps" "$pgb_best") | >= 0.4 |"
+  echo "| peak RSS under the mix | $((rss_kb / 1024)) MB | < 300 MB |"
+  echo
+  echo "## Demonstration profiles (simulator calibration points)"
+  echo
+  echo "Caches off, ids uniform over 1..100,000, \`wrk -t2 -c$sweep_connections -d$duration\`, a fresh API process per point with the"
+  echo "settings given in its tuning file (the applied values are read back from the agent's gauges)."
+  echo
+  echo "- blocking_data_path: \`SampleApi__Demo__BlockingDataPath=true\`, \`SampleApi__Demo__SimulatedRoundTripMilliseconds=5\`, pool 64; the knob is threadPoolMinThreads (2 = this machine's default)."
+  echo "- simulated_round_trip: \`SampleApi__Demo__SimulatedRoundTripMilliseconds=10\` on the async path, default minimum threads; the knob is dbMaxPoolSize."
+  echo
+  echo "| profile | knob | value | applied min threads | applied pool | req/s | P50 ms | P99 ms | non-2xx | socket errors |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${sweep_rows[@]}"
+  echo
+  echo "Machine-readable (pgbench rows: value = clients, rps = tps):"
+  echo
+  echo '```csv'
+  echo "profile,knob,value,rps,p50_ms,p99_ms,failed"
+  printf '%s\n' "${csv[@]}"
+  echo '```'
+} >"$out"
+echo "wrote $out"

@@ -1,0 +1,54 @@
+using Autotune.Engine.Budget;
+using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Reconcile;
+
+public sealed class LedgerBookTests
+{
+    private static readonly DatabaseState Server = new("10.0.0.5:5432", MaxConnections: 100, SuperuserReserved: 3, Connections: 20, PendingRestart: false, PendingMaxConnections: null);
+
+    [Fact]
+    public void Each_api_sees_what_the_others_on_its_server_hold_but_not_itself()
+    {
+        var book = new LedgerBook();
+        book.Record(Server.Server, new LedgerEntry { ApiId = "shop/orders", Replicas = 3, PoolSize = 10 });
+        book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
+        book.Record("10.0.0.6:5432", new LedgerEntry { ApiId = "other/api", Replicas = 9, PoolSize = 9 });
+
+        var ledger = book.Ledger(Server, "shop/orders", reservedConnections: 10);
+
+        var other = Assert.Single(ledger.Entries);
+        Assert.Equal("shop/carts", other.ApiId);
+        Assert.Equal(100 - 3 - 1 - 10, ledger.Capacity);
+        Assert.Equal(ledger.Capacity - 10, ledger.Free);
+    }
+
+    [Fact]
+    public void A_forgotten_api_no_longer_spends_the_server()
+    {
+        var book = new LedgerBook();
+        book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
+
+        book.Forget("shop/carts");
+
+        Assert.Empty(book.Ledger(Server, "shop/orders", reservedConnections: 0).Entries);
+    }
+
+    [Fact]
+    public async Task Decisions_for_one_server_are_made_one_at_a_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var book = new LedgerBook();
+        var first = await book.LockAsync(Server.Server, ct);
+
+        var second = book.LockAsync(Server.Server, ct);
+        var otherServer = await book.LockAsync("10.0.0.6:5432", ct);
+
+        Assert.False(second.IsCompleted);
+        first.Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(10), ct)).Dispose();
+        otherServer.Dispose();
+    }
+}
