@@ -6,7 +6,7 @@ namespace Autotune.KubeApi.Store;
 public sealed class WatchSubscription : IDisposable
 {
     private readonly Action<WatchSubscription> _unsubscribe;
-    private readonly Channel<StoreChange> _channel = Channel.CreateUnbounded<StoreChange>(new() { SingleReader = true });
+    private readonly Channel<StoreChange> _channel = Channel.CreateUnbounded<StoreChange>();
 
     internal WatchSubscription(string storageKey, string? ns, Action<WatchSubscription> unsubscribe)
     {
