@@ -131,5 +131,20 @@ public sealed class ApiTuningTests
         Assert.Equal("Invalid value: 0: spec.objectives.p99LatencyMs in body should be greater than 0", cause.Message);
     }
 
+    [Fact]
+    public async Task A_broken_cel_rule_is_422_naming_the_node_with_the_rules_message()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await cluster.InstallApiTuningCrdAsync();
+        var body = Objects.ApiTuning("orders");
+        ((Dictionary<string, object>)body["spec"])["objectives"] = new Dictionary<string, object> { ["p99LatencyMs"] = 250, ["maxPoolWaitMs"] = 300 };
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            body, Group, Version, cluster.Namespace, Plural, cancellationToken: Ct));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, e.Response.StatusCode);
+        var cause = Assert.Single(KubernetesJson.Deserialize<V1Status>(e.Response.Content).Details.Causes);
+        Assert.Equal(("FieldValueInvalid", "spec.objectives"), (cause.Reason, cause.Field));
+        Assert.Contains("maxPoolWaitMs must be below spec.objectives.p99LatencyMs", cause.Message, StringComparison.Ordinal);
+    }
+
     private static JsonObject Node(object result) => JsonSerializer.SerializeToNode(result)!.AsObject();
 }

@@ -10,8 +10,8 @@ namespace Autotune.KubeApi.Validation;
 /// <summary>
 /// Admits custom resources the way the API server does before storing them: prunes fields the schema does not
 /// know, fills the schema's defaults, then validates against the openAPIV3Schema with JsonSchema.Net (422 Invalid
-/// with a cause naming each field). CEL rules (x-kubernetes-validations) are not evaluated. Built-in types pass
-/// through unchanged.
+/// with a cause naming each field), then, when the schema holds, evaluates its CEL rules (x-kubernetes-validations).
+/// Built-in types pass through unchanged.
 /// </summary>
 public sealed class CustomResourceValidator
 {
@@ -39,7 +39,8 @@ public sealed class CustomResourceValidator
         });
         if (results.IsValid)
         {
-            return admitted;
+            var ruleFailures = CelRules.Failures(withoutMetadata, openApi);
+            return ruleFailures.Count == 0 ? admitted : throw KubeApiException.Invalid(type, name, ruleFailures);
         }
 
         var causes = new[] { results }.Concat(results.Details ?? [])
