@@ -146,5 +146,34 @@ public sealed class ApiTuningTests
         Assert.Contains("maxPoolWaitMs must be below spec.objectives.p99LatencyMs", cause.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Watching_apitunings_sees_spec_and_status_changes_with_their_generation()
+    {
+        await using var cluster = await TestCluster.StartAsync(new KubeApiServerOptions { BookmarkInterval = TimeSpan.FromMilliseconds(100) });
+        await cluster.InstallApiTuningCrdAsync();
+        var objects = cluster.Client.CustomObjects;
+        var listed = Node(await objects.ListNamespacedCustomObjectAsync(Group, Version, cluster.Namespace, Plural, cancellationToken: Ct));
+        await objects.CreateNamespacedCustomObjectAsync(Objects.ApiTuning("orders"), Group, Version, cluster.Namespace, Plural, cancellationToken: Ct);
+        await objects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch("""{"status":{"observedGeneration":1}}""", V1Patch.PatchType.MergePatch), Group, Version, cluster.Namespace, Plural, "orders", cancellationToken: Ct);
+        await objects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"mode":"Paused"}}""", V1Patch.PatchType.MergePatch), Group, Version, cluster.Namespace, Plural, "orders", cancellationToken: Ct);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(10));
+        var seen = new List<(WatchEventType, long?)>();
+        await foreach (var (type, item) in objects.WatchListNamespacedCustomObjectAsync(
+            Group, Version, cluster.Namespace, Plural, allowWatchBookmarks: true, resourceVersion: (string?)listed["metadata"]!["resourceVersion"], cancellationToken: stop.Token))
+        {
+            seen.Add((type, (long?)Node(item)["metadata"]?["generation"]));
+            if (type == WatchEventType.Bookmark)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([(WatchEventType.Added, 1L), (WatchEventType.Modified, 1L), (WatchEventType.Modified, 2L), (WatchEventType.Bookmark, null)], seen);
+    }
+
     private static JsonObject Node(object result) => JsonSerializer.SerializeToNode(result)!.AsObject();
 }
