@@ -1,0 +1,28 @@
+namespace Autotune.KubeApi.Resources;
+
+/// <summary>The built-in resources the server serves: the ones the operator reads or writes.</summary>
+public static class BuiltInResources
+{
+    /// <summary>Namespaces (core v1).</summary>
+    public static readonly ResourceType Namespaces = new(string.Empty, ["v1"], "namespaces", "namespace", "Namespace", Namespaced: false, HasStatus: true, ShortNames: ["ns"]);
+
+    /// <summary>CustomResourceDefinitions (apiextensions.k8s.io/v1).</summary>
+    public static readonly ResourceType CustomResourceDefinitions = new(
+        "apiextensions.k8s.io", ["v1"], "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", Namespaced: false, HasStatus: true, HasGeneration: true, ShortNames: ["crd", "crds"]);
+
+    /// <summary>Every built-in type.</summary>
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Namespaces,
+        new(string.Empty, ["v1"], "pods", "pod", "Pod", Namespaced: true, HasStatus: true, HasGeneration: true, ShortNames: ["po"]),
+        new(string.Empty, ["v1"], "configmaps", "configmap", "ConfigMap", Namespaced: true, ShortNames: ["cm"]),
+        new(string.Empty, ["v1"], "secrets", "secret", "Secret", Namespaced: true),
+        new(string.Empty, ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
+        new("events.k8s.io", ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
+        new("apps", ["v1"], "deployments", "deployment", "Deployment", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["deploy"]),
+        new("apps", ["v1"], "statefulsets", "statefulset", "StatefulSet", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["sts"]),
+        new("coordination.k8s.io", ["v1"], "leases", "lease", "Lease", Namespaced: true),
+        new("autoscaling", ["v2"], "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", Namespaced: true, HasStatus: true, ShortNames: ["hpa"]),
+        CustomResourceDefinitions,
+    ];
+}
