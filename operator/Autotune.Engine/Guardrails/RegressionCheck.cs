@@ -19,7 +19,7 @@ public static class RegressionCheck
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(objectives);
-        if (!SimilarLoad(before.Rps, after.Rps))
+        if (!SimilarLoad(before.Rps, after.Rps) || TooFewToJudge(before, after))
         {
             return null;
         }
@@ -48,6 +48,18 @@ public static class RegressionCheck
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True when either window completed fewer requests than a judgement needs: a P99 or a share over a handful of
+    /// requests (an overloaded service completing almost nothing) is noise, and undoing a change on it bars the move
+    /// that would have helped.
+    /// </summary>
+    public static bool TooFewToJudge(WindowSummary before, ObservedWindow after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return after.Requests < Thresholds.MinRequests || (before.Requests > 0 && before.Requests < Thresholds.MinRequests);
     }
 
     /// <summary>Two request rates within 15% of each other.</summary>

@@ -30,6 +30,9 @@ public sealed record WindowSummary
     /// <summary>CPU utilisation, 0..1 (NaN when unknown).</summary>
     public double CpuUtilization { get; init; } = double.NaN;
 
+    /// <summary>Requests completed in the window (0 when unknown, as in a state kept before it was recorded).</summary>
+    public double Requests { get; init; }
+
     /// <summary>The summary of a window.</summary>
     public static WindowSummary Of(ObservedWindow window)
     {
@@ -44,6 +47,7 @@ public sealed record WindowSummary
             ConnectionHoldMeanMs = window.ConnectionHoldMeanMs,
             ConnectionUsesPerSecond = window.ConnectionUsesPerSecond,
             CpuUtilization = window.CpuUtilization,
+            Requests = window.Requests,
         };
     }
 }

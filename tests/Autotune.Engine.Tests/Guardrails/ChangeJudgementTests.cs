@@ -1,4 +1,5 @@
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Guardrails;
 using Autotune.Engine.Model;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
@@ -66,6 +67,19 @@ public sealed class ChangeJudgementTests
         Assert.StartsWith("Rolled back Npgsql pool 14 -> 10: p99 rose 180 ms -> 260 ms at similar load (310 vs 300 rps)", d.Message, StringComparison.Ordinal);
         Assert.Contains(next.Barred, b => b is { Knob: Knob.DbMaxPoolSize, Direction: Direction.Up });
         Assert.True(next.Pending?.IsRollback);
+    }
+
+    [Fact]
+    public void Does_not_judge_a_change_on_a_window_with_too_few_requests()
+    {
+        // The window that raised p99 at similar load (the rollback above), but over 7 requests: noise, not evidence.
+        var few = Given.Healthy() with { AppliedGenerationMin = 7, P99Ms = 260, Rps = 310, Requests = 7 };
+        var input = Given.Input(few, state: PendingRaise(Given.Now.AddSeconds(-90)), settings: Raised);
+
+        var d = TuningEngine.Decide(input);
+
+        Assert.NotEqual(DecisionKind.Rollback, d.Kind);
+        Assert.Null(RegressionCheck.Regressed(PendingRaise(Given.Now.AddSeconds(-90)).Pending!.Before!, few, Given.Spec().Objectives, gaveBackCapacity: false));
     }
 
     [Fact]
