@@ -21,7 +21,7 @@ public static class EngineReport
         Line($"");
         Line($"Written by `{Command}` (seed {seed}, {outcomes.Count} scenarios, {wallSeconds:0} s wall on this machine).");
         Line($"Every run is one simulated hour at 100 ms ticks; each minute is judged on what really happened in the model (true P99 of all requests and the error rate, objective P99 {outcomes.FirstOrDefault()?.Scenario.Specs[0].Objectives.P99LatencyMs ?? 250:0} ms and at most 1% errors), not on what the metrics said.");
-        Line($"Wall ms is the run's own time for one simulated hour (the engine's includes rendering, parsing and windowing every scrape; the optimum's run may stop early), measured on a 2-core machine shared with other builds (load average 20-40), so it overstates the cost on an idle machine.");
+        Line($"Wall ms is the run's own time for one simulated hour (the engine's includes rendering, parsing and windowing every scrape; the optimum's run may stop early), on a machine with {Environment.ProcessorCount} cores and a load average of {LoadAverage()} when the report was written (a load above the core count means other work competed and the times are overstated).");
         Line($"The engine sees only the pods' Prometheus text, through its own parser and window builder, and decides once per 60 s window; baselines read the model directly. Model and calibration: docs/simulator.md.");
         Line($"");
         Targets(outcomes, Line);
@@ -97,5 +97,23 @@ public static class EngineReport
         line($"| steady-state cost <= 1.15x the optimum (replica-minutes) | {Verdict(costly.Count == 0)} | above 1.15x: {List(costly)}; no static optimum to compare: {List(noOptimum)} |");
         line($"| zero budget violations | {Verdict(violations == 0)} | {violations} changes left a knob outside its budget or the connection budget more broken |");
         line($"| no knob reverses direction more than once an hour at steady load | {Verdict(flappy.Count == 0)} | steady-load scenarios: {steady.Count}; over the limit: {List(flappy)} |");
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" where there is none.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length >= 3 ? $"{fields[0]} {fields[1]} {fields[2]}" : "unknown";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
     }
 }
