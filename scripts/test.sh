@@ -11,6 +11,8 @@ cleanup() {
   pkill -f -- '-D /tmp/autotune-pg-' 2>/dev/null || true
   pkill -f -- '--dir /tmp/autotune-redis-' 2>/dev/null || true
   pkill -f -- '--storage.tsdb.path=/tmp/autotune-prom-' 2>/dev/null || true
+  # The logs were printed as the run went; keep nothing behind.
+  rm -rf "$log_dir"
 }
 trap cleanup EXIT
 
