@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Autotune.KubeApi.Validation;
 using Json.Schema;
 
 namespace Autotune.Engine.Tests.Spec;
@@ -11,7 +12,7 @@ namespace Autotune.Engine.Tests.Spec;
 internal static class CrdSchemaValidator
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromText(OpenApiToJsonSchema.Convert(CrdDocument.OpenApiSchema).ToJsonString()));
+        JsonSchema.FromText(OpenApiToJsonSchema.Convert(CrdDocument.OpenApiSchema, rejectUnknownFields: true).ToJsonString()));
 
     /// <summary>Every error as (instance location as a JSON pointer, message); empty when the document is valid.</summary>
     public static List<(string Location, string Message)> Errors(JsonNode document)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Autotune.KubeApi.Validation;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;
@@ -59,7 +60,7 @@ public sealed class CrdShapeTests
         {
             // An object default ({}) is valid once its own fields are defaulted, as the API server does.
             var value = CrdDefaults.Apply(node["default"]!, node);
-            var schema = Json.Schema.JsonSchema.FromText(OpenApiToJsonSchema.Convert(node).ToJsonString());
+            var schema = Json.Schema.JsonSchema.FromText(OpenApiToJsonSchema.Convert(node, rejectUnknownFields: true).ToJsonString());
             var result = schema.Evaluate(System.Text.Json.JsonSerializer.SerializeToElement(value));
             Assert.True(result.IsValid, $"{path}: default {node["default"]!.ToJsonString()} does not satisfy its schema");
         }

@@ -5,19 +5,24 @@ namespace Autotune.KubeApi.Validation;
 /// <summary>
 /// Turns a CRD's openAPIV3Schema into JSON Schema (2020-12) for JsonSchema.Net: OpenAPI's boolean
 /// exclusiveMinimum/Maximum become numeric, nullable allows null, int-or-string allows both, list-type set means unique
-/// items, and the Kubernetes extensions and annotations are dropped. Unknown fields are pruned before validation, so
-/// none are refused here. (Adapted from the engine tests' converter of the same name.)
+/// items, and the Kubernetes extensions and annotations are dropped. The API server prunes unknown fields before it
+/// validates, so by default none are refused; <c>rejectUnknownFields</c> refuses them instead, as kubectl's strict
+/// field validation does (what the CRD tests want of the examples).
 /// </summary>
-internal static class OpenApiToJsonSchema
+public static class OpenApiToJsonSchema
 {
-    public static JsonObject Convert(JsonObject openApi)
+    /// <summary>The JSON Schema of a CRD version's openAPIV3Schema.</summary>
+    /// <param name="openApi">The openAPIV3Schema object.</param>
+    /// <param name="rejectUnknownFields">Refuse fields the schema does not declare (unless it preserves unknown fields).</param>
+    public static JsonObject Convert(JsonObject openApi, bool rejectUnknownFields = false)
     {
-        var schema = ConvertNode(openApi);
+        ArgumentNullException.ThrowIfNull(openApi);
+        var schema = ConvertNode(openApi, rejectUnknownFields);
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         return schema;
     }
 
-    private static JsonObject ConvertNode(JsonObject node)
+    private static JsonObject ConvertNode(JsonObject node, bool rejectUnknownFields)
     {
         var result = new JsonObject();
         foreach (var (key, value) in node)
@@ -26,10 +31,10 @@ internal static class OpenApiToJsonSchema
             {
                 case "properties":
                     result[key] = new JsonObject(value!.AsObject().Select(p =>
-                        KeyValuePair.Create(p.Key, (JsonNode?)ConvertNode(p.Value!.AsObject()))));
+                        KeyValuePair.Create(p.Key, (JsonNode?)ConvertNode(p.Value!.AsObject(), rejectUnknownFields))));
                     break;
                 case "items" or "additionalProperties" when value is JsonObject child:
-                    result[key] = ConvertNode(child);
+                    result[key] = ConvertNode(child, rejectUnknownFields);
                     break;
                 case "x-kubernetes-list-type" when (string?)value == "set":
                     result["uniqueItems"] = true;
@@ -61,6 +66,12 @@ internal static class OpenApiToJsonSchema
 
         MoveExclusive(node, result, "exclusiveMinimum", "minimum");
         MoveExclusive(node, result, "exclusiveMaximum", "maximum");
+        if (rejectUnknownFields && node["properties"] is not null && node["additionalProperties"] is null
+            && node["x-kubernetes-preserve-unknown-fields"] is null)
+        {
+            result["additionalProperties"] = false;
+        }
+
         return result;
     }
 
