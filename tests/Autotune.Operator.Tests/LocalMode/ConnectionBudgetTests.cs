@@ -22,7 +22,7 @@ public sealed class ConnectionBudgetTests
                 postgres: "adminSecretRef: { name: local-admin }\nreservedConnections: 2\nworkloadRef: { name: postgres }\nrestart: Immediate"),
             new TuningFile(1, ThreadPoolMinThreads: 64, DbMaxPoolSize: 14),
             replicas: 1,
-            Demo(roundTripMs: 20),
+            Specs.DemoProfile(roundTripMs: 20),
             concurrency: 40,
             withAdmin: true,
             allowRestart: true);
@@ -55,7 +55,7 @@ public sealed class ConnectionBudgetTests
             Specs.ApiTuning("dbMaxPoolSize: { min: 2, max: 40 }", postgres: "adminSecretRef: { name: local-admin }\nreservedConnections: 2"),
             new TuningFile(1, ThreadPoolMinThreads: 64, DbMaxPoolSize: 3),
             replicas: 2,
-            Demo(roundTripMs: 20),
+            Specs.DemoProfile(roundTripMs: 20),
             concurrency: 48,
             withAdmin: true,
             allowRestart: false);
@@ -102,9 +102,4 @@ public sealed class ConnectionBudgetTests
             }
         }
     }
-
-    private static Dictionary<string, string> Demo(int roundTripMs) => new()
-    {
-        ["SampleApi__Demo__SimulatedRoundTripMilliseconds"] = roundTripMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

@@ -21,7 +21,7 @@ public sealed class LocalModeTests
             Specs.ApiTuning("threadPoolMinThreads: { min: 2, max: 256 }"),
             new TuningFile(1, ThreadPoolMinThreads: 2, DbMaxPoolSize: 40),
             replicas: 1,
-            Demo(blocking: true, roundTripMs: 20),
+            Specs.DemoProfile(roundTripMs: 20, blocking: true),
             concurrency: 48,
             withAdmin: false,
             allowRestart: false);
@@ -44,7 +44,7 @@ public sealed class LocalModeTests
             Specs.ApiTuning("dbMaxPoolSize: { min: 2, max: 40 }", postgres: "adminSecretRef: { name: local-admin }\nreservedConnections: 2"),
             new TuningFile(1, ThreadPoolMinThreads: 64, DbMaxPoolSize: 2),
             replicas: 1,
-            Demo(blocking: false, roundTripMs: 20),
+            Specs.DemoProfile(roundTripMs: 20),
             concurrency: 32,
             withAdmin: true,
             allowRestart: false);
@@ -67,7 +67,7 @@ public sealed class LocalModeTests
             Specs.ApiTuning("dbMaxPoolSize: { min: 2, max: 40 }", mode: "Recommend", postgres: "adminSecretRef: { name: local-admin }\nreservedConnections: 2"),
             initial,
             replicas: 1,
-            Demo(blocking: false, roundTripMs: 20),
+            Specs.DemoProfile(roundTripMs: 20),
             concurrency: 32,
             withAdmin: true,
             allowRestart: false);
@@ -78,12 +78,6 @@ public sealed class LocalModeTests
         Assert.True(TuningFile.TryParse(await File.ReadAllTextAsync(stack.TuningFile, ct), out var file, out _));
         Assert.Equal(initial, file);
     }
-
-    private static Dictionary<string, string> Demo(bool blocking, int roundTripMs) => new()
-    {
-        ["SampleApi__Demo__BlockingDataPath"] = blocking ? "true" : "false",
-        ["SampleApi__Demo__SimulatedRoundTripMilliseconds"] = roundTripMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }
 
 /// <summary>The local-mode load tests run one at a time.</summary>

@@ -31,4 +31,13 @@ internal static class Specs
 
     private static string Indent(string text, int spaces) =>
         string.Join("\n", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => new string(' ', spaces) + l.Trim()));
+
+    /// <summary>The sample API's demonstration-profile settings as environment variables.</summary>
+    /// <param name="roundTripMs">Simulated database round trip per query (a remote database).</param>
+    /// <param name="blocking">Reads on the blocking data path (synchronous Npgsql on request threads).</param>
+    public static Dictionary<string, string> DemoProfile(int roundTripMs, bool blocking = false) => new()
+    {
+        ["SampleApi__Demo__BlockingDataPath"] = blocking ? "true" : "false",
+        ["SampleApi__Demo__SimulatedRoundTripMilliseconds"] = roundTripMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
