@@ -13,7 +13,7 @@ namespace Autotune.Engine.Policy;
 /// </summary>
 internal static class GiveBackPolicy
 {
-    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w)
+    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
     {
         var since = input.State.ComfortableSince;
         var needed = TimeSpan.FromSeconds(Math.Max(0, input.Spec.Behavior.ScaleInStabilizationSeconds));
@@ -28,7 +28,7 @@ internal static class GiveBackPolicy
         var c = input.Current;
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is { } rb && c.Replicas is { } r && r > rb.Min && r > 1
             && !double.IsNaN(w.CpuUtilization) && w.CpuUtilization * r / (r - 1) <= Thresholds.ScaleInCpu
-            && ScaleIn(input, w, why, r) is { } scaleIn)
+            && ScaleIn(input, w, why, r, budget) is { } scaleIn)
         {
             return scaleIn;
         }
@@ -64,7 +64,7 @@ internal static class GiveBackPolicy
     /// minimum threads the remaining pods would need are more than they have, that knob grows first (within its
     /// budget and the connection budget) and the replica goes on a later window; null when neither fits.
     /// </summary>
-    private static Proposal? ScaleIn(DecisionInput input, ObservedWindow w, string why, int r)
+    private static Proposal? ScaleIn(DecisionInput input, ObservedWindow w, string why, int r, BudgetContext? budget)
     {
         var c = input.Current;
         var factor = r / (double)(r - 1);
@@ -79,10 +79,34 @@ internal static class GiveBackPolicy
 
             var want = (int)Math.Ceiling(usage * p * factor / Thresholds.ScaleInPoolUsage);
             var to = StepBounds.Bound(Knob.DbMaxPoolSize, p, want, pb);
-            return to < want ? null : Proposal.Change(DecisionReasons.GiveBackCapacity,
-                $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU but their pools {Num.Pct(usage * factor)} used, "
-                + $"so the pool grows to {to} per pod first (connections fall once the replica goes)",
-                c with { DbMaxPoolSize = to });
+            if (to < want)
+            {
+                return null;
+            }
+
+            var after = $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU but their pools {Num.Pct(usage * factor)} used";
+            if (budget is null || budget.Plan(c, c with { DbMaxPoolSize = to }).Fits)
+            {
+                return Proposal.Change(DecisionReasons.GiveBackCapacity,
+                    $"{after}, so the pool grows to {to} per pod first (connections fall once the replica goes)", c with { DbMaxPoolSize = to });
+            }
+
+            // Growing the pool first does not fit (old and new pools overlap on every pod during the swap); after the
+            // replica goes it may. The replica goes first, planned with the largest pool that then fits, if that
+            // holds at least the connections the remaining pods will have busy.
+            // The pool raise after the replica must be allowed then (no cooldown left, no bar, no suppressed reversal).
+            if (MoveGuards.Check(input, Knob.DbMaxPoolSize, Direction.Up, DecisionReasons.RaisePool) is not null)
+            {
+                return null;
+            }
+
+            var busyAfter = (int)Math.Ceiling(usage * p * factor);
+            var fit = Search.Largest(p + 1, to, v => budget.Plan(c, c with { Replicas = r - 1, DbMaxPoolSize = v }).Fits);
+            return fit is { } f && f >= busyAfter
+                ? Proposal.Change(DecisionReasons.ConsolidateReplicas,
+                    $"{after}; growing the pool first does not fit the connection budget ({budget.Note()}), after the replica goes a pool of {f} does, so the pool grows after it",
+                    c with { Replicas = r - 1, DbMaxPoolSize = f })
+                : null;
         }
 
         // Work queued for threads at some scrape, and the threads the pods run now, spread over fewer pods, would be

@@ -26,7 +26,7 @@ internal static class Thresholds
     /// the service over it, and a replica takes a window to start. Above <see cref="ScaleInCpu"/>, so a scale-in
     /// never lands here.
     /// </summary>
-    public const double CpuNoHeadroom = 0.85;
+    public const double CpuNoHeadroom = 0.8;
 
     /// <summary>CPU utilisation aimed for when sizing replicas.</summary>
     public const double CpuTarget = 0.6;
