@@ -90,6 +90,13 @@ public static class DecisionReasons
     /// <summary>Capacity given back (replicas, pool or threads) after a comfortable stabilisation window.</summary>
     public const string GiveBackCapacity = "GiveBackCapacity";
 
+    /// <summary>
+    /// A replica given back with the pool growing after it: growing the pool first does not fit the connection budget
+    /// (old and new pools overlap on every pod), after the replica goes it does. Not judged itself: the pool raise
+    /// after it is (as max_connections only makes room for the pool raise after it).
+    /// </summary>
+    public const string ConsolidateReplicas = "ConsolidateReplicas";
+
     /// <summary>Pools shrunk because the starting state breaks the connection budget.</summary>
     public const string RepairBudget = "RepairBudget";
 

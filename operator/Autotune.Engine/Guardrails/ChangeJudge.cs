@@ -33,10 +33,21 @@ public static class ChangeJudge
                 : new Judgement(PendingStatus.AwaitingConfirmation, null, Awaited(p, input), p);
         }
 
-        if (p.IsRollback || p.From == p.To || p.Knob == Knob.PostgresMaxConnections || !input.Spec.Behavior.RollbackOnRegression || p.Before is null)
+        if (p.IsRollback || p.From == p.To || p.Knob == Knob.PostgresMaxConnections || p.Reason == DecisionReasons.ConsolidateReplicas
+            || !input.Spec.Behavior.RollbackOnRegression || p.Before is null)
         {
-            // A rollback is never rolled back, and max_connections only makes room: the pool change after it is judged.
+            // A rollback is never rolled back; max_connections only makes room, and a consolidation is the first step of
+            // a pool raise: the pool change after them is judged.
             return new Judgement(PendingStatus.Accepted, confirmedAt, "confirmed", p);
+        }
+
+        if (w is not null && w.Start < confirmedAt && p.Reason == DecisionReasons.GiveBackCapacity
+            && !RegressionCheck.SimilarLoad(p.Before.Rps, w.Rps) && Diagnoser.OverObjective(w, input.Spec.Objectives))
+        {
+            // Load moved (a spike) while a give-back warmed: it can no longer be judged at similar load, and waiting
+            // for its warm-up would hold the change the new load needs.
+            return new Judgement(PendingStatus.Accepted, confirmedAt,
+                $"load moved {Num.F(p.Before.Rps)} -> {Num.F(w.Rps)} rps while {Label.Of(p.Knob)} {p.From} -> {p.To} warmed; it cannot be judged at similar load", p);
         }
 
         if (w is null || w.Start < confirmedAt

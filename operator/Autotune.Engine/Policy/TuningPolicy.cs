@@ -20,7 +20,7 @@ internal static class TuningPolicy
             Bottleneck.PoolExhaustion => PoolPolicy.Propose(input, finding, w, budget),
             Bottleneck.DatabaseSaturated => PoolPolicy.ShrinkForSaturatedDatabase(input, finding, w),
             Bottleneck.CpuSaturated => CpuPolicy.Propose(input, finding, w, budget),
-            Bottleneck.OverProvisioned => GiveBackPolicy.Propose(input, finding, w),
+            Bottleneck.OverProvisioned => GiveBackPolicy.Propose(input, finding, w, budget),
             _ => Proposal.Hold(finding.HoldReason ?? DecisionReasons.ObjectiveMet, finding.Summary),
         };
     }

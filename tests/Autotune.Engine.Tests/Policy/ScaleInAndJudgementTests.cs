@@ -1,0 +1,91 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+using Autotune.Engine.Tests.Decisions;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Policy;
+
+public sealed class ScaleInAndJudgementTests
+{
+    private static ApiTuningSpec DownToOne() =>
+        Given.Spec() with { Knobs = Given.Spec().Knobs with { Replicas = new() { Min = 1, Max = 20 } } };
+
+    [Fact]
+    public void Consolidates_replicas_when_growing_the_pool_first_does_not_fit_the_connection_budget()
+    {
+        var state = TuningState.Empty with { ComfortableSince = Given.Now.AddSeconds(-400) };
+
+        // 2 pods, pool 20, 75% used; 86 connections for everyone. Growing to 38 on 2 pods while old pools drain
+        // needs 2 x (15 + 38) + 38 + 10 others = 154; after the replica goes, a pool of 30 fits (15 + 2 x 30 + 10 = 85)
+        // and holds the 30 connections the one pod will have busy.
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.2, PoolUsage = 0.75, Pods = 2 },
+            DownToOne(), state, new Settings(2, 16, 20, 100), Given.Ledger(maxConnections: 100, otherPool: 2)));
+
+        Assert.Equal(DecisionReasons.ConsolidateReplicas, d.Reason);
+        Assert.Equal((Knob.Replicas, 2, 1), (d.Knob, d.From, d.To));
+        Assert.Equal([(Knob.Replicas, 1), (Knob.DbMaxPoolSize, 30)], d.Plan.Select(s => (s.Knob, s.To)));
+        Assert.All(d.Plan, s => Assert.True(s.PeakDemand <= s.Capacity, $"{s.Knob} needs {s.PeakDemand} of {s.Capacity}"));
+    }
+
+    [Fact]
+    public void Raises_the_pool_after_a_consolidation_instead_of_rolling_it_back()
+    {
+        var before = WindowSummary.Of(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.2, PoolUsage = 0.75, Pods = 2 });
+        var pending = new PendingChange
+        {
+            Knob = Knob.Replicas,
+            From = 2,
+            To = 1,
+            Reason = DecisionReasons.ConsolidateReplicas,
+            DecidedAt = Given.Now.AddSeconds(-120),
+            Before = before,
+        };
+        var state = TuningState.Empty with { Pending = pending };
+
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted() with { Pods = 1 }, DownToOne(), state, new Settings(1, 16, 20, 200)));
+
+        Assert.Equal(DecisionKind.Change, d.Kind);
+        Assert.Equal(DecisionReasons.RaisePool, d.Reason);
+        Assert.Equal(Knob.DbMaxPoolSize, d.Knob);
+    }
+
+    [Fact]
+    public void Scales_out_when_load_moves_while_a_give_back_warms()
+    {
+        var pending = new PendingChange
+        {
+            Knob = Knob.DbMaxPoolSize,
+            From = 6,
+            To = 5,
+            Reason = DecisionReasons.GiveBackCapacity,
+            DecidedAt = Given.Now.AddSeconds(-60),
+            Before = WindowSummary.Of(Given.Healthy()),
+        };
+        var spike = Given.Healthy() with { Rps = 900, Requests = 54000, CpuUtilization = 0.95, P99Ms = 900, ShareUnderObjective = 0.8, AppliedPoolSize = 5 };
+
+        var d = TuningEngine.Decide(Given.Input(spike, state: TuningState.Empty with { Pending = pending }, settings: new Settings(3, 16, 5, 200)));
+
+        Assert.Equal(DecisionReasons.AddReplicas, d.Reason);
+        Assert.Equal(Knob.Replicas, d.Knob);
+    }
+
+    [Fact]
+    public void Keeps_waiting_for_a_warming_give_back_at_similar_load()
+    {
+        var pending = new PendingChange
+        {
+            Knob = Knob.DbMaxPoolSize,
+            From = 6,
+            To = 5,
+            Reason = DecisionReasons.GiveBackCapacity,
+            DecidedAt = Given.Now.AddSeconds(-60),
+            Before = WindowSummary.Of(Given.Healthy()),
+        };
+        var busy = Given.Healthy() with { CpuUtilization = 0.95, P99Ms = 900, ShareUnderObjective = 0.8, AppliedPoolSize = 5 };
+
+        var d = TuningEngine.Decide(Given.Input(busy, state: TuningState.Empty with { Pending = pending }, settings: new Settings(3, 16, 5, 200)));
+
+        Assert.Equal(DecisionReasons.AwaitingWarmup, d.Reason);
+    }
+}
