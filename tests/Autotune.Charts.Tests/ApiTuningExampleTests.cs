@@ -37,7 +37,7 @@ public sealed class ApiTuningExampleTests
     public async Task Helm_installs_the_crd_only_from_the_crds_folder()
     {
         var withCrds = await Rendered.OfAsync("default");
-        var without = await Helm.TemplateAsync(ChartCase.Operator, "autotune", "autotune-system", cancellationToken: Ct);
+        var without = await ChartHelm.TemplateAsync(ChartCase.Operator, "autotune", "autotune-system");
 
         Assert.Equal("apitunings.autotune.dev", withCrds.Single("CustomResourceDefinition").Name);
         Assert.DoesNotContain("CustomResourceDefinition", without, StringComparison.Ordinal);

@@ -40,8 +40,7 @@ public sealed class OperatorDeploymentTests
     [Fact]
     public async Task Leader_election_can_be_forced_off_whatever_the_replicas()
     {
-        var manifests = await Autotune.KubeApi.Authorization.Helm.TemplateAsync(
-            ChartCase.Operator, "autotune", "autotune-system", ["replicas=2", "leaderElection.enabled=false"], cancellationToken: TestContext.Current.CancellationToken);
+        var manifests = await ChartHelm.TemplateAsync(ChartCase.Operator, "autotune", "autotune-system", ["replicas=2", "leaderElection.enabled=false"]);
 
         Assert.DoesNotContain("--leader-elect", manifests, StringComparison.Ordinal);
     }

