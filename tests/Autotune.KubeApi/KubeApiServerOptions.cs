@@ -1,3 +1,5 @@
+using Autotune.KubeApi.Authorization;
+
 namespace Autotune.KubeApi;
 
 /// <summary>Settings of a <see cref="KubeApiServer"/>.</summary>
@@ -11,4 +13,7 @@ public sealed class KubeApiServerOptions
 
     /// <summary>Namespaces that exist from the start.</summary>
     public IReadOnlyList<string> Namespaces { get; set; } = ["default", "kube-system"];
+
+    /// <summary>When set, every request is authorised against these RBAC grants first, and a refused one answers 403 Forbidden.</summary>
+    public RbacAuthorizer? Authorizer { get; set; }
 }

@@ -46,6 +46,7 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
     private async Task DispatchAsync(HttpContext context, string path, bool watch)
     {
         var request = context.Request;
+        api.Options.Authorizer?.Authorize(request.Method, path, watch);
         if (api.Faults.Match(request.Method, path) is { } fault)
         {
             if (fault.Delay > TimeSpan.Zero)
