@@ -14,7 +14,10 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/users");
-        users.MapGet("/{id}", GetUser);
+        // The reader is a singleton taken here, not a handler parameter: a parameter is resolved from the request's
+        // service scope, which then has to be created and disposed for every read.
+        var reader = app.ServiceProvider.GetRequiredService<UserReader>();
+        users.MapGet("/{id}", (string id) => GetUser(id, reader));
         users.MapPut("/{id}", UpdateUser);
         users.MapPost("/", CreateUser);
         users.MapGet("/", ListUsers);
