@@ -109,14 +109,12 @@ stop_api
 # Uncached: both caches off by their settings, so every read is served by PostgreSQL. The same process also serves
 # the layers of that path (GET /bare/..., mapped before every middleware): each adds one layer to the one before, so
 # the differences are what each layer costs. Every layer is warmed on its own (its code is JIT-compiled separately).
-layer_names=() layer_descriptions=()
-layer() { # layer NAME PATH DESCRIPTION: warms and loads one layer; leaves "rps p50 p99 non2xx errors cpu_us bytes warm_s" in layer-NAME.txt
-  local secs result
+layer_names=() layer_descriptions=() layer_paths=()
+layer() { # layer NAME PATH DESCRIPTION: warms one layer until its throughput settles
+  local secs
   secs=$(USER_PATH=$2 warm "$1" users 100000 0)
-  result=$(USER_PATH=$2 load "$1" users 100000 0 "$connections" "$duration")
-  echo "$result $(cat "$work/cost-$1.txt") $secs" >"$work/layer-$1.txt"
-  layer_names+=("$1") layer_descriptions+=("$3")
-  echo "layer $1: $result, API CPU and bytes allocated per request $(cat "$work/cost-$1.txt"), warm-up $secs s"
+  echo "$secs" >"$work/layer-$1-warm.txt"
+  layer_names+=("$1") layer_descriptions+=("$3") layer_paths+=("$2")
 }
 start_api uncached SampleApi__BareEndpoint=true SampleApi__Cache__LocalEnabled=false SampleApi__Cache__RedisEnabled=false
 layer minimal /bare/npgsql/ "minimal endpoint: one primary-key read on a plain Npgsql data source, no middleware (\`GET /bare/npgsql/{id}\`)"
@@ -124,9 +122,25 @@ layer tuned /bare/tuned/ "+ the connection comes from the agent's ITunedDataSour
 layer store /bare/store/ "+ UserStore.FindAsync: the idempotent-read retry wrapper (\`GET /bare/store/{id}\`)"
 layer reader /bare/reader/ "+ UserReader.GetAsync: cache checks (both off), single-flight, the read counter (\`GET /bare/reader/{id}\`)"
 layer uncached /users/ "+ the middleware pipeline, routing and the minimal-API endpoint: \`GET /users/{id}\`"
+# Two passes over the warmed layers, one after the other, so that a busy spell of the machine does not land on one
+# layer only; each layer's line is the mean of its two runs: "rps p50 p99 non2xx errors cpu_us bytes warm_s".
+for pass in 1 2; do
+  for i in "${!layer_names[@]}"; do
+    name=${layer_names[$i]}
+    result=$(USER_PATH=${layer_paths[$i]} load "$name-$pass" users 100000 0 "$connections" "$duration")
+    echo "$result $(cat "$work/cost-$name-$pass.txt")" >>"$work/layer-$name-runs.txt"
+    echo "layer $name pass $pass: $result, API CPU us and bytes allocated per request $(cat "$work/cost-$name-$pass.txt")"
+  done
+done
+for name in "${layer_names[@]}"; do
+  awk -v warm="$(cat "$work/layer-$name-warm.txt")" '{ for (f = 1; f <= 7; f++) s[f] += $f } END {
+    printf "%.0f %.3f %.3f %d %d %.0f %.0f %s\n", s[1] / NR, s[2] / NR, s[3] / NR, s[4], s[5], s[6] / NR, s[7] / NR, warm }' \
+    "$work/layer-$name-runs.txt" >"$work/layer-$name.txt"
+done
 uncached=$(cut -d' ' -f1-5 "$work/layer-uncached.txt") minimal=$(cut -d' ' -f1-5 "$work/layer-minimal.txt")
-record "GET /users/{id}, uncached (PostgreSQL, pool $pool)" "$uncached" "both caches off by their settings; warm-up $(cut -d' ' -f8 "$work/layer-uncached.txt") s"
-record "minimal endpoint: one Npgsql primary-key read, no middleware (GET /bare/npgsql/{id})" "$minimal" "same process as the row above"
+record "GET /users/{id}, uncached (PostgreSQL, pool $pool)" "$uncached" "both caches off by their settings; mean of two runs; warm-up $(cut -d' ' -f8 "$work/layer-uncached.txt") s"
+record "minimal endpoint: one Npgsql primary-key read, no middleware (GET /bare/npgsql/{id})" "$minimal" "same process as the row above; mean of two runs"
+echo "(the two uncached rows are the means of two ${duration} runs each, see the layer table)"
 stop_api
 
 start_api mix
@@ -220,7 +234,8 @@ mkdir -p "$(dirname "$out")"
   echo "## Layer costs of the uncached path (same process, same run)"
   echo
   echo "Each row adds one layer to the row above it; all are served by one API process with both caches off, each warmed"
-  echo "until its throughput stopped rising, then loaded like the rows above. API CPU is the process's user + system time"
+  echo "until its throughput stopped rising, then loaded like the rows above in two passes over all layers (each row is"
+  echo "the mean of its two runs). API CPU is the process's user + system time"
   echo "per request (it includes the kernel's loopback work for the API's sockets); bytes are managed heap allocations per"
   echo "request. Both are per request, so they move less with other work on the machine than req/s does."
   echo
