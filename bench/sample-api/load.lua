@@ -3,10 +3,12 @@
 --   MODE         "bare" (GET /bare), "healthz" (GET /healthz through every middleware) or "users" (GET /users/{id})
 --   MAX_ID       ids are drawn uniformly from 1..MAX_ID
 --   WRITE_SHARE  share of requests that are PUT /users/{id} (0.2 = the 80/20 mix)
+--   USER_PATH    the path the ids are appended to in "users" mode (default "/users/"; "/bare/npgsql/" etc. for the layers)
 local key = os.getenv("API_KEY") or ""
 local mode = os.getenv("MODE") or "users"
 local maxId = tonumber(os.getenv("MAX_ID") or "100000")
 local writeShare = tonumber(os.getenv("WRITE_SHARE") or "0")
+local userPath = os.getenv("USER_PATH") or "/users/"
 local threads = 0
 
 function setup(thread)
@@ -32,5 +34,5 @@ function request()
     local body = string.format('{"name":"Mixed %d","email":"mix%d@bench.example"}', id, id)
     return wrk.format("PUT", "/users/" .. id, nil, body)
   end
-  return wrk.format("GET", "/users/" .. id)
+  return wrk.format("GET", userPath .. id)
 end

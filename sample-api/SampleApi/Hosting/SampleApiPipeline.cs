@@ -19,7 +19,7 @@ public static class SampleApiPipeline
         }
 
         app.UseMiddleware<ApiKeyAuthentication>();
-        app.UseRateLimiter();
+        app.UseSampleRateLimiting();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();

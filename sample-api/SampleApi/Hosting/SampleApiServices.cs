@@ -20,7 +20,7 @@ public static class SampleApiServices
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
-        builder.Services.AddSampleRateLimiting(options);
+        builder.Services.AddSampleRateLimiting();
         builder.Services.AddResponseCompression(compression =>
         {
             compression.Providers.Add<BrotliCompressionProvider>();
