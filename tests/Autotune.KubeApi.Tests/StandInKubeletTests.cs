@@ -8,7 +8,17 @@ using Xunit;
 
 namespace Autotune.KubeApi.Tests;
 
-public sealed class StandInKubeletTests
+/// <summary>One PostgreSQL for the pod-process tests (the sample API needs a database; none of them restarts it).</summary>
+public sealed class SharedPostgres : IAsyncLifetime
+{
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await PostgresServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
+
+public sealed class StandInKubeletTests(SharedPostgres shared) : IClassFixture<SharedPostgres>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -17,7 +27,7 @@ public sealed class StandInKubeletTests
     [Fact]
     public async Task Runs_a_process_per_replica_and_follows_scale_and_template_changes()
     {
-        await using var postgres = await PostgresServer.StartAsync(cancellationToken: Ct);
+        var postgres = shared.Server;
         await using var cluster = await TestCluster.StartAsync();
         var kubelet = StandInKubelet.Start(cluster.Server, Options(cluster, postgres));
         try
@@ -52,7 +62,7 @@ public sealed class StandInKubeletTests
     [Fact]
     public async Task Copies_the_mounted_configmap_into_each_pods_tuning_file_and_the_agent_applies_it()
     {
-        await using var postgres = await PostgresServer.StartAsync(cancellationToken: Ct);
+        var postgres = shared.Server;
         await using var cluster = await TestCluster.StartAsync();
         await using var kubelet = StandInKubelet.Start(cluster.Server, Options(cluster, postgres) with { VolumeUpdateDelay = TimeSpan.FromMilliseconds(300) });
         await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(TuningMap(generation: 1, minThreads: 12), cluster.Namespace, cancellationToken: Ct);
@@ -79,42 +89,7 @@ public sealed class StandInKubeletTests
         }
     }
 
-    [Fact]
-    public async Task Restarts_the_database_when_its_statefulset_template_changes()
-    {
-        await using var postgres = await PostgresServer.StartAsync(maxConnections: 30, cancellationToken: Ct);
-        await using var cluster = await TestCluster.StartAsync();
-        await using var kubelet = StandInKubelet.Start(cluster.Server, Options(cluster, postgres) with { PostgresStatefulSet = "pg" });
-        await cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(StatefulSet("pg"), cluster.Namespace, cancellationToken: Ct);
-        await using (var connection = new NpgsqlConnection(postgres.ConnectionString + ";Pooling=false"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var alter = new NpgsqlCommand("ALTER SYSTEM SET max_connections = 42", connection);
-            await alter.ExecuteNonQueryAsync(Ct);
-        }
-
-        await cluster.Client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch(KubernetesJson.Serialize(new { spec = new { replicas = 1 } }), V1Patch.PatchType.MergePatch), "pg", cluster.Namespace, cancellationToken: Ct);
-        Assert.Equal(0, kubelet.DatabaseRestarts); // replicas are not the pod template
-        await cluster.Client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("""{"spec":{"template":{"metadata":{"annotations":{"autotune.dev/restartedAt":"2026-11-27T07:00:00Z"}}}}}""", V1Patch.PatchType.MergePatch), "pg", cluster.Namespace, cancellationToken: Ct);
-
-        await EventuallyAsync(async () =>
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(postgres.ConnectionString + ";Pooling=false");
-                await connection.OpenAsync(Ct);
-                await using var show = new NpgsqlCommand("SHOW max_connections", connection);
-                return (string?)await show.ExecuteScalarAsync(Ct) == "42" ? "restarted" : null;
-            }
-            catch (NpgsqlException)
-            {
-                return null; // restarting
-            }
-        }, kubelet);
-        Assert.Equal(1, kubelet.DatabaseRestarts);
-    }
-
-    private static KubeletOptions Options(TestCluster cluster, PostgresServer postgres) => new()
+    internal static KubeletOptions Options(TestCluster cluster, PostgresServer postgres) => new()
     {
         Command = [Path.Combine(AppContext.BaseDirectory, "SampleApi")],
         Namespace = cluster.Namespace,
@@ -141,7 +116,7 @@ public sealed class StandInKubeletTests
         },
     };
 
-    private static V1StatefulSet StatefulSet(string name) => new()
+    internal static V1StatefulSet StatefulSet(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1StatefulSetSpec
@@ -179,7 +154,7 @@ public sealed class StandInKubeletTests
     }
 
     /// <summary>Awaits a condition (polled) within the test's patience, failing with the kubelet's errors.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, StandInKubelet kubelet)
+    internal static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, StandInKubelet kubelet)
         where T : class
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -198,5 +173,45 @@ public sealed class StandInKubeletTests
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
         }
+    }
+}
+
+public sealed class StandInKubeletDatabaseTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Restarts_the_database_when_its_statefulset_template_changes()
+    {
+        await using var postgres = await PostgresServer.StartAsync(maxConnections: 30, cancellationToken: Ct);
+        await using var cluster = await TestCluster.StartAsync();
+        await using var kubelet = StandInKubelet.Start(cluster.Server, StandInKubeletTests.Options(cluster, postgres) with { PostgresStatefulSet = "pg" });
+        await cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(StandInKubeletTests.StatefulSet("pg"), cluster.Namespace, cancellationToken: Ct);
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString + ";Pooling=false"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var alter = new NpgsqlCommand("ALTER SYSTEM SET max_connections = 42", connection);
+            await alter.ExecuteNonQueryAsync(Ct);
+        }
+
+        await cluster.Client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch(KubernetesJson.Serialize(new { spec = new { replicas = 1 } }), V1Patch.PatchType.MergePatch), "pg", cluster.Namespace, cancellationToken: Ct);
+        Assert.Equal(0, kubelet.DatabaseRestarts); // replicas are not the pod template
+        await cluster.Client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("""{"spec":{"template":{"metadata":{"annotations":{"autotune.dev/restartedAt":"2026-11-27T07:00:00Z"}}}}}""", V1Patch.PatchType.MergePatch), "pg", cluster.Namespace, cancellationToken: Ct);
+
+        await StandInKubeletTests.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(postgres.ConnectionString + ";Pooling=false");
+                await connection.OpenAsync(Ct);
+                await using var show = new NpgsqlCommand("SHOW max_connections", connection);
+                return (string?)await show.ExecuteScalarAsync(Ct) == "42" ? "restarted" : null;
+            }
+            catch (NpgsqlException)
+            {
+                return null; // restarting
+            }
+        }, kubelet);
+        Assert.Equal(1, kubelet.DatabaseRestarts);
     }
 }
