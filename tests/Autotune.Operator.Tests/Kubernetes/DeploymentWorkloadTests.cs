@@ -87,4 +87,45 @@ public sealed class DeploymentWorkloadTests
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
         Assert.Equal(1, cluster.Server.Requests.Count("list", "/scaledobjects")); // asked, answered 404: KEDA is not installed
     }
+
+    [Fact]
+    public async Task A_keda_scaledobject_on_the_deployment_owns_its_replicas()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
+        await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: scaledobjects.keda.sh
+            spec:
+              group: keda.sh
+              names: { kind: ScaledObject, listKind: ScaledObjectList, plural: scaledobjects, singular: scaledobject }
+              scope: Namespaced
+              versions:
+                - name: v1alpha1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          x-kubernetes-preserve-unknown-fields: true
+            """), cancellationToken: Ct);
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new Dictionary<string, object>
+        {
+            ["apiVersion"] = "keda.sh/v1alpha1",
+            ["kind"] = "ScaledObject",
+            ["metadata"] = new Dictionary<string, object> { ["name"] = "orders-scaler" },
+            ["spec"] = new Dictionary<string, object> { ["scaleTargetRef"] = new Dictionary<string, object> { ["name"] = "orders-api" } },
+        }, "keda.sh", "v1alpha1", cluster.Namespace, "scaledobjects", cancellationToken: Ct);
+        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+
+        var state = await workload.ReadAsync(Ct);
+
+        Assert.False(state.CanScale);
+        Assert.Contains("KEDA ScaledObject orders-scaler", state.ScaleNote, StringComparison.Ordinal);
+    }
 }
