@@ -48,15 +48,7 @@ public sealed class DeploymentWorkloadTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
-        {
-            Metadata = new V1ObjectMeta { Name = "orders-hpa" },
-            Spec = new V2HorizontalPodAutoscalerSpec
-            {
-                MaxReplicas = 10,
-                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "orders-api" },
-            },
-        }, cluster.Namespace, cancellationToken: Ct);
+        await CreateHpaAsync(cluster, "orders-hpa", "orders-api");
         var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         var state = await workload.ReadAsync(Ct);
@@ -73,15 +65,7 @@ public sealed class DeploymentWorkloadTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
-        {
-            Metadata = new V1ObjectMeta { Name = "billing-hpa" },
-            Spec = new V2HorizontalPodAutoscalerSpec
-            {
-                MaxReplicas = 10,
-                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "billing" },
-            },
-        }, cluster.Namespace, cancellationToken: Ct);
+        await CreateHpaAsync(cluster, "billing-hpa", "billing");
         var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
@@ -128,4 +112,15 @@ public sealed class DeploymentWorkloadTests
         Assert.False(state.CanScale);
         Assert.Contains("KEDA ScaledObject orders-scaler", state.ScaleNote, StringComparison.Ordinal);
     }
+
+    private static Task CreateHpaAsync(KubeTestCluster cluster, string name, string deployment) =>
+        cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V2HorizontalPodAutoscalerSpec
+            {
+                MaxReplicas = 10,
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment },
+            },
+        }, cluster.Namespace, cancellationToken: Ct);
 }
