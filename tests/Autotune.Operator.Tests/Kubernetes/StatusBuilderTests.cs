@@ -1,0 +1,96 @@
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
+using k8s.Models;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Kubernetes;
+
+public sealed class StatusBuilderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 7, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_hpa_owning_the_replicas_sets_ReplicasManagedElsewhere_and_keeps_its_transition_time()
+    {
+        var resource = Resource(null);
+        var hpa = new WorkloadState(3, 3, [], CanScale: false, "replicas of Deployment orders-api are managed by HorizontalPodAutoscaler orders-hpa; autotune leaves them alone and tunes the other knobs");
+
+        var first = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(hpa, Hold()), T0);
+        resource.Status = first;
+        var second = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(hpa, Hold()), T0.AddMinutes(1));
+
+        var condition = Assert.Single(second.Conditions, c => c.Type == KubernetesNames.ReplicasManagedElsewhere);
+        Assert.Equal(ConditionStatus.True, condition.Status);
+        Assert.Contains("orders-hpa", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(T0, condition.LastTransitionTime);
+        Assert.Equal(7, second.ObservedGeneration);
+        Assert.All(second.Conditions, c => Assert.Equal(7, c.ObservedGeneration));
+    }
+
+    [Fact]
+    public void A_condition_whose_status_changes_gets_a_new_transition_time()
+    {
+        var resource = Resource(null);
+        resource.Status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), Hold()), T0);
+
+        var next = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(canScale: false), Hold()), T0.AddMinutes(2));
+
+        Assert.Equal(T0.AddMinutes(2), next.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).LastTransitionTime);
+        Assert.Equal(T0, next.Conditions.Single(c => c.Type == ConditionTypes.Ready).LastTransitionTime);
+    }
+
+    [Fact]
+    public void An_applied_change_becomes_the_last_decision_and_heads_a_bounded_history()
+    {
+        var resource = Resource(null);
+        var history = Enumerable.Range(0, ApiTuningStatus.HistoryLimit).Select(i => new DecisionRecord { Time = T0.AddMinutes(-i), Kind = DecisionKind.Change, Reason = "AddReplicas", Message = "old" }).ToList();
+        resource.Status = new ApiTuningStatus { History = history };
+        var change = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.ThreadStarvation, Reason = "RaiseMinThreads", Message = "min threads 8 -> 16", Knob = Knob.ThreadPoolMinThreads, From = 8, To = 16 };
+
+        var status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), change, applied: true), T0.AddMinutes(1));
+
+        Assert.Equal((DecisionKind.Change, Knob.ThreadPoolMinThreads, 8, 16), (status.LastDecision!.Kind, status.LastDecision.Knob!.Value, status.LastDecision.From!.Value, status.LastDecision.To!.Value));
+        Assert.Equal(ApiTuningStatus.HistoryLimit, status.History.Count);
+        Assert.Equal("RaiseMinThreads", status.History[0].Reason);
+        Assert.Equal(Bottleneck.ThreadStarvation, status.Bottleneck);
+    }
+
+    [Fact]
+    public void A_change_that_failed_to_apply_is_not_recorded_as_a_decision()
+    {
+        var resource = Resource(null);
+        var change = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.ThreadStarvation, Reason = "RaiseMinThreads", Message = "min threads 8 -> 16", Knob = Knob.ThreadPoolMinThreads, From = 8, To = 16 };
+
+        var status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), change, applied: false), T0);
+
+        Assert.Null(status.LastDecision);
+        Assert.Empty(status.History);
+    }
+
+    [Fact]
+    public void InvalidSpec_names_the_field_and_makes_Ready_false()
+    {
+        var status = ApiTuningStatusBuilder.InvalidSpec(Resource(null), "spec.knobs.replicas: min 5 is above max 3", T0);
+
+        Assert.Equal(ConditionStatus.True, status.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec).Status);
+        Assert.Contains("spec.knobs.replicas", status.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec).Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
+    }
+
+    private static ApiTuningResource Resource(ApiTuningStatus? status) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "orders", NamespaceProperty = "shop", Generation = 7 },
+        Spec = KubeTestCluster.Spec(),
+        Status = status,
+    };
+
+    private static WorkloadState Workload(bool canScale = true) => new(2, 2, [], canScale, canScale ? null : "managed by HorizontalPodAutoscaler x");
+
+    private static Decision Hold() => new() { Kind = DecisionKind.Hold, Bottleneck = Bottleneck.None, Reason = "ObjectiveMet", Message = "P99 120 ms under 250 ms" };
+
+    private static ReconcileOutcome Outcome(WorkloadState workload, Decision decision, bool applied = false) =>
+        new(new Observation(workload, null, null, null, null, new Settings(workload.DesiredReplicas, null, null, null)), decision, applied, null, TuningState.Empty);
+}
