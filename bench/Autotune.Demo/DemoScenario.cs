@@ -5,6 +5,9 @@ namespace Autotune.Demo;
 /// <summary>The demo's fixed scenario: how mis-tuned the API starts, and the load it is driven with.</summary>
 public sealed record DemoScenario
 {
+    /// <summary>Reads run on the blocking data path (synchronous Npgsql on the request thread), which starves the thread pool under load.</summary>
+    public bool BlockingDataPath { get; init; } = true;
+
     /// <summary>Each query first holds its connection this long on the server, like a round trip to a remote database.</summary>
     public int RoundTripMilliseconds { get; init; } = 50;
 
