@@ -41,6 +41,11 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
             OnSecond = seconds.Add,
             OnStep = step =>
             {
+                if (step.Label == DemoScenario.WarmupLabel)
+                {
+                    return;
+                }
+
                 var server = scraper.Window(startedAt + step.Start, startedAt + step.Start + step.Length);
                 windows.Add(server);
                 steps.Add(step);
@@ -56,7 +61,7 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         try
         {
             var result = await generator.RunAsync(ramp.Token);
-            return new PhaseResult(name, result.StartedAt, result.Steps, result.Seconds, windows, settings);
+            return new PhaseResult(name, result.StartedAt, steps, result.Seconds, windows, settings);
         }
         catch (OperationCanceledException) when (ramp.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -11,6 +11,9 @@ public sealed record ProofOptions
     /// <summary>Length of each ramp step.</summary>
     public TimeSpan Step { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>An unjudged step at the ramp's first rate before every static ramp (the processes' first requests pay for JIT and new connections).</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest local mode may tune, counted from the first request of load.</summary>
     public TimeSpan TuningCap { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -35,10 +35,16 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
 
         var report = new ProofReport(options, spec, command, DateTimeOffset.UtcNow, Machine.LoadAverage(), profiles);
         await output.WriteLineAsync($"proof: {profiles.Count} profile(s), {options.Repeats} repeat(s), ramp steps of {options.Step.TotalSeconds:0} s, tuning cap {options.TuningCap.TotalMinutes:0.#} min; load average {report.LoadAtStart}");
+        var predictions = new List<(ProfileResult, ProofSimulation.Prediction)>();
         foreach (var profile in profiles)
         {
             var result = await RunProfileAsync(profile, apiCommand, specPath, spec, cancellationToken);
             report.Add(result);
+            var grid = ProofScore.Grid(options.GridValues(profile.MinThreadsGrid), options.GridValues(profile.PoolGrid), options.GridValues(profile.MaxConnectionsGrid));
+            var prediction = ProofSimulation.Predict(profile, grid);
+            await output.WriteLineAsync($"proof: {profile.Name}: the simulator predicts (a) {prediction.Starting:0}, (b) {prediction.ReachedHeld:0} at {prediction.Reached}, (c) {prediction.BestHeld:0} at {prediction.Best} req/s held");
+            predictions.Add((result, prediction));
+            report.Simulation = ProofSimulation.Markdown(predictions);
             await report.WriteAsync(options.OutFile, took.Elapsed, complete: false, cancellationToken);
             await output.WriteLineAsync(report.SummaryLine(result));
         }
@@ -53,7 +59,7 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         var objective = spec.Spec.Objectives.P99LatencyMs;
         var rates = profile.Scenario.RampRates;
         var capWindows = (int)Math.Ceiling(options.TuningCap / spec.Window);
-        var scenario = profile.Scenario with { RampStep = options.Step, TuningRate = rates[^1], TuningWindows = capWindows };
+        var scenario = profile.Scenario with { RampStep = options.Step, Warmup = options.Warmup, TuningRate = rates[^1], TuningWindows = capWindows };
         TuningOutcome? tuning = null;
         var grid = new List<RampRun>();
         var runs = new List<RampRun>();
