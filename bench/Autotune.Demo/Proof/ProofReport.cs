@@ -24,8 +24,13 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
 
     private double Objective => spec.Spec.Objectives.P99LatencyMs;
 
-    /// <summary>Adds a profile's results.</summary>
-    public void Add(ProfileResult result) => _results.Add(result);
+    /// <summary>Adds a profile's results, or replaces the ones written while it ran.</summary>
+    public void Put(ProfileResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        _results.RemoveAll(r => r.Profile.Name == result.Profile.Name);
+        _results.Add(result);
+    }
 
     /// <summary>One console line per profile.</summary>
     public string SummaryLine(ProfileResult result)

@@ -38,8 +38,14 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         var predictions = new List<(ProfileResult, ProofSimulation.Prediction)>();
         foreach (var profile in profiles)
         {
-            var result = await RunProfileAsync(profile, apiCommand, specPath, spec, cancellationToken);
-            report.Add(result);
+            async Task ProgressAsync(ProfileResult partial)
+            {
+                report.Put(partial with { Failure = partial.Failure ?? "still running when this was written" });
+                await report.WriteAsync(options.OutFile, took.Elapsed, complete: false, cancellationToken);
+            }
+
+            var result = await RunProfileAsync(profile, apiCommand, specPath, spec, ProgressAsync, cancellationToken);
+            report.Put(result);
             var grid = ProofScore.Grid(options.GridValues(profile.MinThreadsGrid), options.GridValues(profile.PoolGrid), options.GridValues(profile.MaxConnectionsGrid));
             var prediction = ProofSimulation.Predict(profile, grid);
             await output.WriteLineAsync($"proof: {profile.Name}: the simulator predicts (a) {prediction.Starting:0}, (b) {prediction.ReachedHeld:0} at {prediction.Reached}, (c) {prediction.BestHeld:0} at {prediction.Best} req/s held");
@@ -54,7 +60,7 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         return 0;
     }
 
-    private async Task<ProfileResult> RunProfileAsync(ProofProfile profile, IReadOnlyList<string> apiCommand, string specPath, ValidatedSpec spec, CancellationToken cancellationToken)
+    private async Task<ProfileResult> RunProfileAsync(ProofProfile profile, IReadOnlyList<string> apiCommand, string specPath, ValidatedSpec spec, Func<ProfileResult, Task> progress, CancellationToken cancellationToken)
     {
         var objective = spec.Spec.Objectives.P99LatencyMs;
         var rates = profile.Scenario.RampRates;
@@ -73,13 +79,14 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
             var applier = new TuningFileApplier(stack.TuningFile);
             var generation = 0L;
 
-            async Task<RampRun> RampAsync(string phase, int repeat, StaticSettings settings, int? stopAfterMisses)
+            async Task RampAsync(List<RampRun> into, string phase, int repeat, StaticSettings settings, int? stopAfterMisses)
             {
                 await stack.SetMaxConnectionsAsync(settings.MaxConnections, cancellationToken);
                 await applier.ApplyAsync(new TuningFile(++generation, settings.MinThreads, settings.Pool), cancellationToken);
                 var label = repeat == 0 ? phase : $"{phase}#{repeat}";
                 var result = await ramps.RunAsync(label, profile.Replicas, settings.ToString(), cancellationToken, stopAfterMisses);
-                return new RampRun(phase, repeat, settings, ProofScore.HighestHeld(result.Steps, objective), result.Steps, result.StartedAt);
+                into.Add(new RampRun(phase, repeat, settings, ProofScore.HighestHeld(result.Steps, objective), result.Steps, result.StartedAt));
+                await progress(new ProfileResult(profile, tuning, grid.ToList(), best, runs.ToList(), null));
             }
 
             // (b) first: local mode from the starting settings on the ramp, until it settles or the cap.
@@ -90,13 +97,14 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
             var (load, exitCode) = await phase.RunAsync(cancellationToken, r => ProofScore.Settled(r, rates.Count, options.StableWindows), profile.Replicas);
             tuning = await TuningOutcomeAsync(profile, stack, applier, load, exitCode, rates.Count, options.StableWindows, cancellationToken);
             await output.WriteLineAsync($"proof: {profile.Name}: reached {tuning.Reached} after {tuning.Decisions} decision(s); last change {(tuning.LastChangeSeconds is { } s ? $"{s:0} s" : "none")} into {tuning.LoadSeconds:0} s of load; {(tuning.Settled ? "settled" : "stopped by the cap")}");
+            await progress(new ProfileResult(profile, tuning, grid, best, runs, null));
             generation = Math.Max(generation, (await applier.ReadAsync(cancellationToken))?.Generation ?? 0);
 
             // (c): screen every grid point once; the ramp of a point stops after consecutive misses.
             var points = ProofScore.Grid(options.GridValues(profile.MinThreadsGrid), options.GridValues(profile.PoolGrid), options.GridValues(profile.MaxConnectionsGrid));
             foreach (var point in points)
             {
-                grid.Add(await RampAsync("grid", 0, point, options.ScreenStopAfterMisses));
+                await RampAsync(grid, "grid", 0, point, options.ScreenStopAfterMisses);
             }
 
             best = ProofScore.Winner(grid.Select(g => (g.Settings, g.HighestHeld)));
@@ -105,9 +113,9 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
             // (a), (b), (c) on the same ramp, interleaved so that the machine's load drifts over all three alike.
             for (var repeat = 1; repeat <= options.Repeats; repeat++)
             {
-                runs.Add(await RampAsync("a", repeat, profile.Starting, null));
-                runs.Add(await RampAsync("b", repeat, tuning.Reached, null));
-                runs.Add(await RampAsync("c", repeat, best, null));
+                await RampAsync(runs, "a", repeat, profile.Starting, null);
+                await RampAsync(runs, "b", repeat, tuning.Reached, null);
+                await RampAsync(runs, "c", repeat, best, null);
             }
 
             return new ProfileResult(profile, tuning, grid, best, runs, null);
