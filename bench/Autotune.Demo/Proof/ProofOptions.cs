@@ -9,7 +9,7 @@ public sealed record ProofOptions
     public int Repeats { get; init; } = 3;
 
     /// <summary>Length of each ramp step.</summary>
-    public TimeSpan Step { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Step { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>An unjudged step at the ramp's first rate before every static ramp (the processes' first requests pay for JIT and new connections).</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);

@@ -10,7 +10,7 @@ public static class ProofProfiles
     public const string SpecFile = "proof-apituning.yaml";
 
     /// <summary>All three, in the order they run.</summary>
-    public static IReadOnlyList<ProofProfile> All { get; } = [Starvation(), RemotePool(), MaxConnections()];
+    public static IReadOnlyList<ProofProfile> All { get; } = [RemotePool(), Starvation(), MaxConnections()];
 
     /// <summary>(1) Thread starvation: reads on the blocking data path with the runtime's default minimum threads; pool and max_connections are ample.</summary>
     public static ProofProfile Starvation() => new()
@@ -52,24 +52,24 @@ public static class ProofProfiles
         GridReasons = "Only the pool matters here (the async path needs few threads, so minimum threads stays at the runtime default; max_connections 100 exceeds every pool in the grid). Pool: 4 (the start, ≈ 80 req/s); 8 (≈ 160 req/s, short of the top); 16 (≈ 320 req/s, Little's law for the top rate 250 req/s x 50 ms = 12.5 plus headroom); 32 (twice that: shows whether more connections cost anything).",
     };
 
-    /// <summary>(3) max_connections-bound: two replicas whose pools need more connections than max_connections 20 allows.</summary>
+    /// <summary>(3) max_connections-bound: two replicas whose pools need more connections than a low max_connections allows.</summary>
     public static ProofProfile MaxConnections() => new()
     {
         Name = "max-connections",
-        Description = "Two replicas on the asynchronous data path, 100 ms simulated round trip, pool 16 each (32 connections wanted at the top), but PostgreSQL's max_connections is 20 (17 for clients after the 3 superuser-reserved): past ≈ 170 req/s new connections are refused. max_connections limits; raising it needs a PostgreSQL restart.",
+        Description = "Two replicas on the asynchronous data path, 50 ms simulated round trip, pool 8 each (16 connections wanted), but PostgreSQL's max_connections is 12: past ≈ 10 busy connections (≈ 200 req/s) new connections are refused or requests wait for the few there are. max_connections limits; raising it needs a PostgreSQL restart.",
         Replicas = 2,
         Scenario = new DemoScenario
         {
             BlockingDataPath = false,
-            RoundTripMilliseconds = 100,
-            StartingPoolSize = 16,
-            StartingMaxConnections = 20,
+            RoundTripMilliseconds = 50,
+            StartingPoolSize = 8,
+            StartingMaxConnections = 12,
             RampRates = [50, 100, 150, 200, 250],
         },
-        Starting = new StaticSettings(null, 16, 20),
+        Starting = new StaticSettings(null, 8, 12),
         MinThreadsGrid = [null],
-        PoolGrid = [8, 16, 32],
-        MaxConnectionsGrid = [20, 40, 80],
-        GridReasons = "Threads are not the limit on the async path (minimum threads stays at the runtime default). The top rate 250 req/s x 100 ms needs ≈ 25 connections, ≈ 13 per replica. Pool: 8 (2 x 8 = 16 fit under max_connections 20: no refusals, but ≈ 160 req/s); 16 (the start; enough per replica); 32 (more than needed). max_connections: 20 (the start); 40 (fits 2 x 16 plus the reserved); 80 (fits 2 x 32).",
+        PoolGrid = [4, 8, 16],
+        MaxConnectionsGrid = [12, 24, 48],
+        GridReasons = "Threads are not the limit on the async path (minimum threads stays at the runtime default). The top rate 250 req/s x 50 ms needs ≈ 12.5 busy connections, ≈ 6 per replica, plus queueing headroom. Pool: 4 (2 x 4 = 8 fit under max_connections 12 with the admin and reserved slots: no refusals, but ≈ 160 req/s at most); 8 (the start; enough per replica, needs ≈ 20 slots); 16 (twice that). max_connections: 12 (the start); 24 (fits 2 x 8 plus reserved and admin); 48 (fits 2 x 16 plus them).",
     };
 }

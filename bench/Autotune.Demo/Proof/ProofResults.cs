@@ -9,7 +9,8 @@ namespace Autotune.Demo.Proof;
 /// <param name="HighestHeld">The highest rate held, req/s (0: none).</param>
 /// <param name="Steps">The client's report per step (a screening run may stop early).</param>
 /// <param name="StartedAt">When its first request was intended.</param>
-public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt);
+/// <param name="HeldIgnoringLag">The highest rate held when the generator's send lag is not judged (a secondary number for a loaded machine).</param>
+public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt, double HeldIgnoringLag);
 
 /// <summary>Client errors around one change local mode made.</summary>
 /// <param name="Time">When the window that decided it ended.</param>
@@ -38,6 +39,9 @@ public sealed record ProfileResult(ProofProfile Profile, TuningOutcome? Tuning, 
 {
     /// <summary>The median highest rate held over the repeats of a phase (a, b or c), or NaN without runs.</summary>
     public double Median(string phase) => ProofScore.Median(Runs.Where(r => r.Phase == phase).Select(r => r.HighestHeld).ToList());
+
+    /// <summary>The median highest rate held with the generator's send lag not judged, or NaN without runs.</summary>
+    public double MedianIgnoringLag(string phase) => ProofScore.Median(Runs.Where(r => r.Phase == phase).Select(r => r.HeldIgnoringLag).ToList());
 
     /// <summary>(b) / (c), or NaN.</summary>
     public double Ratio => Median("c") > 0 ? Median("b") / Median("c") : double.NaN;

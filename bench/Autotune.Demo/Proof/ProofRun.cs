@@ -85,7 +85,7 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
                 await applier.ApplyAsync(new TuningFile(++generation, settings.MinThreads, settings.Pool), cancellationToken);
                 var label = repeat == 0 ? phase : $"{phase}#{repeat}";
                 var result = await ramps.RunAsync(label, profile.Replicas, settings.ToString(), cancellationToken, stopAfterMisses);
-                into.Add(new RampRun(phase, repeat, settings, ProofScore.HighestHeld(result.Steps, objective), result.Steps, result.StartedAt));
+                into.Add(new RampRun(phase, repeat, settings, ProofScore.HighestHeld(result.Steps, objective), result.Steps, result.StartedAt, ProofScore.HighestHeld(result.Steps, objective, double.PositiveInfinity)));
                 await progress(new ProfileResult(profile, tuning, grid.ToList(), best, runs.ToList(), null));
             }
 

@@ -16,8 +16,8 @@ public static class ProofScore
         step.Held(objectiveMs, MaxErrorShare, MaxSendLagMs);
 
     /// <summary>The highest offered rate (rounded to whole requests per second) among the held steps, or 0 when none was held.</summary>
-    public static double HighestHeld(IEnumerable<IntervalReport> steps, double objectiveMs) =>
-        steps.Where(s => Held(s, objectiveMs)).Select(s => Math.Round(s.OfferedRate)).DefaultIfEmpty(0).Max();
+    public static double HighestHeld(IEnumerable<IntervalReport> steps, double objectiveMs, double maxSendLagMs = MaxSendLagMs) =>
+        steps.Where(s => s.Held(objectiveMs, MaxErrorShare, maxSendLagMs)).Select(s => Math.Round(s.OfferedRate)).DefaultIfEmpty(0).Max();
 
     /// <summary>The median (the mean of the middle two for an even count); NaN for none.</summary>
     public static double Median(IReadOnlyList<double> values)

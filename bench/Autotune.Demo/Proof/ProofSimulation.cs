@@ -54,7 +54,7 @@ public static class ProofSimulation
             replicas: new KnobBudget { Min = profile.Replicas, Max = profile.Replicas },
             minThreads: new KnobBudget { Min = 2, Max = 256 },
             pool: new KnobBudget { Min = 2, Max = 40 },
-            maxConnections: new KnobBudget { Min = 20, Max = 100 },
+            maxConnections: new KnobBudget { Min = 10, Max = 100 },
             p99Ms: 200);
         spec = spec with
         {
