@@ -12,7 +12,12 @@ namespace Autotune.Engine.Diagnosis;
 internal static class DataSufficiency
 {
     /// <summary>A hold finding when the window cannot be acted on; null when it can.</summary>
-    public static Finding? Check(ObservedWindow? window, TimeSpan windowLength, double maxQueueDepth, DateTimeOffset now)
+    /// <param name="window">The window, or null when none could be read.</param>
+    /// <param name="windowLength">The spec's window length (an older window is stale).</param>
+    /// <param name="maxQueueDepth">The queue objective (a growing queue over it lets a thin window through).</param>
+    /// <param name="now">The decision time.</param>
+    /// <param name="starvationException">False to judge the window on its own, without the exception for a starving process.</param>
+    public static Finding? Check(ObservedWindow? window, TimeSpan windowLength, double maxQueueDepth, DateTimeOffset now, bool starvationException = true)
     {
         if (window is null || window.Pods <= 0)
         {
@@ -34,7 +39,7 @@ internal static class DataSufficiency
                 evidence);
         }
 
-        if (window.Scrapes < Thresholds.MinScrapesForTrend || !StarvationSignal.QueueGrows(window, maxQueueDepth))
+        if (!starvationException || window.Scrapes < Thresholds.MinScrapesForTrend || !StarvationSignal.QueueGrows(window, maxQueueDepth))
         {
             if (!window.IsSufficient)
             {

@@ -6,9 +6,10 @@ using Autotune.Engine.Spec;
 namespace Autotune.Engine.Diagnosis;
 
 /// <summary>
-/// Names the bottleneck from the evidence, in order: not enough data; thread starvation; database saturation
-/// (checked before pool exhaustion, because a full pool in front of a saturated database must not grow); pool
-/// exhaustion; CPU saturation; over-provisioned; none.
+/// Names the bottleneck from the evidence, in order: not enough data; database saturation (checked before pool
+/// exhaustion, because a full pool in front of a saturated database must not grow); pool exhaustion (checked before
+/// starvation, because threads blocked on a connection look starved); thread starvation, steady or in bursts; CPU
+/// saturation; over-provisioned; none.
 /// </summary>
 public static class Diagnoser
 {
@@ -27,19 +28,21 @@ public static class Diagnoser
 
         var w = window;
         var ev = Evidence(w);
-        if (StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads))
+        var over = OverObjective(w, o);
+        var starving = StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads);
+
+        // A thin window got this far only because its queue grows: starvation may be named on it, nothing else.
+        var thin = DataSufficiency.Check(w, WindowDuration.Parse(spec.Metrics.Window), o.MaxQueueDepth, now, starvationException: false);
+        if (thin is not null && !starving)
         {
-            return Act(Bottleneck.ThreadStarvation, ev,
-                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and growing {Num.F(w.QueueDepthSlopePerSecond)}/s "
-                + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
-                + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
-                + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
+            return thin;
         }
 
-        var poolWaits = w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull
+        // Pool exhaustion and database saturation come before starvation: threads blocked waiting for a connection
+        // look starved (queue grows, CPU idles, threads trickle in), and adding threads then only adds waiters.
+        var poolWaits = thin is null && w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull
             && (w.PendingRequestsMean > 0 || w.PoolTimeouts > 0);
-        var over = OverObjective(w, o);
-        if ((poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
+        if (thin is null && (poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
         {
             return Act(Bottleneck.DatabaseSaturated, ev, $"the database is the limit: {why}");
         }
@@ -51,10 +54,33 @@ public static class Diagnoser
                 + $"and {Num.F(w.PendingRequestsMean)} requests waiting per pod");
         }
 
+        if (starving)
+        {
+            return Act(Bottleneck.ThreadStarvation, ev,
+                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and growing {Num.F(w.QueueDepthSlopePerSecond)}/s "
+                + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
+                + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
+                + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
+        }
+
+        if (StarvationSignal.StarvingInBursts(w, over, current.ThreadPoolMinThreads))
+        {
+            return Act(Bottleneck.ThreadStarvation, ev,
+                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) while CPU is {Num.Pct(w.CpuUtilization)}: "
+                + $"work queued for threads (up to {Num.F(StarvationSignal.QueuePeak(w))} per pod) and the runtime had to inject threads past the minimum "
+                + $"{current.ThreadPoolMinThreads} up to {Num.F(StarvationSignal.ThreadsPeak(w))}, about 2 per second");
+        }
+
         if (over && w.CpuUtilization >= Thresholds.CpuSaturated)
         {
             return Act(Bottleneck.CpuSaturated, ev,
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}");
+        }
+
+        if (w.CpuUtilization >= Thresholds.CpuNoHeadroom)
+        {
+            return Act(Bottleneck.CpuSaturated, ev,
+                $"CPU at {Num.Pct(w.CpuUtilization)} leaves no headroom (p99 {Num.Ms(w.P99Ms)}, {Num.Pct(w.ShareUnderObjective)} under the {Num.Ms(o.P99LatencyMs)} objective)");
         }
 
         if (over)
@@ -67,7 +93,7 @@ public static class Diagnoser
         if (Comfortable(w, o))
         {
             return Act(Bottleneck.OverProvisioned, ev,
-                $"p99 {Num.Ms(w.P99Ms)} is under {Num.Pct(Thresholds.Comfortable)} of the {Num.Ms(o.P99LatencyMs)} objective with CPU at {Num.Pct(w.CpuUtilization)}");
+                $"p99 {Num.Ms(w.P99Ms)} is under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective with CPU at {Num.Pct(w.CpuUtilization)}");
         }
 
         return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
@@ -80,7 +106,7 @@ public static class Diagnoser
 
     /// <summary>Comfortably under every objective: latency, pool wait, queue and CPU leave room to give capacity back.</summary>
     public static bool Comfortable(ObservedWindow w, Objectives o) =>
-        w.P99Ms <= o.P99LatencyMs * Thresholds.Comfortable
+        w.P99Ms <= o.P99LatencyMs * Thresholds.ComfortableLatency
         && !(w.ShareUnderObjective < Thresholds.ShareTarget)
         && !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable)
         && w.QueueDepthMean <= o.MaxQueueDepth * Thresholds.Comfortable

@@ -29,4 +29,46 @@ internal static class StarvationSignal
     /// <summary>All signs together.</summary>
     public static bool Starving(ObservedWindow w, double maxQueueDepth, int? minThreads) =>
         QueueGrows(w, maxQueueDepth) && CpuIdle(w) && ThreadsStuck(w, minThreads);
+
+    /// <summary>The longest queue per pod any scrape saw (the mean when no maximum was recorded).</summary>
+    public static double QueuePeak(ObservedWindow w) => Finite(Math.Max(Finite(w.QueueDepthMax), Finite(w.QueueDepthMean)));
+
+    /// <summary>The most threads per pod any scrape saw (first or last when no maximum was recorded); 0 when unknown.</summary>
+    public static double ThreadsPeak(ObservedWindow w) =>
+        Math.Max(Finite(w.ThreadsMax), Math.Max(Finite(w.ThreadsFirst), Finite(w.ThreadsLast)));
+
+    /// <summary>
+    /// The runtime had to inject threads past the minimum: past it, .NET adds about one thread per half second only
+    /// while work waits for a thread, so a pool that grew well past its minimum was short of threads.
+    /// </summary>
+    public static bool InjectedPastMinimum(ObservedWindow w, int? minThreads) =>
+        minThreads is { } min && ThreadsPeak(w) > Math.Max(min + 2, min * 1.25);
+
+    /// <summary>
+    /// Starvation in bursts: over the objective with CPU idle, work queued for a thread at some scrape, and the pool
+    /// had to grow past its minimum by injection. Bursts after idle gaps find few threads (idle ones retired), queue
+    /// while threads trickle in, and drain before the queue's mean or slope shows it; this catches them.
+    /// </summary>
+    /// <remarks>
+    /// Judged per pod when the pods are known: a pod that is CPU-bound with a backlog beside fresh idle pods (just
+    /// after a scale-out) averages to "idle CPU and a queue", which is not starvation.
+    /// </remarks>
+    public static bool StarvingInBursts(ObservedWindow w, bool overObjective, int? minThreads)
+    {
+        if (!overObjective)
+        {
+            return false;
+        }
+
+        if (w.PerPod.Count == 0)
+        {
+            return CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads);
+        }
+
+        return w.PerPod.Any(p => (double.IsNaN(p.CpuUtilization) ? SlowScrapes(w) : p.CpuUtilization < Thresholds.CpuIdle)
+            && Finite(p.QueueDepthMax) > 0 && minThreads is { } min
+            && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25));
+    }
+
+    private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 }

@@ -9,7 +9,7 @@ public static class StepBounds
     /// <summary>The fixed rise allowed per step when doubling would be smaller (small values).</summary>
     public static int MinRise(Knob knob) => knob switch
     {
-        Knob.Replicas => 2,
+        Knob.Replicas => 3,
         Knob.ThreadPoolMinThreads => 16,
         Knob.DbMaxPoolSize => 8,
         Knob.PostgresMaxConnections => 50,

@@ -67,6 +67,10 @@ public sealed record ObservedWindow
     /// <summary>Mean thread-pool queue length per pod over the scrapes.</summary>
     public double QueueDepthMean { get; init; }
 
+    /// <summary>Longest thread-pool queue per pod seen at any scrape (the per-pod maxima, averaged over pods).</summary>
+    /// <remarks>Bursts drain between scrapes; the mean hides them, the maximum does not.</remarks>
+    public double QueueDepthMax { get; init; }
+
     /// <summary>Change of the per-pod queue length per second over the window (least squares).</summary>
     public double QueueDepthSlopePerSecond { get; init; }
 
@@ -123,6 +127,12 @@ public sealed record ObservedWindow
 
     /// <summary>Mean thread-pool threads per pod over the scrapes.</summary>
     public double ThreadsMean { get; init; } = double.NaN;
+
+    /// <summary>Most thread-pool threads per pod seen at any scrape (per-pod maxima averaged over pods); NaN when unknown.</summary>
+    public double ThreadsMax { get; init; } = double.NaN;
+
+    /// <summary>Most requests in progress per pod seen at any scrape (per-pod maxima averaged over pods); NaN when unknown.</summary>
+    public double ActiveRequestsMax { get; init; } = double.NaN;
 
     /// <summary>Mean requests in progress per pod over the scrapes.</summary>
     public double ActiveRequestsMean { get; init; } = double.NaN;

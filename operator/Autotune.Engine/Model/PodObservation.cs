@@ -36,6 +36,9 @@ public sealed record PodObservation
     /// <summary>Mean thread-pool queue length over the pod's scrapes.</summary>
     public double QueueDepthMean { get; init; } = double.NaN;
 
+    /// <summary>Longest thread-pool queue seen at any of the pod's scrapes.</summary>
+    public double QueueDepthMax { get; init; } = double.NaN;
+
     /// <summary>Least-squares change of the queue length per second.</summary>
     public double QueueDepthSlopePerSecond { get; init; } = double.NaN;
 
@@ -48,6 +51,9 @@ public sealed record PodObservation
     /// <summary>Mean thread-pool threads over the pod's scrapes.</summary>
     public double ThreadsMean { get; init; } = double.NaN;
 
+    /// <summary>Most thread-pool threads seen at any of the pod's scrapes.</summary>
+    public double ThreadsMax { get; init; } = double.NaN;
+
     /// <summary>Mean requests waiting for a pooled connection.</summary>
     public double PendingRequestsMean { get; init; } = double.NaN;
 
@@ -59,6 +65,9 @@ public sealed record PodObservation
 
     /// <summary>Mean requests in progress over the pod's scrapes.</summary>
     public double ActiveRequestsMean { get; init; } = double.NaN;
+
+    /// <summary>Most requests in progress seen at any of the pod's scrapes.</summary>
+    public double ActiveRequestsMax { get; init; } = double.NaN;
 
     /// <summary>Mean connections queued in Kestrel, not yet started (time no request histogram sees).</summary>
     public double KestrelQueuedMean { get; init; } = double.NaN;

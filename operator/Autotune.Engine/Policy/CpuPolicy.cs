@@ -23,9 +23,14 @@ internal static class CpuPolicy
             return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the current replicas are unknown");
         }
 
-        var want = (int)Math.Ceiling(from * w.CpuUtilization / Thresholds.CpuTarget);
+        // CPU cannot read above 100%: when work queues, the demand is arrivals (completions plus the queue's growth),
+        // not completions, and the CPU it asks for grows in that proportion.
+        var completions = w.Rps / Math.Max(1, w.Pods);
+        var demand = completions > 0 ? Math.Max(1, LittleSizing.ArrivalsPerPod(w) / completions) : 1;
+        var want = (int)Math.Ceiling(from * w.CpuUtilization * demand / Thresholds.CpuTarget);
         var to = StepBounds.Bound(Knob.Replicas, from, Math.Max(want, from + 1), rb);
-        var why = $"{finding.Summary}; {want} replicas bring CPU to {Num.Pct(Thresholds.CpuTarget)}";
+        var why = $"{finding.Summary}; {want} replicas bring CPU to {Num.Pct(Thresholds.CpuTarget)}"
+            + (demand > 1.01 ? $" (arrivals {Num.F(demand)}x the completions)" : string.Empty);
         if (to <= from)
         {
             return Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; replicas are at their budget's maximum {rb.Max}");

@@ -7,8 +7,9 @@ namespace Autotune.Engine.Policy;
 
 /// <summary>
 /// Rule 6: comfortably under the objective for the whole stabilisation window gives capacity back one step at a
-/// time: a replica first (if the others can carry its CPU and connections), then a quarter of the pool, then a
-/// quarter of the minimum threads, never below their budgets or what Little's law asks for.
+/// time: a replica first (if the others can carry its CPU, connections and threads, growing their pool or minimum
+/// threads first when they could not), then a quarter of the pool, then a quarter of the minimum threads, never
+/// below their budgets or what Little's law asks for.
 /// </summary>
 internal static class GiveBackPolicy
 {
@@ -25,15 +26,11 @@ internal static class GiveBackPolicy
 
         var why = $"{finding.Summary} for {Num.F(comfortableFor.TotalSeconds)} s";
         var c = input.Current;
-        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is { } rb && c.Replicas is { } r && r > rb.Min && r > 1)
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is { } rb && c.Replicas is { } r && r > rb.Min && r > 1
+            && !double.IsNaN(w.CpuUtilization) && w.CpuUtilization * r / (r - 1) <= Thresholds.ScaleInCpu
+            && ScaleIn(input, w, why, r) is { } scaleIn)
         {
-            var cpuAfter = w.CpuUtilization * r / (r - 1);
-            var poolAfter = double.IsNaN(w.PoolUsage) ? 0 : w.PoolUsage * r / (r - 1);
-            if (!double.IsNaN(w.CpuUtilization) && cpuAfter <= Thresholds.CpuTarget && poolAfter <= 0.8)
-            {
-                return Proposal.Change(DecisionReasons.GiveBackCapacity,
-                    $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU", c with { Replicas = Math.Max(rb.Min, r - 1) });
-            }
+            return scaleIn;
         }
 
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is { } pb && c.DbMaxPoolSize is { } p && p > pb.Min
@@ -59,5 +56,51 @@ internal static class GiveBackPolicy
         }
 
         return Proposal.Hold(DecisionReasons.ObjectiveMet, $"{why}; nothing can be given back within the budgets");
+    }
+
+    /// <summary>
+    /// One replica fewer, when the others can carry its CPU (at most 75%, under the 80% that adds replicas, so the
+    /// step cannot bounce back at the same load), its connections and its threads. When the per-pod pool or the
+    /// minimum threads the remaining pods would need are more than they have, that knob grows first (within its
+    /// budget and the connection budget) and the replica goes on a later window; null when neither fits.
+    /// </summary>
+    private static Proposal? ScaleIn(DecisionInput input, ObservedWindow w, string why, int r)
+    {
+        var c = input.Current;
+        var factor = r / (double)(r - 1);
+        var cpuAfter = w.CpuUtilization * factor;
+        var usage = double.IsNaN(w.PoolUsage) ? 0 : w.PoolUsage;
+        if (usage * factor > Thresholds.ScaleInPoolUsage)
+        {
+            if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb || c.DbMaxPoolSize is not { } p)
+            {
+                return null;
+            }
+
+            var want = (int)Math.Ceiling(usage * p * factor / Thresholds.ScaleInPoolUsage);
+            var to = StepBounds.Bound(Knob.DbMaxPoolSize, p, want, pb);
+            return to < want ? null : Proposal.Change(DecisionReasons.GiveBackCapacity,
+                $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU but their pools {Num.Pct(usage * factor)} used, "
+                + $"so the pool grows to {to} per pod first (connections fall once the replica goes)",
+                c with { DbMaxPoolSize = to });
+        }
+
+        // Work queued for threads at some scrape, and the threads the pods run now, spread over fewer pods, would be
+        // past what the runtime starts at once (the minimum) by as much as starvation in bursts shows: the minimum
+        // grows first (a bounded step; the replica goes once it suffices).
+        var threadsAfter = Diagnosis.StarvationSignal.ThreadsPeak(w) * factor;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.ThreadPoolMinThreads) is { } tb && c.ThreadPoolMinThreads is { } t
+            && Diagnosis.StarvationSignal.QueuePeak(w) > 0 && threadsAfter > Math.Max(t + 2, t * 1.25))
+        {
+            var need = (int)Math.Ceiling(threadsAfter * Thresholds.Headroom);
+            var to = StepBounds.Bound(Knob.ThreadPoolMinThreads, t, need, tb);
+            return to <= t ? null : Proposal.Change(DecisionReasons.GiveBackCapacity,
+                $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU but {Num.F(threadsAfter)} threads per pod, past their minimum {t}, "
+                + $"so minimum threads rise to {to} first", c with { ThreadPoolMinThreads = to });
+        }
+
+        var rb = StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas)!;
+        return Proposal.Change(DecisionReasons.GiveBackCapacity,
+            $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU", c with { Replicas = Math.Max(rb.Min, r - 1) });
     }
 }

@@ -13,8 +13,25 @@ internal static class LittleSizing
     public static double ThreadSeconds(ObservedWindow w) =>
         (double.IsNaN(w.P50Ms) ? (double.IsNaN(w.P99Ms) ? 0 : w.P99Ms) : w.P50Ms) / 1000;
 
-    /// <summary>Threads per pod for the concurrency arrivals x latency asks for, with headroom.</summary>
-    public static int Threads(ObservedWindow w) => Ceiling(ArrivalsPerPod(w) * ThreadSeconds(w) * Thresholds.Headroom);
+    /// <summary>
+    /// Requests in flight per pod at the busiest scrape: the requests in progress, or the busy threads plus the work
+    /// queued for them when any was queued (every thread is busy while work queues). This is the demand itself; under
+    /// starvation or overload completions collapse, and completions x latency alone under-sizes.
+    /// </summary>
+    public static double InFlightPerPod(ObservedWindow w)
+    {
+        var active = double.IsFinite(w.ActiveRequestsMax) ? w.ActiveRequestsMax : 0;
+        var queue = Diagnosis.StarvationSignal.QueuePeak(w);
+        var queued = queue > 0 ? Diagnosis.StarvationSignal.ThreadsPeak(w) + queue : 0;
+        return Math.Max(active, queued);
+    }
+
+    /// <summary>
+    /// Threads per pod, with headroom, for the larger of two readings of the demand: arrivals (completions plus the
+    /// queue's growth) x the time a request holds a thread, and the requests seen in flight at the busiest scrape.
+    /// </summary>
+    public static int Threads(ObservedWindow w) =>
+        Ceiling(Math.Max(ArrivalsPerPod(w) * ThreadSeconds(w), InFlightPerPod(w)) * Thresholds.Headroom);
 
     /// <summary>Connection uses per pod per second.</summary>
     public static double UsesPerPod(ObservedWindow w) => w.ConnectionUsesPerSecond / Math.Max(1, w.Pods);

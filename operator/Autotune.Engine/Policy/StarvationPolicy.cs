@@ -22,8 +22,8 @@ internal static class StarvationPolicy
 
         var need = LittleSizing.Threads(w);
         var to = StepBounds.Bound(Knob.ThreadPoolMinThreads, from, Math.Max(need, from + Math.Max(4, from / 2)), budget);
-        var why = $"{finding.Summary}; Little's law asks for {need} threads per pod ({Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
-            + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} x {Num.F(Thresholds.Headroom)})";
+        var why = $"{finding.Summary}; Little's law asks for {need} threads per pod (the larger of {Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
+            + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} and {Num.F(LittleSizing.InFlightPerPod(w))} requests in flight at the busiest scrape, x {Num.F(Thresholds.Headroom)})";
         return to <= from
             ? Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; minimum threads are at their budget's maximum {budget.Max}")
             : Proposal.Change(DecisionReasons.RaiseMinThreads, why, input.Current with { ThreadPoolMinThreads = to });

@@ -21,8 +21,24 @@ internal static class Thresholds
     /// <summary>CPU at or above this is saturated.</summary>
     public const double CpuSaturated = 0.8;
 
+    /// <summary>
+    /// CPU at or above this adds replicas even while the objective is still met: the next rise in load would take
+    /// the service over it, and a replica takes a window to start. Above <see cref="ScaleInCpu"/>, so a scale-in
+    /// never lands here.
+    /// </summary>
+    public const double CpuNoHeadroom = 0.85;
+
     /// <summary>CPU utilisation aimed for when sizing replicas.</summary>
     public const double CpuTarget = 0.6;
+
+    /// <summary>
+    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuSaturated"/>,
+    /// so a scale-in never lands where a scale-out starts and cannot oscillate at the same load.
+    /// </summary>
+    public const double ScaleInCpu = 0.75;
+
+    /// <summary>Highest pool usage the remaining replicas may run at after a replica is given back.</summary>
+    public const double ScaleInPoolUsage = 0.8;
 
     /// <summary>Thread growth per second at or below which the pool is injecting slowly (the runtime's ~1/s past the minimum).</summary>
     public const double SlowThreadGrowthPerSecond = 2;
@@ -33,8 +49,15 @@ internal static class Thresholds
     /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
     public const double ShareTarget = 0.99;
 
-    /// <summary>Fraction of the objectives under which the service is comfortable (capacity may be given back).</summary>
+    /// <summary>Fraction of the pool-wait, queue and CPU objectives under which the service is comfortable (capacity may be given back).</summary>
     public const double Comfortable = 0.6;
+
+    /// <summary>
+    /// Fraction of the P99 objective under which latency is comfortable. Latency that comes from the work itself (a
+    /// far database, a blocking call) does not fall with more capacity, so the margin asked of it is smaller than of
+    /// the resources; whether fewer replicas can carry the load is judged on CPU, pool and threads.
+    /// </summary>
+    public const double ComfortableLatency = 0.7;
 
     /// <summary>Headroom applied to Little's-law sizing.</summary>
     public const double Headroom = 1.5;

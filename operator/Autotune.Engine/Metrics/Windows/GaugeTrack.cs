@@ -1,6 +1,6 @@
 namespace Autotune.Engine.Metrics.Windows;
 
-/// <summary>A gauge's value at every scrape of one pod: first, last, mean and least-squares slope per second.</summary>
+/// <summary>A gauge's value at every scrape of one pod: first, last, mean, min, max and least-squares slope per second.</summary>
 internal sealed class GaugeTrack
 {
     private readonly List<(double Seconds, double Value)> points = [];
@@ -14,6 +14,8 @@ internal sealed class GaugeTrack
     public double Mean => points.Count == 0 ? double.NaN : points.Average(p => p.Value);
 
     public double Min => points.Count == 0 ? double.NaN : points.Min(p => p.Value);
+
+    public double Max => points.Count == 0 ? double.NaN : points.Max(p => p.Value);
 
     public void Add(double seconds, double value)
     {

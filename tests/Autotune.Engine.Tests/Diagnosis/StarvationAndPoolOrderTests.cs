@@ -1,0 +1,121 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Diagnosis;
+using Autotune.Engine.Model;
+using Autotune.Engine.Tests.Decisions;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Diagnosis;
+
+public sealed class StarvationAndPoolOrderTests
+{
+    /// <summary>A burst after an idle gap: the queue drained between scrapes, threads were injected 8 -> 22.</summary>
+    private static ObservedWindow Burst() => Given.Healthy() with
+    {
+        P50Ms = 45,
+        P99Ms = 990,
+        ShareUnderObjective = 0.9,
+        QueueDepthMean = 0.2,
+        QueueDepthMax = 1.5,
+        QueueDepthSlopePerSecond = 0,
+        ThreadsFirst = 10,
+        ThreadsLast = 22,
+        ThreadsMax = 24,
+        CpuUtilization = 0.3,
+        PoolUsage = 0.01,
+    };
+
+    private static Finding Diagnose(ObservedWindow w, Settings? settings = null) =>
+        Diagnoser.Diagnose(Given.Spec(), w, settings ?? new Settings(3, 8, 10, 200), TuningState.Empty, Given.Now);
+
+    [Fact]
+    public void Names_thread_starvation_in_bursts_when_threads_were_injected_past_the_minimum()
+    {
+        var f = Diagnose(Burst());
+
+        Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
+        Assert.Contains("inject threads past the minimum 8 up to 24", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raises_min_threads_for_bursts_from_the_threads_and_queue_in_flight()
+    {
+        var d = TuningEngine.Decide(Given.Input(Burst(), settings: new Settings(3, 8, 10, 200)));
+
+        // 24 threads + 1.5 queued = 25.5 in flight x 1.5 = 39, more than 100 rps x 45 ms x 1.5 = 7; bounded to 8 + 16.
+        Assert.Equal((Knob.ThreadPoolMinThreads, 8, 24), (d.Knob, d.From, d.To));
+        Assert.Contains("Little's law asks for 39 threads per pod", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Does_not_name_starvation_in_bursts_when_threads_stayed_near_the_minimum()
+    {
+        var f = Diagnose(Burst() with { ThreadsFirst = 8, ThreadsLast = 9, ThreadsMax = 9 });
+
+        Assert.NotEqual(Bottleneck.ThreadStarvation, f.Bottleneck);
+        Assert.Equal(DecisionReasons.NoRemedy, f.HoldReason);
+    }
+
+    [Fact]
+    public void Does_not_name_starvation_in_bursts_on_a_busy_pod_beside_fresh_idle_ones()
+    {
+        // Just after a scale-out: one CPU-bound pod with a backlog, two new idle pods without a queue.
+        PodObservation Pod(string name, double cpu, double queue, double threads) => new()
+        {
+            Pod = name,
+            Scrapes = 6,
+            HasDeltas = true,
+            CpuUtilization = cpu,
+            QueueDepthMax = queue,
+            ThreadsMax = threads,
+            ThreadsLast = threads,
+        };
+        var w = Burst() with { PerPod = [Pod("a", 0.98, 3000, 12), Pod("b", 0.05, 0, 2), Pod("c", 0.05, 0, 2)] };
+
+        var f = Diagnose(w, new Settings(3, 2, 10, 200));
+
+        Assert.NotEqual(Bottleneck.ThreadStarvation, f.Bottleneck);
+    }
+
+    [Fact]
+    public void Names_pool_exhaustion_not_starvation_when_threads_block_on_a_full_pool()
+    {
+        // Blocking data path: every thread waits for a connection, so the thread-pool queue grows while CPU idles and
+        // threads trickle in, exactly as in starvation; but the pool is full and its wait is over the objective.
+        var blocked = Given.PoolExhausted() with
+        {
+            QueueDepthMean = 80,
+            QueueDepthMax = 120,
+            QueueDepthSlopePerSecond = 2,
+            CpuUtilization = 0.2,
+            ThreadsFirst = 16,
+            ThreadsLast = 40,
+            ThreadsMax = 40,
+        };
+
+        var d = TuningEngine.Decide(Given.Input(blocked));
+
+        Assert.Equal(Bottleneck.PoolExhaustion, d.Bottleneck);
+        Assert.Equal(DecisionReasons.RaisePool, d.Reason);
+        Assert.Equal(Knob.DbMaxPoolSize, d.Knob);
+    }
+
+    [Fact]
+    public void Names_starvation_when_the_pool_has_room_and_threads_are_the_limit()
+    {
+        var starved = Given.PoolExhausted() with
+        {
+            PoolWaitP99Ms = 2,
+            PoolUsage = 0.4,
+            PendingRequestsMean = 0,
+            QueueDepthMean = 80,
+            QueueDepthSlopePerSecond = 2,
+            CpuUtilization = 0.2,
+            ThreadsFirst = 16,
+            ThreadsLast = 40,
+        };
+
+        var f = Diagnose(starved, Given.Settings());
+
+        Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
+    }
+}
