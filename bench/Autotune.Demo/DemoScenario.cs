@@ -5,6 +5,9 @@ namespace Autotune.Demo;
 /// <summary>The demo's fixed scenario: how mis-tuned the API starts, and the load it is driven with.</summary>
 public sealed record DemoScenario
 {
+    /// <summary>Reads run on the blocking data path (synchronous Npgsql on the request thread), which starves the thread pool under load.</summary>
+    public bool BlockingDataPath { get; init; } = true;
+
     /// <summary>Each query first holds its connection this long on the server, like a round trip to a remote database.</summary>
     public int RoundTripMilliseconds { get; init; } = 50;
 
@@ -26,6 +29,9 @@ public sealed record DemoScenario
     /// <summary>How long each ramp step lasts.</summary>
     public TimeSpan RampStep { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A step at the ramp's first rate before it, not judged (the processes' first requests pay for JIT and new connections); zero: none.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
     /// <summary>The rate offered while the operator tunes, reached by climbing the ramp's rates one window each (traffic grows, it does not arrive all at once).</summary>
     public double TuningRate { get; init; } = 200;
 
@@ -39,6 +45,12 @@ public sealed record DemoScenario
             .Select(r => new LoadStep(r, window, "tuning"))
             .ToList();
 
-    /// <summary>The ramp with a label.</summary>
-    public IReadOnlyList<LoadStep> Ramp(string label) => RampRates.Select(r => new LoadStep(r, RampStep, label)).ToList();
+    /// <summary>The label of the warm-up step.</summary>
+    public const string WarmupLabel = "warmup";
+
+    /// <summary>The ramp with a label, after the warm-up step when there is one.</summary>
+    public IReadOnlyList<LoadStep> Ramp(string label) =>
+        (Warmup > TimeSpan.Zero ? [new LoadStep(RampRates[0], Warmup, WarmupLabel)] : Array.Empty<LoadStep>())
+            .Concat(RampRates.Select(r => new LoadStep(r, RampStep, label)))
+            .ToList();
 }

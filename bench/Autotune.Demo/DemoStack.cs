@@ -84,6 +84,29 @@ public sealed class DemoStack : IAsyncDisposable
         }
     }
 
+    /// <summary>Sets max_connections (ALTER SYSTEM) and restarts PostgreSQL when it differs from the running value.</summary>
+    public async Task SetMaxConnectionsAsync(int maxConnections, CancellationToken cancellationToken)
+    {
+        if (await MaxConnectionsAsync(cancellationToken) == maxConnections)
+        {
+            return;
+        }
+
+        await using (var connection = new NpgsqlConnection(_postgres!.ConnectionString + ";Pooling=false"))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ALTER SYSTEM SET max_connections = {maxConnections}"), connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await _postgres.RestartAsync(cancellationToken);
+        var now = await MaxConnectionsAsync(cancellationToken);
+        if (now != maxConnections)
+        {
+            throw new InvalidOperationException($"PostgreSQL reports max_connections {now} after a restart asked for {maxConnections}");
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -117,7 +140,7 @@ public sealed class DemoStack : IAsyncDisposable
         Set("ConnectionStrings__Redis", _redis!.ConnectionString);
         Set("SampleApi__ApiKey", ApiKey);
         Set("SampleApi__SeedUsers", scenario.Users.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Set("SampleApi__Demo__BlockingDataPath", "true");
+        Set("SampleApi__Demo__BlockingDataPath", scenario.BlockingDataPath ? "true" : "false");
         Set("SampleApi__Demo__SimulatedRoundTripMilliseconds", scenario.RoundTripMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         // Every read must reach PostgreSQL: no in-process cache, and Redis entries that expire before they are read again.

@@ -9,8 +9,11 @@ namespace Autotune.Demo;
 /// </summary>
 public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output)
 {
-    /// <summary>Runs the ramp against <paramref name="replicas"/> replicas.</summary>
-    public async Task<PhaseResult> RunAsync(string name, int replicas, string settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the ramp against <paramref name="replicas"/> replicas; with <paramref name="stopAfterMisses"/>, the ramp
+    /// ends early once that many steps in a row missed the objective (the steps after them are not run).
+    /// </summary>
+    public async Task<PhaseResult> RunAsync(string name, int replicas, string settings, CancellationToken cancellationToken, int? stopAfterMisses = null)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         await using var workload = new ProcessWorkload(command, stack.ApiEnvironment, stack.TuningFile, ports.Api, ports.Metrics, http);
@@ -25,24 +28,45 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         await output.WriteLineAsync($"demo: {name}: {replicas} replica(s) at {settings}; ramp {string.Join(" -> ", scenario.RampRates)} req/s, {scenario.RampStep.TotalSeconds:0} s each");
 
         var windows = new List<Autotune.Engine.Model.ObservedWindow?>();
+        var steps = new List<IntervalReport>();
+        var seconds = new List<IntervalReport>();
+        var misses = 0;
+        using var ramp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var startedAt = DateTimeOffset.UtcNow; // within milliseconds of the generator's own start; scrapes are seconds apart
         var options = new LoadOptions
         {
             Plan = new LoadPlan(scenario.Ramp(name)),
             Mix = new UserRequestMix(scenario.Users, scenario.PutShare),
             ApiKey = stack.ApiKey,
+            OnSecond = seconds.Add,
             OnStep = step =>
             {
+                if (step.Label == DemoScenario.WarmupLabel)
+                {
+                    return;
+                }
+
                 var server = scraper.Window(startedAt + step.Start, startedAt + step.Start + step.Length);
                 windows.Add(server);
+                steps.Add(step);
                 output.WriteLine(ProgressLines.Step(name, step, server, objectiveMs));
+                misses = step.Held(objectiveMs, maxSendLagMs: double.PositiveInfinity) ? 0 : misses + 1;
+                if (misses >= stopAfterMisses)
+                {
+                    ramp.Cancel();
+                }
             },
         };
         var generator = new LoadGenerator(options, targets);
         try
         {
-            var result = await generator.RunAsync(cancellationToken);
-            return new PhaseResult(name, result.StartedAt, result.Steps, result.Seconds, windows, settings);
+            var result = await generator.RunAsync(ramp.Token);
+            return new PhaseResult(name, result.StartedAt, steps, result.Seconds, windows, settings);
+        }
+        catch (OperationCanceledException) when (ramp.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync($"demo: {name}: {misses} steps in a row missed; the rest of the ramp is skipped");
+            return new PhaseResult(name, startedAt, steps, seconds, windows, settings);
         }
         finally
         {

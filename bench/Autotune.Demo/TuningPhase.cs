@@ -10,8 +10,11 @@ namespace Autotune.Demo;
 /// </summary>
 public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, string specPath, TimeSpan window, double objectiveMs, TextWriter output)
 {
-    /// <summary>Runs local mode to its last window; returns the client's reports and local mode's exit code.</summary>
-    public async Task<(PhaseResult Result, int ExitCode)> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs local mode to its last window, or until <paramref name="stopWhen"/> says its record shows enough (checked
+    /// every second); returns the client's reports and local mode's exit code.
+    /// </summary>
+    public async Task<(PhaseResult Result, int ExitCode)> RunAsync(CancellationToken cancellationToken, Func<LocalRecord, bool>? stopWhen = null, int? initialReplicas = null)
     {
         var started = new TaskCompletionSource<ProcessWorkload>(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new LocalOptions
@@ -25,11 +28,13 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
             PostgresAdminEnv = DemoStack.AdminEnv,
             PostgresRestart = stack.PostgresRestart,
             Windows = scenario.TuningWindows,
+            InitialReplicas = initialReplicas,
             RecordPath = stack.RecordFile,
             WorkloadStarted = w => started.TrySetResult(w),
         };
         using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var local = LocalMode.RunAsync(options, output, output, cancellationToken);
+        using var localStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var local = LocalMode.RunAsync(options, output, output, localStop.Token);
         if (await Task.WhenAny(started.Task, local) == local)
         {
             return (new PhaseResult("tuning", DateTimeOffset.UtcNow, [], [], [], string.Empty), await local);
@@ -65,6 +70,7 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         };
         var startedAt = DateTimeOffset.UtcNow;
         var load = new LoadGenerator(options2, targets).RunAsync(phase.Token);
+        var watch = stopWhen is null ? Task.CompletedTask : WatchAsync(stopWhen, localStop, phase.Token);
         try
         {
             var exitCode = await local;
@@ -73,7 +79,30 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         finally
         {
             await phase.CancelAsync();
-            await Task.WhenAll(follow, load).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(follow, load, watch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task WatchAsync(Func<LocalRecord, bool> stopWhen, CancellationTokenSource localStop, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            LocalRecord record;
+            try
+            {
+                record = LocalRecord.Read(stack.RecordFile);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                continue; // a line being written; read it next second
+            }
+
+            if (stopWhen(record))
+            {
+                await localStop.CancelAsync();
+                return;
+            }
         }
     }
 }

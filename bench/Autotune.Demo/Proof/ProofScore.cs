@@ -1,0 +1,76 @@
+using Autotune.Load;
+
+namespace Autotune.Demo.Proof;
+
+/// <summary>How the proof judges runs: what "held" means, the highest rate held, the median of repeats, the grid's winner.</summary>
+public static class ProofScore
+{
+    /// <summary>Most failed requests a held step may have, as a share of those offered.</summary>
+    public const double MaxErrorShare = 0.001;
+
+    /// <summary>Largest generator send-lag P99 a held step may have, in milliseconds (beyond it the latencies include the generator's lateness).</summary>
+    public const double MaxSendLagMs = 5;
+
+    /// <summary>A step is held when its client-side P99 is at or under the objective, at most 0.1% of its requests failed and the generator's send-lag P99 was at most 5 ms.</summary>
+    public static bool Held(IntervalReport step, double objectiveMs) =>
+        step.Held(objectiveMs, MaxErrorShare, MaxSendLagMs);
+
+    /// <summary>The highest offered rate (rounded to whole requests per second) among the held steps, or 0 when none was held.</summary>
+    public static double HighestHeld(IEnumerable<IntervalReport> steps, double objectiveMs, double maxSendLagMs = MaxSendLagMs) =>
+        steps.Where(s => s.Held(objectiveMs, MaxErrorShare, maxSendLagMs)).Select(s => Math.Round(s.OfferedRate)).DefaultIfEmpty(0).Max();
+
+    /// <summary>The median (the mean of the middle two for an even count); NaN for none.</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>Every combination of the given values (minimum threads x pool x max_connections), in that nesting order.</summary>
+    public static IReadOnlyList<StaticSettings> Grid(IReadOnlyList<int?> minThreads, IReadOnlyList<int> pools, IReadOnlyList<int> maxConnections) =>
+        (from c in maxConnections from p in pools from t in minThreads select new StaticSettings(t, p, c)).ToList();
+
+    /// <summary>The grid point with the highest rate held; ties go to the cheapest (<see cref="StaticSettings.CompareCost"/>).</summary>
+    public static StaticSettings Winner(IEnumerable<(StaticSettings Settings, double HighestHeld)> screened)
+    {
+        var list = screened.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("the grid screened no settings", nameof(screened));
+        }
+
+        var best = list.Max(s => s.HighestHeld);
+        var tied = list.Where(s => s.HighestHeld == best).Select(s => s.Settings).ToList();
+        tied.Sort(StaticSettings.CompareCost);
+        return tied[0];
+    }
+
+    /// <summary>
+    /// Local mode has stopped changing: at least <paramref name="stableWindows"/> windows were judged at the ramp's top
+    /// rate (after the <paramref name="rampWindows"/> windows of the climb) and the last <paramref name="stableWindows"/>
+    /// all held at the same settings.
+    /// </summary>
+    public static bool Settled(LocalRecord record, int rampWindows, int stableWindows)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var windows = record.Windows;
+        if (windows.Count < rampWindows - 1 + stableWindows)
+        {
+            return false;
+        }
+
+        var last = windows.Skip(windows.Count - stableWindows).ToList();
+        return last.All(w => IsHold(w.Decision) && w.Settings == last[0].Settings);
+    }
+
+    /// <summary>True for a window decision that changed nothing ("hold (...)" or none).</summary>
+    public static bool IsHold(string decision) =>
+        string.IsNullOrEmpty(decision) || decision.StartsWith("hold", StringComparison.OrdinalIgnoreCase);
+}
