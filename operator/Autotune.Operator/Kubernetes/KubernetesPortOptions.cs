@@ -1,0 +1,29 @@
+namespace Autotune.Operator.Kubernetes;
+
+/// <summary>How the Kubernetes ports behave; one instance is shared by every ApiTuning.</summary>
+public sealed record KubernetesPortOptions
+{
+    /// <summary>The client every pod scrape and Prometheus query goes through.</summary>
+    public required HttpClient Http { get; init; }
+
+    /// <summary>Clock for scrape times, condition transitions and Events.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How long one pod scrape may take before it counts as timed out (alive but not answering).</summary>
+    public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where the tuning ConfigMap is mounted in the pods (the directory).</summary>
+    public string TuningMountPath { get; init; } = "/etc/autotune";
+
+    /// <summary>How long a database restart (StatefulSet rollout) may take until SHOW answers again.</summary>
+    public TimeSpan DatabaseRestartTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the restarted database is polled while it comes back.</summary>
+    public TimeSpan DatabaseRestartPoll { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The operator's name in Events (reportingController) and its instance (reportingInstance, the pod name).</summary>
+    public string ReportingInstance { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName;
+
+    /// <summary>How many times a status write is retried after a 409 Conflict (re-reading the object each time).</summary>
+    public int StatusConflictRetries { get; init; } = 5;
+}
