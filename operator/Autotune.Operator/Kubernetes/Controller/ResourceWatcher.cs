@@ -23,6 +23,9 @@ public sealed partial class ResourceWatcher<T>(WatchSource<T> source, Backoff ba
     /// <summary>Raised for every change: the event type, the object now (for Deleted, the last known) and the one before.</summary>
     public event Action<WatchEventType, T, T?>? Changed;
 
+    /// <summary>Raised after every LIST.</summary>
+    public event Action? Listed;
+
     /// <summary>The resourceVersion the next watch resumes from; null before the first list or after a 410.</summary>
     public string? ResourceVersion { get; private set; }
 
@@ -111,6 +114,7 @@ public sealed partial class ResourceWatcher<T>(WatchSource<T> source, Backoff ba
     {
         var (items, version) = await source.ListAsync(cancellationToken);
         Lists++;
+        Listed?.Invoke();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
