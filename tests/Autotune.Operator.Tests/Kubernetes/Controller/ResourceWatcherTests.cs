@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Autotune.KubeApi;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using k8s;
