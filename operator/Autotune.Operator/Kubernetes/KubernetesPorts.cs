@@ -1,3 +1,5 @@
+using Autotune.Engine.Spec;
+using Autotune.Operator.Kubernetes.Ports;
 using Autotune.Operator.Ports;
 using k8s;
 
@@ -10,11 +12,11 @@ namespace Autotune.Operator.Kubernetes;
 /// <param name="Postgres">The database over the admin Secret, or null when the spec names no database or no Secret.</param>
 /// <param name="Status">The status subresource and events.k8s.io Events.</param>
 public sealed record KubernetesPortSet(
-    ITargetWorkload Workload,
+    DeploymentWorkload Workload,
     IMetricsSource Metrics,
     ISettingsApplier Settings,
     IPostgresAdmin? Postgres,
-    IStatusWriter Status);
+    KubernetesStatusWriter Status);
 
 /// <summary>Creates the ports through which one ApiTuning observes and changes its workload in a cluster.</summary>
 public static class KubernetesPorts
@@ -28,6 +30,21 @@ public static class KubernetesPorts
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(options);
-        throw new NotSupportedException("the Kubernetes ports are not built yet");
+        var spec = resource.Spec ?? throw new ArgumentException("the ApiTuning has no spec", nameof(resource));
+        var ns = resource.Metadata.NamespaceProperty ?? throw new ArgumentException("the ApiTuning has no namespace", nameof(resource));
+        var target = spec.TargetRef.Name;
+
+        var status = new KubernetesStatusWriter(client, resource, options);
+        var workload = new DeploymentWorkload(client, ns, target, spec.Metrics.Port, spec.Metrics.Path);
+        IMetricsSource metrics = spec.Metrics is { Source: MetricsSourceKind.Prometheus, Prometheus.Url: { } url }
+            ? new PrometheusMetricsSource(options.Http, new Uri(url.EndsWith('/') ? url : url + "/"), PrometheusMetricsSource.DeploymentSelector(ns, target), options.ScrapeTimeout, options.ScrapeTimeout * 2, options.Time)
+            : new PodMetricsSource(workload, options.Http, options.ScrapeTimeout, options.Time);
+        ISettingsApplier settings = spec.Apply.Method == ApplyMethod.RollingRestart
+            ? new PodTemplateEnvApplier(client, ns, target, spec.Apply.PoolSizeEnvVar)
+            : new ConfigMapSettingsApplier(client, resource, target, options.TuningMountPath, status, options.Time);
+        var postgres = spec.Postgres is { AdminSecretRef: not null } database
+            ? new KubernetesPostgresAdmin(client, ns, database, options)
+            : null;
+        return new KubernetesPortSet(workload, metrics, settings, postgres, status);
     }
 }
