@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Autotune.Engine.Model;
 using Autotune.Engine.Validation;
+using Autotune.Operator.Kubernetes.Ports;
 using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
@@ -16,6 +17,9 @@ namespace Autotune.Operator.Kubernetes.Controller;
 /// </summary>
 public sealed partial class ApiTuningController
 {
+    /// <summary>Ready=False reason when a pass failed before a decision.</summary>
+    public const string ReconcileFailed = "ReconcileFailed";
+
     private readonly IKubernetes _client;
     private readonly ControllerOptions _options;
     private readonly OperatorMetrics _metrics;
@@ -24,8 +28,9 @@ public sealed partial class ApiTuningController
     private readonly WorkQueue _queue;
     private readonly LedgerBook _ledgers = new();
     private readonly DecisionApplier _applier;
-    private readonly StatusPatcher _patcher;
+    private int _statusWrites;
     private readonly ConcurrentDictionary<string, TuningSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KubernetesStatusWriter> _failureWriters = new(StringComparer.Ordinal);
     private readonly List<ResourceWatcher<ApiTuningResource>> _tunings = [];
     private readonly List<ResourceWatcher<V1Deployment>> _deployments = [];
 
@@ -39,7 +44,6 @@ public sealed partial class ApiTuningController
         _time = options.Time;
         _queue = new WorkQueue(_time, options.FailureBackoffBase, options.FailureBackoffMax);
         _applier = new DecisionApplier(_time);
-        _patcher = new StatusPatcher(client, options.Ports.StatusConflictRetries);
         IReadOnlyList<string?> namespaces = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Cast<string?>().ToList();
         foreach (var ns in namespaces)
         {
@@ -67,7 +71,7 @@ public sealed partial class ApiTuningController
     public WorkQueue Queue => _queue;
 
     /// <summary>How many status writes were made.</summary>
-    public int StatusWrites => _patcher.Writes;
+    public int StatusWrites => Volatile.Read(ref _statusWrites);
 
     /// <summary>
     /// Watches and reconciles until cancelled. On cancellation no new pass starts; a pass in flight finishes, or is
@@ -175,7 +179,7 @@ public sealed partial class ApiTuningController
             result = ReconcileResult.Error;
             var delay = _queue.AddRateLimited(key);
             LogFailed(_logger, ex, key, delay.TotalMilliseconds);
-            await TryReportFailureAsync(key, resource, generation, ex, cancellationToken);
+            await TryReportFailureAsync(key, resource, ex, cancellationToken);
         }
 
         Finish(key, result, _time.GetElapsedTime(started).TotalSeconds);
@@ -198,10 +202,12 @@ public sealed partial class ApiTuningController
         var previous = _sessions.GetValueOrDefault(key);
         if (!validation.IsValid || validation.Spec is not { } spec)
         {
+            var writer = previous?.Status ?? new KubernetesStatusWriter(_client, resource, _options.Ports);
             await DropAsync(key);
-            var invalid = StatusComposer.Invalid(previous?.LastWritten ?? resource.Status, generation, validation.Problems, _time.GetUtcNow());
-            await _patcher.WriteAsync(resource, previous?.LastWritten ?? resource.Status, invalid, cancellationToken);
-            LogInvalid(_logger, key, validation.Summary);
+            writer.Observe(resource);
+            var message = string.Join("; ", validation.Problems.Select(p => p.ToString()));
+            await WriteStatusAsync(writer, ApiTuningStatusBuilder.InvalidSpec(resource, message, _time.GetUtcNow()), cancellationToken);
+            LogInvalid(_logger, key, message);
             return ReconcileResult.InvalidSpec;
         }
 
@@ -211,14 +217,14 @@ public sealed partial class ApiTuningController
         {
             var ports = _options.PortFactory(_client, resource, _options.Ports);
             var reconciler = new Reconciler(
-                new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, new EventsOnlyStatusWriter(ports.Status)),
+                new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
                 _ledgers, _applier, _time);
             reconciler.Resume(session?.Reconciler.State ?? StatusResume.From(resource.Status, (await ports.Settings.ReadAsync(cancellationToken))?.Generation));
             scrapes = session?.Window() ?? [];
-            var fresh = TuningSession.Start(key, generation, spec, reconciler, ports.Metrics, _time, _metrics, _logger);
-            fresh.LastWritten = session?.LastWritten ?? resource.Status;
+            var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _time, _metrics, _logger);
             fresh.LastReplicas = session?.LastReplicas;
             _sessions[key] = fresh;
+            _failureWriters.TryRemove(key, out _);
             if (session is not null)
             {
                 fresh.Seed(scrapes);
@@ -239,6 +245,11 @@ public sealed partial class ApiTuningController
             scrapes = session.Window();
         }
 
+        if (session.Status.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        {
+            session.Status.Observe(resource);
+        }
+
         var outcome = await session.Reconciler.ReconcileAsync(scrapes, cancellationToken);
         if (outcome.Applied)
         {
@@ -247,11 +258,8 @@ public sealed partial class ApiTuningController
 
         var decision = outcome.Decision;
         session.LastReplicas = outcome.Applied && decision is { Knob: Knob.Replicas, To: { } replicas } ? replicas : outcome.Observation.Workload.DesiredReplicas;
-        var status = StatusComposer.FromOutcome(session.LastWritten, generation, outcome, _time.GetUtcNow());
-        if (await _patcher.WriteAsync(resource, session.LastWritten, status, cancellationToken))
-        {
-            session.LastWritten = status;
-        }
+        var status = ApiTuningStatusBuilder.FromOutcome(session.Status.Resource, outcome, _time.GetUtcNow());
+        await WriteStatusAsync(session.Status, status, cancellationToken);
 
         Record(resource, decision, status);
         _queue.AddAfter(key, spec.Window);
@@ -281,17 +289,26 @@ public sealed partial class ApiTuningController
         }
     }
 
-    private async Task TryReportFailureAsync(string key, ApiTuningResource resource, long generation, Exception error, CancellationToken cancellationToken)
+    private async Task WriteStatusAsync(KubernetesStatusWriter writer, Engine.Spec.ApiTuningStatus status, CancellationToken cancellationToken)
     {
-        var session = _sessions.GetValueOrDefault(key);
-        var known = session?.LastWritten ?? resource.Status;
-        var failed = StatusComposer.Failed(known, generation, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
+        if (await writer.WriteStatusAsync(status, cancellationToken))
+        {
+            Interlocked.Increment(ref _statusWrites);
+        }
+    }
+
+    private async Task TryReportFailureAsync(string key, ApiTuningResource resource, Exception error, CancellationToken cancellationToken)
+    {
+        var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _options.Ports));
+        if (writer.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        {
+            writer.Observe(resource);
+        }
+
+        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
         try
         {
-            if (await _patcher.WriteAsync(resource, known, failed, cancellationToken) && session is not null)
-            {
-                session.LastWritten = failed;
-            }
+            await WriteStatusAsync(writer, failed, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -303,6 +320,7 @@ public sealed partial class ApiTuningController
     private async Task DropAsync(string key)
     {
         _ledgers.Forget(key);
+        _failureWriters.TryRemove(key, out _);
         if (_sessions.TryRemove(key, out var session))
         {
             await session.DisposeAsync();

@@ -98,8 +98,10 @@ public sealed partial class LeaderElectedController(IKubernetes client, LeaderOp
         {
             // Shutting down.
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or KubernetesException or IOException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever ended the election (the API server, the elector itself), this instance competes again after
+            // a backoff; it never leads without the Lease.
             LogElectionError(logger, ex);
             failed = true;
         }
@@ -140,7 +142,7 @@ public sealed partial class LeaderElectedController(IKubernetes client, LeaderOp
                 return;
             }
 
-            lease.Spec.HolderIdentity = null;
+            lease.Spec.HolderIdentity = string.Empty;
             lease.Spec.LeaseDurationSeconds = 1;
             await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, leader.LeaseName, leader.LeaseNamespace, cancellationToken: timeout.Token);
         }

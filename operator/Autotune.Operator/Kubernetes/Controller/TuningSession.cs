@@ -1,5 +1,6 @@
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Validation;
+using Autotune.Operator.Kubernetes.Ports;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 using Microsoft.Extensions.Logging;
@@ -53,16 +54,17 @@ public sealed partial class TuningSession : IAsyncDisposable
     /// <summary>When the session started scraping.</summary>
     public DateTimeOffset StartedAt { get; }
 
-    /// <summary>The status this operator wrote last for the ApiTuning, to write only what changed.</summary>
-    public Engine.Spec.ApiTuningStatus? LastWritten { get; set; }
+    /// <summary>The ApiTuning's status writer (it remembers what it wrote, to write only what changed).</summary>
+    public required KubernetesStatusWriter Status { get; init; }
 
     /// <summary>The replicas the workload had (or was scaled to) in the last pass; a different value is someone else's scale.</summary>
     public int? LastReplicas { get; set; }
 
     /// <summary>Starts a session and its scrape loop.</summary>
-    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, IMetricsSource metrics, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
+    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, ControllerPorts ports, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
     {
-        var session = new TuningSession(key, generation, spec, reconciler, metrics, time, operatorMetrics, logger);
+        ArgumentNullException.ThrowIfNull(ports);
+        var session = new TuningSession(key, generation, spec, reconciler, ports.Metrics, time, operatorMetrics, logger) { Status = ports.Status };
         session._loop = session.ScrapeLoopAsync(session._stop.Token);
         return session;
     }

@@ -4,7 +4,6 @@ using Autotune.Engine.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using k8s.Autorest;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -22,27 +21,19 @@ public sealed class ControllerTests
         var ports = new FakePorts();
         await using var run = ControllerRun.Start(cluster, ports);
 
-        await cluster.ApplyAsync("""
-            apiVersion: autotune.dev/v1alpha1
-            kind: ApiTuning
-            metadata: { name: orders }
-            spec:
-              targetRef: { name: orders-api }
-              objectives: { p99LatencyMs: 250 }
-              knobs:
-                postgresMaxConnections: { min: 100, max: 200 }
-              postgres:
-                adminSecretRef: { name: pg-admin }
-                workloadRef: { name: postgres }
-                restart: Window
-                maintenanceWindow: { days: [Sat, Sat], startUtc: "02:00", durationMinutes: 60 }
+        await cluster.ApplyAsync("orders", """
+            {
+              "targetRef": { "name": "orders-api" },
+              "objectives": { "p99LatencyMs": 250 },
+              "metrics": { "source": "Prometheus", "prometheus": { "url": "http://[::1" } }
+            }
             """);
 
         var status = await StatusAsync(cluster, "orders", s => s?.Conditions.Any(c => c.Type == ConditionTypes.InvalidSpec) == true);
         var invalid = status.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec);
         var ready = status.Conditions.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal(ConditionStatus.True, invalid.Status);
-        Assert.Contains("spec.postgres.maintenanceWindow.days", invalid.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.metrics.prometheus.url", invalid.Message, StringComparison.Ordinal);
         Assert.Equal((ConditionStatus.False, "InvalidSpec"), (ready.Status, ready.Reason));
         Assert.Equal(1, status.ObservedGeneration);
         Assert.Equal(0, ports.Created);
@@ -54,14 +45,8 @@ public sealed class ControllerTests
     {
         await using var cluster = await KubeCluster.StartAsync();
 
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.ApplyAsync("""
-            apiVersion: autotune.dev/v1alpha1
-            kind: ApiTuning
-            metadata: { name: orders }
-            spec:
-              targetRef: { name: orders-api }
-              mode: Sometimes
-              objectives: { p99LatencyMs: 250 }
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.ApplyAsync("orders", """
+            { "targetRef": { "name": "orders-api" }, "mode": "Sometimes", "objectives": { "p99LatencyMs": 250 } }
             """));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
@@ -75,12 +60,12 @@ public sealed class ControllerTests
         var ports = new FakePorts { Failure = new HttpOperationException("configmaps \"orders-tuning\" is forbidden") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), string.Empty) } };
         await using var run = ControllerRun.Start(cluster, ports);
 
-        await cluster.ApplyAsync(Valid("orders"));
+        await cluster.ApplyAsync("orders", Valid);
         await Eventually.UntilAsync(() => run.Results.Count(r => r == ReconcileResult.Error) >= 4, Patience, "four failed passes");
         var status = await StatusAsync(cluster, "orders", s => s?.Conditions.Any(c => c.Type == ConditionTypes.Ready) == true);
 
         var ready = status.Conditions.Single(c => c.Type == ConditionTypes.Ready);
-        Assert.Equal((ConditionStatus.False, ConditionReasons.ReconcileFailed), (ready.Status, ready.Reason));
+        Assert.Equal((ConditionStatus.False, ApiTuningController.ReconcileFailed), (ready.Status, ready.Reason));
         Assert.Contains("forbidden", ready.Message, StringComparison.Ordinal);
         Assert.True(run.Controller!.Queue.Failures($"{cluster.Namespace}/orders") >= 4);
     }
@@ -92,7 +77,7 @@ public sealed class ControllerTests
         var ports = new FakePorts { Replicas = 3 };
         await using var run = ControllerRun.Start(cluster, ports);
 
-        await cluster.ApplyAsync(Valid("orders"));
+        await cluster.ApplyAsync("orders", Valid);
         var status = await StatusAsync(cluster, "orders", s => s?.Conditions.Any(c => c.Type == ConditionTypes.MetricsAvailable) == true, TimeSpan.FromSeconds(60));
 
         var metrics = status.Conditions.Single(c => c.Type == ConditionTypes.MetricsAvailable);
@@ -111,7 +96,7 @@ public sealed class ControllerTests
         var ports = new FakePorts { Failure = new HttpOperationException("boom") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.InternalServerError), string.Empty) } };
         await using var run = ControllerRun.Start(cluster, ports, failureBackoff: TimeSpan.FromMilliseconds(200));
 
-        await cluster.ApplyAsync(Valid("orders"));
+        await cluster.ApplyAsync("orders", Valid);
         await Eventually.UntilAsync(() => run.Results.Count(r => r == ReconcileResult.Error) >= 3, Patience, "three failed passes");
 
         // Each failed pass composes the same Ready=False status: the first is written, the rest are not, and the
@@ -120,18 +105,14 @@ public sealed class ControllerTests
         Assert.Equal(1, run.Controller!.StatusWrites);
     }
 
-    private static string Valid(string name) => $$"""
-        apiVersion: autotune.dev/v1alpha1
-        kind: ApiTuning
-        metadata: { name: {{name}} }
-        spec:
-          targetRef: { name: orders-api }
-          objectives: { p99LatencyMs: 250 }
-          metrics: { window: 10s, scrapesPerWindow: 5 }
-          behavior: { cooldownSeconds: 10, scaleInStabilizationSeconds: 10 }
-          knobs:
-            replicas: { min: 1, max: 6 }
-            threadPoolMinThreads: { min: 8, max: 256 }
+    private const string Valid = """
+        {
+          "targetRef": { "name": "orders-api" },
+          "objectives": { "p99LatencyMs": 250 },
+          "metrics": { "window": "10s", "scrapesPerWindow": 5 },
+          "behavior": { "cooldownSeconds": 10, "scaleInStabilizationSeconds": 10 },
+          "knobs": { "replicas": { "min": 1, "max": 6 }, "threadPoolMinThreads": { "min": 8, "max": 256 } }
+        }
         """;
 
     private static async Task<ApiTuningStatus> StatusAsync(KubeCluster cluster, string name, Func<ApiTuningStatus?, bool> done, TimeSpan? timeout = null)
@@ -162,7 +143,7 @@ public sealed class ControllerTests
                 Ports = new KubernetesPortOptions { Http = run._http },
                 PortFactory = ports.Create,
             };
-            run.Controller = new ApiTuningController(cluster.Client, options, new OperatorMetrics(), NullLogger.Instance);
+            run.Controller = new ApiTuningController(cluster.Client, options, new OperatorMetrics(), new TestLogger("operator"));
             run.Controller.Reconciled += (_, result) => run.Results.Enqueue(result);
             run._running = run.Controller.RunAsync(run._stop.Token);
             return run;

@@ -1,6 +1,7 @@
-using System.Collections.Concurrent;
 using Autotune.Contracts;
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Ports;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -9,7 +10,7 @@ namespace Autotune.Operator.Tests.Kubernetes.Controller;
 /// In-memory ports for the controller's own tests (queue, status, leader election), where the Kubernetes ports'
 /// behaviour is not the subject. Scenario tests use the real Kubernetes ports.
 /// </summary>
-internal sealed class FakePorts : ITargetWorkload, ISettingsApplier, IMetricsSource, IStatusWriter
+internal sealed class FakePorts : ITargetWorkload, ISettingsApplier, IMetricsSource
 {
     public int Replicas { get; set; } = 2;
 
@@ -21,14 +22,13 @@ internal sealed class FakePorts : ITargetWorkload, ISettingsApplier, IMetricsSou
     /// <summary>Why every scrape fails, or null when scrapes return nothing at all.</summary>
     public string? ScrapeError { get; set; } = "connection refused";
 
-    public ConcurrentQueue<TuningEvent> Events { get; } = new();
-
     public int Created { get; private set; }
 
-    public KubernetesPortSet Create(k8s.IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options)
+    /// <summary>The ports, with the real status writer (status and Events go to the API server).</summary>
+    public ControllerPorts Create(k8s.IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options)
     {
         Created++;
-        return new KubernetesPortSet(this, this, this, null, this);
+        return new ControllerPorts(this, this, this, null, new KubernetesStatusWriter(client, resource, options));
     }
 
     Task<WorkloadState> ITargetWorkload.ReadAsync(CancellationToken cancellationToken)
@@ -63,14 +63,6 @@ internal sealed class FakePorts : ITargetWorkload, ISettingsApplier, IMetricsSou
             : [];
         return Task.FromResult(round);
     }
-
-    Task IStatusWriter.EventAsync(TuningEvent tuningEvent, CancellationToken cancellationToken)
-    {
-        Events.Enqueue(tuningEvent);
-        return Task.CompletedTask;
-    }
-
-    Task IStatusWriter.WriteAsync(TuningProgress progress, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void ThrowIfFailing()
     {

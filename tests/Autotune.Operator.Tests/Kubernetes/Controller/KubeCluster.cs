@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Autotune.KubeApi;
 using Autotune.Operator.Kubernetes;
 using k8s;
@@ -37,12 +39,17 @@ internal sealed class KubeCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Creates an ApiTuning from YAML (its namespace set to the test's).</summary>
-    public async Task<ApiTuningResource> ApplyAsync(string yaml)
+    /// <summary>Creates an ApiTuning named <paramref name="name"/> with the spec given as JSON, as kubectl apply would send it.</summary>
+    public async Task<ApiTuningResource> ApplyAsync(string name, string specJson)
     {
-        var resource = KubernetesYaml.Deserialize<ApiTuningResource>(yaml);
-        resource.Metadata.NamespaceProperty = Namespace;
-        var created = await Client.CustomObjects.CreateNamespacedCustomObjectAsync(resource, ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: TestContext.Current.CancellationToken);
+        var body = new JsonObject
+        {
+            ["apiVersion"] = ApiTuningResource.GroupVersion,
+            ["kind"] = ApiTuningResource.KindName,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["spec"] = JsonNode.Parse(specJson),
+        };
+        var created = await Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(body.ToJsonString()).RootElement, ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: TestContext.Current.CancellationToken);
         return KubernetesJson.Deserialize<ApiTuningResource>(KubernetesJson.Serialize(created));
     }
 

@@ -1,7 +1,6 @@
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using k8s;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -63,7 +62,7 @@ public sealed class LeaderElectionTests
                 Ports = new KubernetesPortOptions { Http = http },
                 PortFactory = new FakePorts().Create,
             };
-            var instance = new Instance(new LeaderElectedController(cluster.Client, leader, options, new OperatorMetrics(), NullLogger.Instance));
+            var instance = new Instance(new LeaderElectedController(cluster.Client, leader, options, new OperatorMetrics(), new TestLogger(identity)));
             instance._running = instance.Runner.RunAsync(instance._stop.Token);
             return instance;
         }

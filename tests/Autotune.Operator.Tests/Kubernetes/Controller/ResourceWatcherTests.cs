@@ -68,6 +68,7 @@ public sealed class ResourceWatcherTests
         cluster.Server.Faults.FailNext(100_000, "GET", "/apis/apps/v1/namespaces/*/deployments", 503);
         cluster.Server.Faults.DropWatches();
         await Eventually.UntilAsync(() => cluster.Server.Requests.Records.Any(r => r.Status == 503), Patience, "a refused reconnect");
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", cluster.Server.Requests.Records.Select(r => $"{r.Method} {r.Path}?{r.Query} {r.Verb} {r.Status}")));
         await cluster.Client.AppsV1.DeleteNamespacedDeploymentAsync("old", cluster.Namespace, cancellationToken: Ct);
         await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("new", 1), cluster.Namespace, cancellationToken: Ct);
         cluster.Server.Store.Compact();
@@ -98,14 +99,7 @@ public sealed class ResourceWatcherTests
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = watcher.RunAsync(stop.Token);
 
-        await cluster.ApplyAsync("""
-            apiVersion: autotune.dev/v1alpha1
-            kind: ApiTuning
-            metadata: { name: orders }
-            spec:
-              targetRef: { name: orders-api }
-              objectives: { p99LatencyMs: 250 }
-            """);
+        await cluster.ApplyAsync("orders", """{ "targetRef": { "name": "orders-api" }, "objectives": { "p99LatencyMs": 250 } }""");
         var seen = await added.Task.WaitAsync(Patience, Ct);
         await stop.CancelAsync();
         await running;
@@ -125,7 +119,7 @@ public sealed class ResourceWatcherTests
         {
             Watcher = new ResourceWatcher<V1Deployment>(
                 WatchSources.Deployments(cluster.Client, cluster.Namespace, TimeSpan.FromMinutes(1)),
-                new Backoff(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)), NullLogger.Instance, TimeProvider.System);
+                new Backoff(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)), new TestLogger("watcher"), TimeProvider.System);
             Watcher.Changed += (type, now, before) => Events.Enqueue((type, now, before));
             _running = Watcher.RunAsync(_stop.Token);
         }
