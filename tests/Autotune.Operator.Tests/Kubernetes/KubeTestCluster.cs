@@ -1,0 +1,113 @@
+using Autotune.Engine.Spec;
+using Autotune.KubeApi;
+using Autotune.Operator.Kubernetes;
+using k8s;
+using k8s.Models;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Kubernetes;
+
+/// <summary>A fresh in-process Kubernetes API server with the ApiTuning CRD, a KubernetesClient and a namespace.</summary>
+internal sealed class KubeTestCluster : IAsyncDisposable
+{
+    private KubeTestCluster(KubeApiServer server, k8s.Kubernetes client)
+    {
+        Server = server;
+        Client = client;
+    }
+
+    public KubeApiServer Server { get; }
+
+    public k8s.Kubernetes Client { get; }
+
+    public string Namespace { get; } = "shop-" + Guid.NewGuid().ToString("N")[..6];
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<KubeTestCluster> StartAsync()
+    {
+        var server = await KubeApiServer.StartAsync(cancellationToken: Ct);
+        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
+        var cluster = new KubeTestCluster(server, client);
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = cluster.Namespace } }, cancellationToken: Ct);
+        var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(RepoPath("crds", "apituning.yaml"));
+        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
+        return cluster;
+    }
+
+    public static string RepoPath(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Autotune.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine([dir?.FullName ?? throw new DirectoryNotFoundException("Autotune.sln not found"), .. parts]);
+    }
+
+    public static ApiTuningSpec Spec(string target = "orders-api", Func<ApiTuningSpec, ApiTuningSpec>? change = null)
+    {
+        var spec = new ApiTuningSpec
+        {
+            TargetRef = new TargetRef { Name = target },
+            Objectives = new Objectives { P99LatencyMs = 250 },
+        };
+        return change is null ? spec : change(spec);
+    }
+
+    /// <summary>Creates an ApiTuning through the API (validated against the CRD) and returns it as the server holds it.</summary>
+    public Task<ApiTuningResource> CreateApiTuningAsync(string name, ApiTuningSpec spec) =>
+        Client.CustomObjects.CreateNamespacedCustomObjectAsync<ApiTuningResource>(
+            new ApiTuningResource { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec },
+            ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: Ct);
+
+    public Task<ApiTuningResource> GetApiTuningAsync(string name) =>
+        Client.CustomObjects.GetNamespacedCustomObjectAsync<ApiTuningResource>(ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, name, Ct);
+
+    public Task<V1Deployment> CreateDeploymentAsync(string name, int replicas = 2) =>
+        Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name, replicas), Namespace, cancellationToken: Ct);
+
+    public static V1Deployment Deployment(string name, int replicas) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "api", Image = "orders:1" }] },
+            },
+        },
+    };
+
+    /// <summary>Creates a pod with the given labels and, when <paramref name="ip"/> is set, a status (Running, Ready or not).</summary>
+    public async Task CreatePodAsync(string name, string app, string? ip, bool ready)
+    {
+        await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "api", Image = "orders:1" }] },
+        }, Namespace, cancellationToken: Ct);
+        if (ip is null)
+        {
+            return;
+        }
+
+        var status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = ip,
+            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+        };
+        await Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch), name, Namespace, cancellationToken: Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+    }
+}

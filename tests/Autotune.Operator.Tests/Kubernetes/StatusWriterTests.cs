@@ -1,0 +1,99 @@
+using Autotune.Engine.Spec;
+using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Ports;
+using k8s;
+using Xunit;
+using static Autotune.Operator.Tests.Kubernetes.KubeTestCluster;
+
+namespace Autotune.Operator.Tests.Kubernetes;
+
+public sealed class StatusWriterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 7, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Writes_status_only_when_it_changed()
+    {
+        await using var cluster = await StartAsync();
+        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+
+        Assert.True(await writer.WriteStatusAsync(Status(rps: 10), Ct));
+        Assert.False(await writer.WriteStatusAsync(Status(rps: 10), Ct));
+        Assert.True(await writer.WriteStatusAsync(Status(rps: 12), Ct));
+
+        Assert.Equal(2, cluster.Server.Requests.Count("patch", "/apitunings/orders/status"));
+        Assert.Equal(12, (await cluster.GetApiTuningAsync("orders")).Status!.Observed!.Rps);
+    }
+
+    [Fact]
+    public async Task A_field_left_out_of_the_new_status_is_removed()
+    {
+        await using var cluster = await StartAsync();
+        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+        await writer.WriteStatusAsync(Status(rps: 10) with { Recommended = new KnobValues { Replicas = 4 } }, Ct);
+
+        await writer.WriteStatusAsync(Status(rps: 10), Ct);
+
+        Assert.Null((await cluster.GetApiTuningAsync("orders")).Status!.Recommended);
+    }
+
+    [Fact]
+    public async Task A_conflict_on_the_status_write_is_retried_after_reading_the_object_again()
+    {
+        await using var cluster = await StartAsync();
+        var created = await cluster.CreateApiTuningAsync("orders", Spec());
+        var writer = new KubernetesStatusWriter(cluster.Client, created, new KubernetesPortOptions { Http = new HttpClient() });
+        // Someone else changes the object after the writer read it: its resourceVersion precondition is stale.
+        await cluster.Client.CustomObjects.PatchNamespacedCustomObjectAsync(new k8s.Models.V1Patch("""{"spec":{"mode":"Recommend"}}""", k8s.Models.V1Patch.PatchType.MergePatch),
+            ApiTuningResource.Group, ApiTuningResource.Version, cluster.Namespace, ApiTuningResource.Plural, "orders", cancellationToken: Ct);
+
+        Assert.True(await writer.WriteStatusAsync(Status(rps: 7), Ct));
+
+        var read = await cluster.GetApiTuningAsync("orders");
+        Assert.Equal(7, read.Status!.Observed!.Rps);
+        Assert.Equal(TuningMode.Recommend, read.Spec.Mode);
+        Assert.Equal(2, cluster.Server.Requests.Count("patch", "/apitunings/orders/status")); // 409 on the stale resourceVersion, then success
+        Assert.Equal(1, cluster.Server.Requests.Count("get", "/apitunings/orders/status"));
+    }
+
+    [Fact]
+    public async Task A_conflict_that_never_ends_surfaces_after_the_retries()
+    {
+        await using var cluster = await StartAsync();
+        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient(), StatusConflictRetries = 2 });
+        cluster.Server.Faults.FailNext(10, "PATCH", "/apis/autotune.dev/v1alpha1/namespaces/*/apitunings/orders/status", 409);
+
+        await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => writer.WriteStatusAsync(Status(rps: 7), Ct));
+        Assert.Equal(3, cluster.Server.Requests.Count("patch", "/apitunings/orders/status"));
+    }
+
+    [Fact]
+    public async Task Events_regard_the_apituning_and_a_repeat_becomes_a_series()
+    {
+        await using var cluster = await StartAsync();
+        var created = await cluster.CreateApiTuningAsync("orders", Spec());
+        IStatusWriter writer = new KubernetesStatusWriter(cluster.Client, created, new KubernetesPortOptions { Http = new HttpClient(), ReportingInstance = "autotune-0" });
+
+        await writer.EventAsync(new TuningEvent(Now, TuningEvent.Normal, "RaiseMinThreads", "min threads 8 -> 16: queue 40 with CPU 20%"), Ct);
+        await writer.EventAsync(new TuningEvent(Now.AddMinutes(1), TuningEvent.Warning, "BudgetExhausted", "replicas 8 of 8"), Ct);
+        await writer.EventAsync(new TuningEvent(Now.AddMinutes(2), TuningEvent.Warning, "BudgetExhausted", "replicas 8 of 8"), Ct);
+        await writer.EventAsync(new TuningEvent(Now.AddMinutes(3), TuningEvent.Warning, "BudgetExhausted", "replicas 8 of 8"), Ct);
+
+        var events = (await cluster.Client.EventsV1.ListNamespacedEventAsync(cluster.Namespace, cancellationToken: Ct)).Items;
+        Assert.Equal(2, events.Count);
+        var raise = Assert.Single(events, e => e.Reason == "RaiseMinThreads");
+        Assert.Equal(("Normal", "min threads 8 -> 16: queue 40 with CPU 20%", "autotune.dev/operator", "autotune-0"), (raise.Type, raise.Note, raise.ReportingController, raise.ReportingInstance));
+        Assert.Equal(("autotune.dev/v1alpha1", "ApiTuning", "orders", created.Metadata.Uid), (raise.Regarding.ApiVersion, raise.Regarding.Kind, raise.Regarding.Name, raise.Regarding.Uid));
+        var budget = Assert.Single(events, e => e.Reason == "BudgetExhausted");
+        Assert.Equal(3, budget.Series.Count);
+        Assert.Equal(Now.AddMinutes(3).UtcDateTime, budget.Series.LastObservedTime);
+    }
+
+    private static ApiTuningStatus Status(double rps) => new()
+    {
+        ObservedGeneration = 1,
+        Conditions = [new StatusCondition { Type = ConditionTypes.Ready, Status = ConditionStatus.True, Reason = "Tuning", Message = "ok", LastTransitionTime = Now }],
+        Observed = new ObservedStatus { WindowEnd = Now, Pods = 2, Rps = rps },
+    };
+}
