@@ -45,7 +45,7 @@ public sealed class TuningScenarioTests
         stack.StartOperator();
 
         await stack.Cluster.ApplyAsync("orders", stack.Spec("\"threadPoolMinThreads\": { \"min\": 2, \"max\": 256 }"));
-        var raised = await stack.StatusAsync("orders", r => r.Status?.LastDecision?.Reason == DecisionReasons.RaiseMinThreads, "a RaiseMinThreads decision");
+        var raised = await stack.StatusAsync("orders", r => r.Status?.LastDecision?.Reason == DecisionReasons.RaiseMinThreads, "a RaiseMinThreads decision", TimeSpan.FromSeconds(240));
         var tuning = await Eventually.UntilAsync(() => stack.ConfigMapTuningAsync("orders"), t => t is not null, TimeSpan.FromSeconds(30), "the tuning ConfigMap");
         var generations = await Eventually.UntilAsync(
             stack.ReportedGenerationsAsync,
