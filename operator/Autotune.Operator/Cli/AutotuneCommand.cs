@@ -3,13 +3,14 @@ using Autotune.Operator.Local;
 
 namespace Autotune.Operator.Cli;
 
-/// <summary>The command line: <c>autotune local</c> runs the operator on one machine.</summary>
+/// <summary>The command line: <c>autotune operator</c> runs the operator in a cluster, <c>autotune local</c> on one machine.</summary>
 public static class AutotuneCommand
 {
     /// <summary>Builds the root command.</summary>
     public static RootCommand Create()
     {
         var root = new RootCommand("Autotune keeps an ASP.NET Core + PostgreSQL API on its latency objective at the lowest cost.");
+        root.Subcommands.Add(OperatorCommand.Create());
         root.Subcommands.Add(Local());
         return root;
     }

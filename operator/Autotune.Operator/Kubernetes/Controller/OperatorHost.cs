@@ -1,0 +1,81 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Autotune.Operator.Kubernetes.Controller;
+
+/// <summary>
+/// <c>autotune operator</c>: the controller under leader election, with /healthz, /readyz and the operator's own
+/// /metrics on a port of their own, JSON logs with a scope per reconcile, and a graceful stop on SIGTERM.
+/// </summary>
+public static class OperatorHost
+{
+    /// <summary>Runs until SIGTERM/Ctrl+C or <paramref name="cancellationToken"/>.</summary>
+    public static async Task<int> RunAsync(OperatorHostOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.HealthPort));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(5));
+        await using var app = builder.Build();
+
+        var config = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+        using var client = new k8s.Kubernetes(config);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var metrics = new OperatorMetrics();
+        var leader = new LeaderOptions
+        {
+            LeaseName = options.LeaseName,
+            LeaseNamespace = options.LeaseNamespace ?? config.Namespace ?? "default",
+        };
+        var controller = new ControllerOptions
+        {
+            Namespaces = options.Namespaces,
+            Workers = options.Workers,
+            ShutdownGrace = options.ShutdownGrace,
+            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = options.ScrapeTimeout, ReportingInstance = leader.Identity },
+        };
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Autotune.Operator.Controller");
+        var runner = new LeaderElectedController(client, leader, controller, metrics, logger);
+        MapEndpoints(app, runner, metrics);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+        await app.StartAsync(stopping.Token);
+        await runner.RunAsync(stopping.Token);
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>/healthz (the process serves), /readyz (competing for the Lease; when leading, the caches are synced) and /metrics.</summary>
+    public static void MapEndpoints(IEndpointRouteBuilder app, LeaderElectedController runner, OperatorMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(metrics);
+        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapGet("/readyz", () => runner.Ready
+            ? Results.Text(runner.IsLeader ? "ok: leading" : "ok: standing by")
+            : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            metrics.QueueDepth.Set(runner.Current?.Queue.Count ?? 0);
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+    }
+}

@@ -1,0 +1,73 @@
+using Prometheus;
+
+namespace Autotune.Operator.Kubernetes.Controller;
+
+/// <summary>
+/// The operator's own metrics (prometheus-net), in a registry of its own so two operators in one process (the
+/// tests) do not share counters. Names are autotune_operator_*.
+/// </summary>
+public sealed class OperatorMetrics
+{
+    /// <summary>Creates the metrics in a fresh registry.</summary>
+    public OperatorMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        Reconciles = factory.CreateCounter("autotune_operator_reconciles_total", "Reconciles by result (acted, held, recommended, invalid_spec, apply_failed, error).", "result");
+        ReconcileDuration = factory.CreateHistogram("autotune_operator_reconcile_duration_seconds", "Time of one reconcile pass, excluding the scrapes of its window.", new HistogramConfiguration
+        {
+            Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        });
+        Decisions = factory.CreateCounter("autotune_operator_decisions_total", "Decisions by knob (none for a hold) and reason.", "knob", "reason", "kind");
+        ScrapeErrors = factory.CreateCounter("autotune_operator_scrape_errors_total", "Pod scrapes that failed or timed out, by ApiTuning.", "namespace", "name");
+        ScrapeDuration = factory.CreateHistogram("autotune_operator_scrape_duration_seconds", "Time of one pod scrape.", new HistogramConfiguration
+        {
+            Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        });
+        KnobValue = factory.CreateGauge("autotune_operator_knob_value", "The value of each knob now, per ApiTuning.", "namespace", "name", "knob");
+        QueueDepth = factory.CreateGauge("autotune_operator_queue_depth", "ApiTuning keys waiting in the work queue.");
+        Leader = factory.CreateGauge("autotune_operator_leader", "1 while this instance holds the leader lease.");
+        WatchRestarts = factory.CreateCounter("autotune_operator_watch_lists_total", "LISTs made by the watchers (the first, and one after each 410).", "collection");
+    }
+
+    /// <summary>The registry /metrics exports.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Reconciles by result.</summary>
+    public Counter Reconciles { get; }
+
+    /// <summary>Reconcile duration, excluding scrapes.</summary>
+    public Histogram ReconcileDuration { get; }
+
+    /// <summary>Decisions by knob, reason and kind.</summary>
+    public Counter Decisions { get; }
+
+    /// <summary>Failed scrapes per ApiTuning.</summary>
+    public Counter ScrapeErrors { get; }
+
+    /// <summary>Scrape latency.</summary>
+    public Histogram ScrapeDuration { get; }
+
+    /// <summary>Knob values per ApiTuning.</summary>
+    public Gauge KnobValue { get; }
+
+    /// <summary>Queue depth.</summary>
+    public Gauge QueueDepth { get; }
+
+    /// <summary>Leadership.</summary>
+    public Gauge Leader { get; }
+
+    /// <summary>LIST calls of the watchers.</summary>
+    public Counter WatchRestarts { get; }
+
+    /// <summary>Drops the per-ApiTuning series of a deleted ApiTuning.</summary>
+    public void Forget(string ns, string name)
+    {
+        foreach (var labels in KnobValue.GetAllLabelValues().Where(l => l[0] == ns && l[1] == name).ToList())
+        {
+            KnobValue.RemoveLabelled(labels);
+        }
+
+        ScrapeErrors.RemoveLabelled(ns, name);
+    }
+}

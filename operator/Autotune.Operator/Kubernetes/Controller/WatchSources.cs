@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+
+namespace Autotune.Operator.Kubernetes.Controller;
+
+/// <summary>The collections the controller watches: ApiTunings and Deployments, in one namespace or in all.</summary>
+public static class WatchSources
+{
+    /// <summary>ApiTunings in <paramref name="ns"/>, or in every namespace when it is null.</summary>
+    public static WatchSource<ApiTuningResource> ApiTunings(IKubernetes client, string? ns, TimeSpan watchTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        const string g = ApiTuningResource.Group, v = ApiTuningResource.Version, p = ApiTuningResource.Plural;
+        var seconds = (int)watchTimeout.TotalSeconds;
+        return new WatchSource<ApiTuningResource>(
+            $"{p} in {ns ?? "all namespaces"}",
+            async ct =>
+            {
+                using var response = ns is null
+                    ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<ApiTuningList>(g, v, p, cancellationToken: ct)
+                    : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<ApiTuningList>(g, v, ns, p, cancellationToken: ct);
+                return (response.Body.Items.ToList(), response.Body.Metadata.ResourceVersion);
+            },
+            (rv, ct) => Read(
+                onError => ns is null
+                    ? client.CustomObjects.WatchListClusterCustomObjectAsync(g, v, p, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct)
+                    : client.CustomObjects.WatchListNamespacedCustomObjectAsync(g, v, ns, p, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct),
+                ToApiTuning,
+                ct));
+    }
+
+    /// <summary>Deployments in <paramref name="ns"/>, or in every namespace when it is null.</summary>
+    public static WatchSource<V1Deployment> Deployments(IKubernetes client, string? ns, TimeSpan watchTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var seconds = (int)watchTimeout.TotalSeconds;
+        return new WatchSource<V1Deployment>(
+            $"deployments in {ns ?? "all namespaces"}",
+            async ct =>
+            {
+                var list = ns is null
+                    ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: ct)
+                    : await client.AppsV1.ListNamespacedDeploymentAsync(ns, cancellationToken: ct);
+                return (list.Items.ToList(), list.Metadata.ResourceVersion);
+            },
+            (rv, ct) => Read(
+                onError => ns is null
+                    ? client.AppsV1.WatchListDeploymentForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct)
+                    : client.AppsV1.WatchListNamespacedDeploymentAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct),
+                d => d,
+                ct));
+    }
+
+    private static ApiTuningResource ToApiTuning(object item) => item switch
+    {
+        ApiTuningResource resource => resource,
+        JsonElement json => KubernetesJson.Deserialize<ApiTuningResource>(json.GetRawText()),
+        _ => KubernetesJson.Deserialize<ApiTuningResource>(KubernetesJson.Serialize(item)),
+    };
+
+    /// <summary>
+    /// Reads a watch stream. KubernetesClient reports an ERROR event (410 Gone among them) to its error callback
+    /// rather than throwing it; here it is thrown after the stream ends, so the watcher's loop sees every failure.
+    /// </summary>
+    private static async IAsyncEnumerable<(WatchEventType, T)> Read<TRaw, T>(
+        Func<Action<Exception>, IAsyncEnumerable<(WatchEventType, TRaw)>> start,
+        Func<TRaw, T> convert,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        await foreach (var (type, item) in start(e => failure ??= e).WithCancellation(cancellationToken))
+        {
+            if (failure is not null)
+            {
+                break;
+            }
+
+            yield return (type, convert(item));
+        }
+
+        if (failure is not null)
+        {
+            throw failure is KubernetesException or HttpRequestException or IOException
+                ? failure
+                : new IOException($"watch failed: {failure.Message}", failure);
+        }
+    }
+}

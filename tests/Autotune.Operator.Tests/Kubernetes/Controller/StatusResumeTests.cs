@@ -1,0 +1,77 @@
+using Autotune.Engine.Model;
+using Autotune.Engine.Spec;
+using Autotune.Operator.Kubernetes.Controller;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Kubernetes.Controller;
+
+public sealed class StatusResumeTests
+{
+    private static readonly DateTimeOffset Decided = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+
+    private static readonly DecisionRecord Raise = new()
+    {
+        Time = Decided,
+        Kind = DecisionKind.Change,
+        Knob = Knob.ThreadPoolMinThreads,
+        From = 8,
+        To = 32,
+        Bottleneck = Bottleneck.ThreadStarvation,
+        Reason = "RaiseMinThreads",
+        Message = "minimum threads 8 -> 32",
+    };
+
+    [Fact]
+    public void A_change_in_flight_is_resumed_as_pending_with_the_delivered_generation_so_it_is_judged_not_made_again()
+    {
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.True)],
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, deliveredGeneration: 7);
+
+        var pending = Assert.IsType<PendingChange>(state.Pending);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 8, 32, 7L, Decided), (pending.Knob, pending.From, pending.To, pending.ExpectedGeneration, pending.DecidedAt));
+        Assert.Equal("RaiseMinThreads", Assert.Single(state.History).Decision.Reason);
+    }
+
+    [Fact]
+    public void Without_a_change_in_flight_only_the_history_is_resumed()
+    {
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.False)],
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, deliveredGeneration: 7);
+
+        Assert.Null(state.Pending);
+        Assert.Single(state.History);
+        Assert.Same(TuningState.Empty, StatusResume.From(null, null));
+    }
+
+    [Fact]
+    public void A_replicas_change_in_flight_is_confirmed_by_value_not_by_a_tuning_generation()
+    {
+        var scale = Raise with { Knob = Knob.Replicas, From = 2, To = 3, Reason = "AddReplicas" };
+        var status = new ApiTuningStatus { Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.True)], LastDecision = scale };
+
+        var pending = StatusResume.From(status, deliveredGeneration: 7).Pending;
+
+        Assert.Equal((Knob.Replicas, (long?)null), (pending?.Knob, pending?.ExpectedGeneration));
+    }
+
+    private static StatusCondition Condition(string type, ConditionStatus status) => new()
+    {
+        Type = type,
+        Status = status,
+        LastTransitionTime = Decided,
+        Reason = "ChangeInFlight",
+        Message = "in flight",
+    };
+}
