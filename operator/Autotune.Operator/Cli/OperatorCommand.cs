@@ -9,7 +9,8 @@ public static class OperatorCommand
     /// <summary>Builds the subcommand.</summary>
     public static Command Create()
     {
-        var namespaces = new Option<string[]>("--namespace", "-n") { Description = "Namespace to watch (repeat for several); default: all namespaces" };
+        var namespaces = new Option<string[]>("--watch-namespace", "--namespace", "-n") { Description = "Namespace to watch (repeat for several); default: all namespaces" };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Act only while holding the leader-election Lease (on whenever more than one instance runs)" };
         var leaseName = new Option<string>("--lease-name") { Description = "Name of the leader-election Lease", DefaultValueFactory = _ => "autotune-operator" };
         var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the Lease (default: the operator's own namespace in a cluster, else default)" };
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz and /metrics", DefaultValueFactory = _ => 8081 };
@@ -20,11 +21,12 @@ public static class OperatorCommand
 
         var command = new Command("operator", "Run the operator in a cluster: watch ApiTunings and tune their Deployments and databases")
         {
-            namespaces, leaseName, leaseNamespace, healthPort, kubeconfig, workers, scrapeTimeout, grace,
+            namespaces, leaderElect, leaseName, leaseNamespace, healthPort, kubeconfig, workers, scrapeTimeout, grace,
         };
         command.SetAction(async (result, cancellationToken) => await OperatorHost.RunAsync(new OperatorHostOptions
         {
             Namespaces = result.GetValue(namespaces) ?? [],
+            LeaderElection = result.GetValue(leaderElect),
             LeaseName = result.GetValue(leaseName)!,
             LeaseNamespace = result.GetValue(leaseNamespace),
             HealthPort = result.GetValue(healthPort),

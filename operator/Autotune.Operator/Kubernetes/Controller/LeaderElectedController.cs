@@ -36,6 +36,12 @@ public sealed partial class LeaderElectedController(IKubernetes client, LeaderOp
     /// <summary>Competes for the Lease and leads when it holds it, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!leader.Enabled)
+        {
+            await RunAloneAsync(cancellationToken);
+            return;
+        }
+
         _running = true;
         var backoff = new Backoff(leader.RetryPeriod, TimeSpan.FromSeconds(30));
         try
@@ -62,6 +68,29 @@ public sealed partial class LeaderElectedController(IKubernetes client, LeaderOp
         }
         finally
         {
+            _running = false;
+        }
+    }
+
+    private async Task RunAloneAsync(CancellationToken cancellationToken)
+    {
+        _running = true;
+        var controller = new ApiTuningController(client, options, metrics, logger);
+        _current = controller;
+        metrics.Leader.Set(1);
+        StartedLeading?.Invoke(controller);
+        try
+        {
+            await controller.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            _current = null;
+            metrics.Leader.Set(0);
             _running = false;
         }
     }

@@ -3,6 +3,12 @@ namespace Autotune.Operator.Kubernetes.Controller;
 /// <summary>Leader election on a coordination.k8s.io Lease.</summary>
 public sealed record LeaderOptions
 {
+    /// <summary>
+    /// Whether to elect a leader at all. Off, the one instance reconciles from the start and touches no Lease (one
+    /// replica, replaced with the Recreate strategy, never overlaps another); on, only the Lease's holder acts.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
     /// <summary>The Lease's name.</summary>
     public string LeaseName { get; init; } = "autotune-operator";
 

@@ -40,6 +40,7 @@ public static class OperatorHost
         var metrics = new OperatorMetrics();
         var leader = new LeaderOptions
         {
+            Enabled = options.LeaderElection,
             LeaseName = options.LeaseName,
             LeaseNamespace = options.LeaseNamespace ?? config.Namespace ?? "default",
         };

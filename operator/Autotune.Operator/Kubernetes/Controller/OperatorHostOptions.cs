@@ -6,6 +6,9 @@ public sealed record OperatorHostOptions
     /// <summary>Namespaces to watch; empty watches all.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];
 
+    /// <summary>Elect a leader on a Lease before acting (needed whenever more than one instance runs).</summary>
+    public bool LeaderElection { get; init; }
+
     /// <summary>The Lease's name.</summary>
     public string LeaseName { get; init; } = "autotune-operator";
 

@@ -36,6 +36,22 @@ public sealed class LeaderElectionTests
         Assert.NotNull(second.Runner.Current);
     }
 
+    [Fact]
+    public async Task Without_leader_election_the_one_instance_acts_at_once_and_never_touches_a_lease()
+    {
+        await using var cluster = await KubeCluster.StartAsync();
+        using var http = new HttpClient();
+        await using var only = Instance.Start(cluster, "operator-only", http, electLeader: false);
+
+        await Eventually.UntilAsync(() => only.Runner.IsLeader && only.Runner.Ready, TimeSpan.FromSeconds(20), "the one instance acting");
+
+        var leases = await cluster.Client.CoordinationV1.ListNamespacedLeaseAsync(cluster.Namespace, cancellationToken: Ct);
+        Assert.Empty(leases.Items);
+        Assert.NotNull(only.Runner.Current);
+        await only.StopAsync();
+        Assert.False(only.Runner.IsLeader);
+    }
+
     private sealed class Instance : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -45,10 +61,11 @@ public sealed class LeaderElectionTests
 
         public LeaderElectedController Runner { get; }
 
-        public static Instance Start(KubeCluster cluster, string identity, HttpClient http)
+        public static Instance Start(KubeCluster cluster, string identity, HttpClient http, bool electLeader = true)
         {
             var leader = new LeaderOptions
             {
+                Enabled = electLeader,
                 LeaseName = "autotune",
                 LeaseNamespace = cluster.Namespace,
                 Identity = identity,
