@@ -1,5 +1,6 @@
 using Autotune.Contracts;
 using Autotune.KubeApi.Authorization;
+using Autotune.Operator.Kubernetes;
 using k8s.Models;
 using Xunit;
 
@@ -23,7 +24,10 @@ public sealed class SampleStackTests
         var volume = Assert.Single(pod.Volumes, v => v.ConfigMap is not null);
         var mount = Assert.Single(container.VolumeMounts, m => m.Name == volume.Name);
         Assert.Equal($"{mount.MountPath}/{AgentEnvironment.ConfigMapKey}", file);
-        Assert.Equal($"{api.Metadata.Name}-tuning", volume.ConfigMap.Name);
+        // The volume the operator's HotReload port would add (same name, ConfigMap and path), so it finds it in place.
+        Assert.Equal(KubernetesNames.TuningVolume, volume.Name);
+        Assert.Equal(KubernetesNames.TuningConfigMap(Yaml.Scalar(tuning.Root, "metadata", "name")!), volume.ConfigMap.Name);
+        Assert.Equal(KubernetesNames.DefaultTuningMountPath, mount.MountPath);
         Assert.True(volume.ConfigMap.Optional);
         Assert.True(mount.ReadOnlyProperty);
         var metricsPort = Assert.Single(container.Env, e => e.Name == AgentEnvironment.MetricsPort).Value;

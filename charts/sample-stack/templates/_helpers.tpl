@@ -38,8 +38,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sample-stack.api" -}}{{ include "sample-stack.fullname" . }}-api{{- end }}
 {{- define "sample-stack.postgres" -}}{{ include "sample-stack.fullname" . }}-postgres{{- end }}
 {{- define "sample-stack.redis" -}}{{ include "sample-stack.fullname" . }}-redis{{- end }}
-{{/* The tuning ConfigMap the operator writes (key tuning.json) and the API's pods mount: <Deployment>-tuning. */}}
-{{- define "sample-stack.tuningConfigMap" -}}{{ include "sample-stack.api" . }}-tuning{{- end }}
+{{/* The tuning ConfigMap the operator writes (key tuning.json) and the API's pods mount: <ApiTuning name>-autotune. */}}
+{{- define "sample-stack.tuningConfigMap" -}}{{ include "sample-stack.api" . }}-autotune{{- end }}
 {{/* The Secret holding the operator's PostgreSQL connection string (spec.postgres.adminSecretRef). */}}
 {{- define "sample-stack.pgAdminSecret" -}}{{ include "sample-stack.postgres" . }}-admin{{- end }}
 

@@ -18,6 +18,9 @@ public static class KubernetesNames
     /// <summary>The pod volume the tuning ConfigMap is mounted from.</summary>
     public const string TuningVolume = "autotune-tuning";
 
+    /// <summary>Where the tuning ConfigMap is mounted in the pods unless configured otherwise (the directory).</summary>
+    public const string DefaultTuningMountPath = "/etc/autotune";
+
     /// <summary>The ConfigMap key, and file name in the mount, of the tuning file.</summary>
     public const string TuningKey = "tuning.json";
 

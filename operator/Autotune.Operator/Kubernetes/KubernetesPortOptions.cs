@@ -13,7 +13,7 @@ public sealed record KubernetesPortOptions
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Where the tuning ConfigMap is mounted in the pods (the directory).</summary>
-    public string TuningMountPath { get; init; } = "/etc/autotune";
+    public string TuningMountPath { get; init; } = KubernetesNames.DefaultTuningMountPath;
 
     /// <summary>How long a database restart (StatefulSet rollout) may take until SHOW answers again.</summary>
     public TimeSpan DatabaseRestartTimeout { get; init; } = TimeSpan.FromMinutes(5);
