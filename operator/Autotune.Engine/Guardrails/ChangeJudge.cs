@@ -7,9 +7,8 @@ namespace Autotune.Engine.Guardrails;
 /// <summary>
 /// Follows the change in flight: confirmed when every pod reports its tuning generation (or the workload its
 /// replicas, or SHOW max_connections its value); judged only on a full window that starts after confirmation, so a
-/// new pool has warmed; given up when not confirmed within ten windows (at least ten minutes). A database restart
-/// (a <c>max_connections</c> change) is followed by a clean full window before anything else is decided, and no
-/// change is judged on (or against) a window the restart disturbed (<see cref="RestartDisturbance"/>).
+/// new pool has warmed; given up when not confirmed within ten windows (at least ten minutes). No change is judged
+/// on, or against, a window a database restart disturbed (<see cref="RestartDisturbance"/>).
 /// </summary>
 public static class ChangeJudge
 {
@@ -33,17 +32,6 @@ public static class ChangeJudge
                 ? new Judgement(PendingStatus.TimedOut, null,
                     $"{Label.Of(p.Knob)} {p.From} -> {p.To} was not confirmed within {Num.F(timeout.TotalMinutes)} min", p)
                 : new Judgement(PendingStatus.AwaitingConfirmation, null, Awaited(p, input), p);
-        }
-
-        var sinceConfirmed = input.Now - confirmedAt.Value;
-        var settleLimit = TimeSpan.FromTicks(windowLength.Ticks * 10);
-        if (p.Knob == Knob.PostgresMaxConnections && sinceConfirmed <= settleLimit
-            && (w is null || w.Start < confirmedAt || RestartDisturbance.Failures(w) > 0))
-        {
-            // The restart killed every pooled connection: nothing is decided (and nothing after it is judged against a
-            // baseline) until a full window that starts after the server came back, without restart failures.
-            return new Judgement(PendingStatus.Warming, confirmedAt,
-                $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; waiting for the first clean full window after the database restart", p);
         }
 
         if (p.IsRollback || p.From == p.To || p.Knob == Knob.PostgresMaxConnections || p.Reason == DecisionReasons.ConsolidateReplicas
@@ -70,8 +58,11 @@ public static class ChangeJudge
                 $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; judging it on the first full window after it", p);
         }
 
-        if (RestartDisturbance.Of(w, input.State) is { } disturbed && sinceConfirmed <= settleLimit)
+        if (RestartDisturbance.Of(w, input.State) is { } disturbed
+            && input.Now - confirmedAt.Value <= TimeSpan.FromTicks(windowLength.Ticks * 10))
         {
+            // Failures and refilling pools say nothing about the change; a server that keeps failing for ten windows is
+            // judged anyway (the change may be the cause).
             return new Judgement(PendingStatus.Warming, confirmedAt,
                 $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; not judged on a window disturbed by a database restart ({disturbed}), waiting for a clean one", p);
         }
