@@ -7,7 +7,8 @@ namespace Autotune.Engine.Guardrails;
 /// <summary>
 /// Follows the change in flight: confirmed when every pod reports its tuning generation (or the workload its
 /// replicas, or SHOW max_connections its value); judged only on a full window that starts after confirmation, so a
-/// new pool has warmed; given up when not confirmed within ten windows (at least ten minutes).
+/// new pool has warmed; given up when not confirmed within ten windows (at least ten minutes). No change is judged
+/// on, or against, a window a database restart disturbed (<see cref="RestartDisturbance"/>).
 /// </summary>
 public static class ChangeJudge
 {
@@ -55,6 +56,23 @@ public static class ChangeJudge
         {
             return new Judgement(PendingStatus.Warming, confirmedAt,
                 $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; judging it on the first full window after it", p);
+        }
+
+        if (RestartDisturbance.Of(w, input.State) is { } disturbed
+            && input.Now - confirmedAt.Value <= TimeSpan.FromTicks(windowLength.Ticks * 10))
+        {
+            // Failures and refilling pools say nothing about the change; a server that keeps failing for ten windows is
+            // judged anyway (the change may be the cause).
+            return new Judgement(PendingStatus.Warming, confirmedAt,
+                $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; not judged on a window disturbed by a database restart ({disturbed}), waiting for a clean one", p);
+        }
+
+        if (RestartDisturbance.Of(p.Before, input.State, windowLength) is { } disturbedBefore)
+        {
+            // The window it was made on is no baseline: a restart's failures and refilling pools make any later window
+            // look better or worse for reasons that are not the change.
+            return new Judgement(PendingStatus.Accepted, confirmedAt,
+                $"kept unjudged: the window it was made on was disturbed by a database restart ({disturbedBefore})", p);
         }
 
         var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);

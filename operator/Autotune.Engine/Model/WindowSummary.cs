@@ -33,6 +33,9 @@ public sealed record WindowSummary
     /// <summary>Requests completed in the window (0 when unknown, as in a state kept before it was recorded).</summary>
     public double Requests { get; init; }
 
+    /// <summary>Connection opens that failed because the database restarted (57P01, 08006): the window was disturbed.</summary>
+    public double RestartFailures { get; init; }
+
     /// <summary>The summary of a window.</summary>
     public static WindowSummary Of(ObservedWindow window)
     {
@@ -48,6 +51,7 @@ public sealed record WindowSummary
             ConnectionUsesPerSecond = window.ConnectionUsesPerSecond,
             CpuUtilization = window.CpuUtilization,
             Requests = window.Requests,
+            RestartFailures = Guardrails.RestartDisturbance.Failures(window),
         };
     }
 }
