@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Autotune.Engine.Spec;
 using Autotune.KubeApi;
 using Autotune.Operator.Kubernetes;
@@ -24,14 +26,18 @@ internal sealed class KubeTestCluster : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<KubeTestCluster> StartAsync()
+    public static async Task<KubeTestCluster> StartAsync(KubeApiServerOptions? options = null, bool installCrd = true)
     {
-        var server = await KubeApiServer.StartAsync(cancellationToken: Ct);
+        var server = await KubeApiServer.StartAsync(options, Ct);
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
         var cluster = new KubeTestCluster(server, client);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = cluster.Namespace } }, cancellationToken: Ct);
-        var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(RepoPath("crds", "apituning.yaml"));
-        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
+        if (installCrd)
+        {
+            var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(RepoPath("crds", "apituning.yaml"));
+            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
+        }
+
         return cluster;
     }
 
@@ -62,6 +68,21 @@ internal sealed class KubeTestCluster : IAsyncDisposable
             new ApiTuningResource { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec },
             ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: Ct);
 
+    /// <summary>Creates an ApiTuning named <paramref name="name"/> with the spec given as JSON, as kubectl apply would send it.</summary>
+    public async Task<ApiTuningResource> ApplyAsync(string name, string specJson)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = ApiTuningResource.GroupVersion,
+            ["kind"] = ApiTuningResource.KindName,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
+            ["spec"] = JsonNode.Parse(specJson),
+        };
+        var created = await Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(body.ToJsonString()).RootElement, ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: Ct);
+        return KubernetesJson.Deserialize<ApiTuningResource>(KubernetesJson.Serialize(created));
+    }
+
+    /// <summary>Reads an ApiTuning as the server holds it.</summary>
     public Task<ApiTuningResource> GetApiTuningAsync(string name) =>
         Client.CustomObjects.GetNamespacedCustomObjectAsync<ApiTuningResource>(ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, name, Ct);
 

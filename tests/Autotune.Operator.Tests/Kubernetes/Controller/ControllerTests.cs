@@ -17,7 +17,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_spec_the_schema_cannot_refuse_gets_InvalidSpec_naming_the_field_and_nothing_is_touched()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         var ports = new FakePorts();
         await using var run = ControllerRun.Start(cluster, ports);
 
@@ -43,7 +43,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_spec_the_schema_refuses_is_answered_422_naming_the_field()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
 
         var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.ApplyAsync("orders", """
             { "targetRef": { "name": "orders-api" }, "mode": "Sometimes", "objectives": { "p99LatencyMs": 250 } }
@@ -56,7 +56,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_failing_reconcile_is_requeued_with_growing_backoff_and_Ready_False_says_why()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         var ports = new FakePorts { Failure = new HttpOperationException("configmaps \"orders-tuning\" is forbidden") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), string.Empty) } };
         await using var run = ControllerRun.Start(cluster, ports);
 
@@ -73,7 +73,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task Unreachable_metrics_hold_every_setting_and_say_so_in_MetricsAvailable()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         var ports = new FakePorts { Replicas = 3 };
         await using var run = ControllerRun.Start(cluster, ports);
 
@@ -92,7 +92,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task Status_only_changes_do_not_trigger_a_pass_and_an_unchanged_pass_writes_nothing()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         var ports = new FakePorts { Failure = new HttpOperationException("boom") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.InternalServerError), string.Empty) } };
         await using var run = ControllerRun.Start(cluster, ports, failureBackoff: TimeSpan.FromMilliseconds(200));
 
@@ -115,9 +115,9 @@ public sealed class ControllerTests
         }
         """;
 
-    private static async Task<ApiTuningStatus> StatusAsync(KubeCluster cluster, string name, Func<ApiTuningStatus?, bool> done, TimeSpan? timeout = null)
+    private static async Task<ApiTuningStatus> StatusAsync(KubeTestCluster cluster, string name, Func<ApiTuningStatus?, bool> done, TimeSpan? timeout = null)
     {
-        var resource = await Eventually.UntilAsync(() => cluster.GetAsync(name), r => done(r.Status), timeout ?? Patience, $"status of {name}");
+        var resource = await Eventually.UntilAsync(() => cluster.GetApiTuningAsync(name), r => done(r.Status), timeout ?? Patience, $"status of {name}");
         return resource.Status!;
     }
 
@@ -132,7 +132,7 @@ public sealed class ControllerTests
 
         public ConcurrentQueue<string> Results { get; } = new();
 
-        public static ControllerRun Start(KubeCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null)
+        public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null)
         {
             var run = new ControllerRun();
             var options = new ControllerOptions

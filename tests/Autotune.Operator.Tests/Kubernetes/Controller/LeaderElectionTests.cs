@@ -14,7 +14,7 @@ public sealed class LeaderElectionTests
     [Fact]
     public async Task One_of_two_instances_leads_and_the_other_takes_over_within_the_lease_when_it_stops()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         using var http = new HttpClient();
         await using var first = Instance.Start(cluster, "operator-a", http);
         await Eventually.UntilAsync(() => first.Runner.IsLeader, TimeSpan.FromSeconds(20), "operator-a leading");
@@ -39,7 +39,7 @@ public sealed class LeaderElectionTests
     [Fact]
     public async Task Without_leader_election_the_one_instance_acts_at_once_and_never_touches_a_lease()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         using var http = new HttpClient();
         await using var only = Instance.Start(cluster, "operator-only", http, electLeader: false);
 
@@ -61,7 +61,7 @@ public sealed class LeaderElectionTests
 
         public LeaderElectedController Runner { get; }
 
-        public static Instance Start(KubeCluster cluster, string identity, HttpClient http, bool electLeader = true)
+        public static Instance Start(KubeTestCluster cluster, string identity, HttpClient http, bool electLeader = true)
         {
             var leader = new LeaderOptions
             {

@@ -17,13 +17,13 @@ public sealed class ResourceWatcherTests
     [Fact]
     public async Task Lists_once_then_follows_creates_scales_and_deletes_through_the_watch()
     {
-        await using var cluster = await KubeCluster.StartAsync(installCrd: false);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("orders", 2), cluster.Namespace, cancellationToken: Ct);
+        await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("orders", 2), cluster.Namespace, cancellationToken: Ct);
         await using var run = Run(cluster);
         await run.Watcher.Synced.WaitAsync(Patience, Ct);
         Assert.Equal(2, run.Watcher.Get($"{cluster.Namespace}/orders")?.Spec.Replicas);
 
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("carts", 1), cluster.Namespace, cancellationToken: Ct);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("carts", 1), cluster.Namespace, cancellationToken: Ct);
         await run.SeenAsync(WatchEventType.Added, "carts");
         await cluster.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":5}}""", V1Patch.PatchType.MergePatch), "orders", cluster.Namespace, cancellationToken: Ct);
         var scaled = await run.SeenAsync(WatchEventType.Modified, "orders");
@@ -39,14 +39,14 @@ public sealed class ResourceWatcherTests
     [Fact]
     public async Task A_dropped_watch_resumes_from_its_resourceVersion_without_listing_again()
     {
-        await using var cluster = await KubeCluster.StartAsync(installCrd: false);
+        await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await using var run = Run(cluster);
         await run.Watcher.Synced.WaitAsync(Patience, Ct);
 
         for (var i = 0; i < 3; i++)
         {
             cluster.Server.Faults.DropWatches();
-            await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment($"api-{i}", 1), cluster.Namespace, cancellationToken: Ct);
+            await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment($"api-{i}", 1), cluster.Namespace, cancellationToken: Ct);
             await run.SeenAsync(WatchEventType.Added, $"api-{i}");
         }
 
@@ -59,8 +59,8 @@ public sealed class ResourceWatcherTests
     [Fact]
     public async Task A_410_lists_again_and_reports_what_changed_while_no_watch_was_open()
     {
-        await using var cluster = await KubeCluster.StartAsync(installCrd: false);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("old", 1), cluster.Namespace, cancellationToken: Ct);
+        await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("old", 1), cluster.Namespace, cancellationToken: Ct);
         await using var run = Run(cluster);
         await run.Watcher.Synced.WaitAsync(Patience, Ct);
 
@@ -76,7 +76,7 @@ public sealed class ResourceWatcherTests
             Patience,
             "a refused reconnect");
         await cluster.Client.AppsV1.DeleteNamespacedDeploymentAsync("old", cluster.Namespace, cancellationToken: Ct);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("new", 1), cluster.Namespace, cancellationToken: Ct);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("new", 1), cluster.Namespace, cancellationToken: Ct);
         cluster.Server.Store.Compact();
         cluster.Server.Faults.Clear();
 
@@ -90,7 +90,7 @@ public sealed class ResourceWatcherTests
     [Fact]
     public async Task ApiTunings_are_read_as_the_engine_spec_in_one_namespace()
     {
-        await using var cluster = await KubeCluster.StartAsync();
+        await using var cluster = await KubeTestCluster.StartAsync();
         var watcher = new ResourceWatcher<ApiTuningResource>(
             WatchSources.ApiTunings(cluster.Client, cluster.Namespace, TimeSpan.FromMinutes(1)),
             new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), NullLogger.Instance, TimeProvider.System);
@@ -114,14 +114,14 @@ public sealed class ResourceWatcherTests
         Assert.Equal($"{cluster.Namespace}/orders", seen.Key);
     }
 
-    private static WatcherRun Run(KubeCluster cluster) => new(cluster);
+    private static WatcherRun Run(KubeTestCluster cluster) => new(cluster);
 
     private sealed class WatcherRun : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         private readonly Task _running;
 
-        public WatcherRun(KubeCluster cluster)
+        public WatcherRun(KubeTestCluster cluster)
         {
             Watcher = new ResourceWatcher<V1Deployment>(
                 WatchSources.Deployments(cluster.Client, cluster.Namespace, TimeSpan.FromMinutes(1)),

@@ -21,8 +21,8 @@ public sealed class ApiFaultScenarioTests
     [Fact]
     public async Task An_HPA_on_the_target_leaves_replicas_untouched_and_says_so_while_status_writes_answered_409_and_500_are_retried()
     {
-        await using var cluster = await KubeCluster.StartAsync();
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment("orders-api", 3), cluster.Namespace, cancellationToken: Ct);
+        await using var cluster = await KubeTestCluster.StartAsync();
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("orders-api", 3), cluster.Namespace, cancellationToken: Ct);
         await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
         {
             Metadata = new V1ObjectMeta { Name = "orders-api" },
@@ -55,7 +55,7 @@ public sealed class ApiFaultScenarioTests
             }
             """);
         var resource = await Eventually.UntilAsync(
-            () => cluster.GetAsync("orders"),
+            () => cluster.GetApiTuningAsync("orders"),
             r => r.Status?.Conditions.Any(c => c.Type == KubernetesNames.ReplicasManagedElsewhere) == true,
             TimeSpan.FromSeconds(60),
             "the ReplicasManagedElsewhere condition");

@@ -99,7 +99,7 @@ public sealed class K3sScenarioTests
             var client = new k8s.Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream));
             var k3s = new K3s(container, client);
             await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = k3s.Namespace } }, cancellationToken: Ct);
-            var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(KubeCluster.RepoPath("crds", "apituning.yaml"));
+            var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(KubeTestCluster.RepoPath("crds", "apituning.yaml"));
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
             await Eventually.UntilAsync(
                 async () => (await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: Ct)).Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,

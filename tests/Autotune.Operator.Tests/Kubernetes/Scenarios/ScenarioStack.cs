@@ -28,7 +28,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     private readonly List<(Task Run, CancellationTokenSource Stop)> _operators = [];
     private readonly int _httpPort;
 
-    private ScenarioStack(KubeCluster cluster, PostgresServer postgres, StandInKubelet kubelet, int httpPort)
+    private ScenarioStack(KubeTestCluster cluster, PostgresServer postgres, StandInKubelet kubelet, int httpPort)
     {
         Cluster = cluster;
         Postgres = postgres;
@@ -36,7 +36,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
         _httpPort = httpPort;
     }
 
-    public KubeCluster Cluster { get; }
+    public KubeTestCluster Cluster { get; }
 
     public PostgresServer Postgres { get; }
 
@@ -55,7 +55,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var postgres = await PostgresServer.StartAsync(maxConnections, cancellationToken: ct);
-        var cluster = await KubeCluster.StartAsync();
+        var cluster = await KubeTestCluster.StartAsync();
         var httpPort = FreePort.Next();
         var kubelet = StandInKubelet.Start(cluster.Server, new KubeletOptions
         {
@@ -80,7 +80,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
             },
         });
         var stack = new ScenarioStack(cluster, postgres, kubelet, httpPort);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeCluster.Deployment(Target, replicas), cluster.Namespace, cancellationToken: ct);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment(Target, replicas), cluster.Namespace, cancellationToken: ct);
         await stack.ReadyPodsAsync(replicas);
         return stack;
     }
@@ -120,7 +120,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
 
     /// <summary>The ApiTuning's status, awaited until <paramref name="done"/> holds.</summary>
     public async Task<ApiTuningResource> StatusAsync(string name, Func<ApiTuningResource, bool> done, string what, TimeSpan? timeout = null) =>
-        await Eventually.UntilAsync(() => Cluster.GetAsync(name), done, timeout ?? TimeSpan.FromSeconds(150), what);
+        await Eventually.UntilAsync(() => Cluster.GetApiTuningAsync(name), done, timeout ?? TimeSpan.FromSeconds(150), what);
 
     /// <summary>The tuning generation each ready pod reports on its metrics endpoint.</summary>
     public async Task<IReadOnlyList<long>> ReportedGenerationsAsync()
