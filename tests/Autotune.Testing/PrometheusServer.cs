@@ -55,6 +55,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         try
         {
             await ProcessRunner.WaitForPortAsync(server.Port, TimeSpan.FromSeconds(60), () => server._log.ToString(), server._process, cancellationToken);
+            await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
         }
         catch
         {
@@ -63,6 +64,40 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Waits for /-/ready: Prometheus listens before its storage is open and answers queries 503 until then.
+    /// </summary>
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/-/ready", UriKind.Relative), deadline.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not answering yet.
+            }
+
+            try
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Prometheus on port {Port} was not ready within {timeout.TotalSeconds:0} s; its log: {_log}");
+            }
+        }
     }
 
     /// <inheritdoc />
