@@ -53,15 +53,7 @@ public sealed class ScaleInAndJudgementTests
     [Fact]
     public void Scales_out_when_load_moves_while_a_give_back_warms()
     {
-        var pending = new PendingChange
-        {
-            Knob = Knob.DbMaxPoolSize,
-            From = 6,
-            To = 5,
-            Reason = DecisionReasons.GiveBackCapacity,
-            DecidedAt = Given.Now.AddSeconds(-60),
-            Before = WindowSummary.Of(Given.Healthy()),
-        };
+        var pending = WarmingPoolGiveBack();
         var spike = Given.Healthy() with { Rps = 900, Requests = 54000, CpuUtilization = 0.95, P99Ms = 900, ShareUnderObjective = 0.8, AppliedPoolSize = 5 };
 
         var d = TuningEngine.Decide(Given.Input(spike, state: TuningState.Empty with { Pending = pending }, settings: new Settings(3, 16, 5, 200)));
@@ -73,19 +65,22 @@ public sealed class ScaleInAndJudgementTests
     [Fact]
     public void Keeps_waiting_for_a_warming_give_back_at_similar_load()
     {
-        var pending = new PendingChange
-        {
-            Knob = Knob.DbMaxPoolSize,
-            From = 6,
-            To = 5,
-            Reason = DecisionReasons.GiveBackCapacity,
-            DecidedAt = Given.Now.AddSeconds(-60),
-            Before = WindowSummary.Of(Given.Healthy()),
-        };
+        var pending = WarmingPoolGiveBack();
         var busy = Given.Healthy() with { CpuUtilization = 0.95, P99Ms = 900, ShareUnderObjective = 0.8, AppliedPoolSize = 5 };
 
         var d = TuningEngine.Decide(Given.Input(busy, state: TuningState.Empty with { Pending = pending }, settings: new Settings(3, 16, 5, 200)));
 
         Assert.Equal(DecisionReasons.AwaitingWarmup, d.Reason);
     }
+
+    /// <summary>A pool give-back (6 -> 5) decided a minute ago, judged against a healthy window, still warming.</summary>
+    private static PendingChange WarmingPoolGiveBack() => new()
+    {
+        Knob = Knob.DbMaxPoolSize,
+        From = 6,
+        To = 5,
+        Reason = DecisionReasons.GiveBackCapacity,
+        DecidedAt = Given.Now.AddSeconds(-60),
+        Before = WindowSummary.Of(Given.Healthy()),
+    };
 }
