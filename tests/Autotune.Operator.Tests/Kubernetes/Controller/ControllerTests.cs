@@ -37,7 +37,9 @@ public sealed class ControllerTests
         Assert.Equal((ConditionStatus.False, "InvalidSpec"), (ready.Status, ready.Reason));
         Assert.Equal(1, status.ObservedGeneration);
         Assert.Equal(0, ports.Created);
-        Assert.Contains(run.Results, r => r == ReconcileResult.InvalidSpec);
+
+        // The status is written inside the pass; its result is reported when the pass returns.
+        await Eventually.UntilAsync(() => run.Results.Contains(ReconcileResult.InvalidSpec), Patience, "the pass to report InvalidSpec");
     }
 
     [Fact]
