@@ -8,8 +8,8 @@ namespace Autotune.Engine.Diagnosis;
 /// <summary>
 /// Names the bottleneck from the evidence, in order: not enough data; database saturation (checked before pool
 /// exhaustion, because a full pool in front of a saturated database must not grow); pool exhaustion (checked before
-/// starvation, because threads blocked on a connection look starved); thread starvation, steady or in bursts; CPU
-/// saturation; over-provisioned; none.
+/// starvation, because threads blocked on a connection look starved; named from the requests waiting on a full pool
+/// when no wait ends to be measured); thread starvation, steady or in bursts; CPU saturation; over-provisioned; none.
 /// </summary>
 public static class Diagnoser
 {
@@ -31,33 +31,38 @@ public static class Diagnoser
         var over = OverObjective(w, o);
         var starving = StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads);
 
-        // A thin window got this far only because its queue grows: starvation may be named on it, nothing else.
+        // A thin window got this far only because its queue grows: starvation may be named on it, and a pool that
+        // requests are stuck waiting for, nothing else.
         var thin = DataSufficiency.Check(w, WindowDuration.Parse(spec.Metrics.Window), o.MaxQueueDepth, now, starvationException: false);
-        if (thin is not null && !starving)
+        var poolStuck = PoolStuck(w, o);
+        if (thin is not null && !starving && !poolStuck)
         {
             return thin;
         }
 
         // Pool exhaustion and database saturation come before starvation: threads blocked waiting for a connection
         // look starved (queue grows, CPU idles, threads trickle in), and adding threads then only adds waiters.
-        var poolWaits = thin is null && w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull
-            && (w.PendingRequestsMean > 0 || w.PoolTimeouts > 0);
-        if (thin is null && (poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
+        var poolWaits = poolStuck || (thin is null && w.PoolWaitP99Ms > o.MaxPoolWaitMs && w.PoolUsage >= Thresholds.PoolFull
+            && (w.PendingRequestsMean > 0 || w.PoolTimeouts > 0));
+        if ((thin is null || poolStuck) && (poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
         {
             return Act(Bottleneck.DatabaseSaturated, ev, $"the database is the limit: {why}");
         }
 
         if (poolWaits)
         {
+            var waits = double.IsNaN(w.PoolWaitP99Ms)
+                ? "no wait for a pooled connection ended in the window"
+                : $"pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} > {Num.Ms(o.MaxPoolWaitMs)} objective";
             return Act(Bottleneck.PoolExhaustion, ev,
-                $"pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} > {Num.Ms(o.MaxPoolWaitMs)} objective with the pool {Num.Pct(w.PoolUsage)} used "
-                + $"and {Num.F(w.PendingRequestsMean)} requests waiting per pod");
+                $"{waits} with the pool {Num.Pct(w.PoolUsage)} used and {Num.F(w.PendingRequestsMean)} requests waiting per pod");
         }
 
         if (starving)
         {
             return Act(Bottleneck.ThreadStarvation, ev,
-                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and growing {Num.F(w.QueueDepthSlopePerSecond)}/s "
+                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and "
+                + (w.QueueDepthSlopePerSecond > 0 ? $"growing {Num.F(w.QueueDepthSlopePerSecond)}/s " : $"not draining ({Num.F(w.QueueDepthSlopePerSecond)}/s) ")
                 + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
                 + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
                 + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
@@ -99,6 +104,17 @@ public static class Diagnoser
         return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
             $"p99 {Num.Ms(w.P99Ms)} <= {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it), pool wait p99 {Num.Ms(w.PoolWaitP99Ms)}", ev);
     }
+
+    /// <summary>
+    /// Requests stuck behind a full pool: the pool is full and on average at least one request per pod waits for a
+    /// connection, while the waits that ended (if any did) were over the objective. Npgsql records a wait when it ends,
+    /// so once an overloaded API completes almost nothing the pool-wait histogram goes quiet; the waiters and the
+    /// pool's usage still say where the requests are.
+    /// </summary>
+    public static bool PoolStuck(ObservedWindow w, Objectives o) =>
+        w.PoolUsage >= Thresholds.PoolFull
+        && w.PendingRequestsMean >= Thresholds.StuckWaiters
+        && !(w.PoolWaitP99Ms <= o.MaxPoolWaitMs);
 
     /// <summary>P99 over the objective, or too small a share of requests under it.</summary>
     public static bool OverObjective(ObservedWindow w, Objectives o) =>

@@ -6,9 +6,22 @@ namespace Autotune.Engine.Diagnosis;
 /// <summary>The signs of thread starvation: work queues and grows while CPU is idle and threads trickle in.</summary>
 internal static class StarvationSignal
 {
-    /// <summary>The thread-pool queue is over its limit and growing (or the scrapes of the live process are slow).</summary>
+    /// <summary>
+    /// The thread-pool queue is over its limit and growing (or the scrapes of the live process are slow), or it is a
+    /// backlog (see <see cref="Backlogged"/>).
+    /// </summary>
     public static bool QueueGrows(ObservedWindow w, double maxQueueDepth) =>
-        w.QueueDepthMean > maxQueueDepth && (w.QueueDepthSlopePerSecond > 0 || SlowScrapes(w));
+        (w.QueueDepthMean > maxQueueDepth && (w.QueueDepthSlopePerSecond > 0 || SlowScrapes(w))) || Backlogged(w, maxQueueDepth);
+
+    /// <summary>
+    /// A backlog: the queue stands far over its limit (<see cref="Thresholds.BacklogFactor"/> times) and the window
+    /// would not drain even half of it. An overloaded process on a blocking path gets here: every queued item blocks a
+    /// thread as soon as it runs, the queue stops growing only because arrivals and injection balance, and almost
+    /// nothing completes. That is starvation, not missing data.
+    /// </summary>
+    public static bool Backlogged(ObservedWindow w, double maxQueueDepth) =>
+        w.QueueDepthMean > maxQueueDepth * Thresholds.BacklogFactor
+        && -w.QueueDepthSlopePerSecond * w.Duration.TotalSeconds < w.QueueDepthMean / 2;
 
     /// <summary>A live process answered its scrapes slowly, or let them time out.</summary>
     public static bool SlowScrapes(ObservedWindow w) => w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs || w.TimedOutScrapes > 0;

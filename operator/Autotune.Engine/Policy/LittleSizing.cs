@@ -36,9 +36,13 @@ internal static class LittleSizing
     /// <summary>Connection uses per pod per second.</summary>
     public static double UsesPerPod(ObservedWindow w) => w.ConnectionUsesPerSecond / Math.Max(1, w.Pods);
 
-    /// <summary>Pool per pod for connection uses x hold time, plus the requests already waiting, with headroom.</summary>
-    public static int Pool(ObservedWindow w) => double.IsNaN(w.ConnectionHoldMeanMs) ? 0
-        : Ceiling(((UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000) + Math.Max(0, w.PendingRequestsMean)) * Thresholds.Headroom);
+    /// <summary>
+    /// Pool per pod for connection uses x hold time, plus the requests already waiting, with headroom. With no hold
+    /// time measured (no connection came back in the window) the waiting requests are the whole of the evidence.
+    /// </summary>
+    public static int Pool(ObservedWindow w) =>
+        Ceiling(((double.IsNaN(w.ConnectionHoldMeanMs) ? 0 : UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000)
+            + Math.Max(0, w.PendingRequestsMean)) * Thresholds.Headroom);
 
     /// <summary>Pool per pod the current work needs if each connection were held only <paramref name="holdMs"/>.</summary>
     public static int PoolAtHold(ObservedWindow w, double holdMs) => Ceiling(UsesPerPod(w) * holdMs / 1000 * Thresholds.Headroom);

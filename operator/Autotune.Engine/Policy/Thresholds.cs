@@ -46,6 +46,12 @@ internal static class Thresholds
     /// <summary>Pool usage at or above this is full.</summary>
     public const double PoolFull = 0.9;
 
+    /// <summary>Requests waiting per pod, on average over the window, that make a full pool a stuck one.</summary>
+    public const double StuckWaiters = 1;
+
+    /// <summary>A thread-pool queue this many times its limit, not draining, is a backlog.</summary>
+    public const double BacklogFactor = 10;
+
     /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
     public const double ShareTarget = 0.99;
 

@@ -28,6 +28,8 @@ public sealed record TuningProgress(
     double P99Ms,
     double ShareUnderObjective,
     double PoolWaitP99Ms,
+    double PoolUsage,
+    double PendingRequests,
     double QueueDepth,
     double CpuUtilization,
     int Pods,

@@ -125,6 +125,8 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
             w?.P99Ms ?? double.NaN,
             w?.ShareUnderObjective ?? double.NaN,
             w?.PoolWaitP99Ms ?? double.NaN,
+            w?.PoolUsage ?? double.NaN,
+            w?.PendingRequestsMean ?? double.NaN,
             w?.QueueDepthMean ?? double.NaN,
             w?.CpuUtilization ?? double.NaN,
             observation.Workload.ReadyReplicas,

@@ -110,4 +110,43 @@ public sealed class DataSufficiencyTests
         Assert.Equal(DecisionReasons.TooFewScrapes, d.Reason);
         Assert.Contains("2 scrape rounds, 4 needed", d.Message, StringComparison.Ordinal);
     }
+    /// <summary>
+    /// A live process on the blocking path after overload (recorded on the demo stack): 14 requests in the window,
+    /// 1,724 items queued for threads and no longer growing, CPU idle, threads trickling in.
+    /// </summary>
+    private static ObservedWindow Backlog() => Given.Healthy() with
+    {
+        Requests = 14,
+        Rps = 1.2,
+        P50Ms = 2000,
+        P99Ms = 4720,
+        ShareUnderObjective = 0.36,
+        QueueDepthMean = 1724,
+        QueueDepthMax = 1744,
+        QueueDepthSlopePerSecond = -1.4,
+        CpuUtilization = 0.011,
+        ThreadsFirst = 130,
+        ThreadsLast = 144,
+        ThreadsMax = 144,
+        PoolUsage = 0.75,
+        PendingRequestsMean = 101,
+        PoolWaitP99Ms = double.NaN,
+    };
+
+    [Fact]
+    public void Treats_a_backlog_that_does_not_drain_as_starvation_not_too_little_traffic()
+    {
+        var d = TuningEngine.Decide(Given.Input(Backlog(), settings: new Settings(1, 18, 4, 200)));
+
+        Assert.Equal((Bottleneck.ThreadStarvation, Knob.ThreadPoolMinThreads), (d.Bottleneck, d.Knob));
+        Assert.Contains("thread-pool queue 1724 per pod > 20 and not draining (-1.4/s)", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_queue_that_drains_within_the_window_is_not_a_backlog()
+    {
+        var d = TuningEngine.Decide(Given.Input(Backlog() with { QueueDepthMean = 400, QueueDepthSlopePerSecond = -20 }, settings: new Settings(1, 18, 4, 200)));
+
+        Assert.Equal(DecisionReasons.TooLittleTraffic, d.Reason);
+    }
 }

@@ -118,4 +118,63 @@ public sealed class StarvationAndPoolOrderTests
 
         Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
     }
+    /// <summary>
+    /// An overloaded API on the blocking path that completes almost nothing: no pool wait ended in the window (its
+    /// histogram is empty), no connection came back (no hold time), too few requests for a latency, the thread-pool
+    /// queue grows; the full pool has hundreds of requests waiting on it.
+    /// </summary>
+    private static ObservedWindow Stuck() => Given.PoolExhausted() with
+    {
+        Rps = 0.6,
+        Requests = 9,
+        P50Ms = double.NaN,
+        P99Ms = double.NaN,
+        ShareUnderObjective = double.NaN,
+        PoolWaitP99Ms = double.NaN,
+        ConnectionHoldMeanMs = double.NaN,
+        ConnectionUsesPerSecond = 0.6,
+        PendingRequestsMean = 120,
+        QueueDepthMean = 400,
+        QueueDepthMax = 480,
+        QueueDepthSlopePerSecond = 20,
+        CpuUtilization = 0.01,
+        ThreadsFirst = 20,
+        ThreadsLast = 34,
+        ThreadsMax = 34,
+    };
+
+    [Fact]
+    public void Names_pool_exhaustion_from_the_requests_waiting_on_a_full_pool_when_no_wait_ends()
+    {
+        var f = Diagnose(Stuck(), new Settings(1, 6, 4, 20));
+
+        Assert.Equal(Bottleneck.PoolExhaustion, f.Bottleneck);
+        Assert.Contains("no wait for a pooled connection ended in the window with the pool 100% used and 120 requests waiting per pod", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raises_a_stuck_pool_from_the_requests_waiting_on_it_when_no_hold_time_was_measured()
+    {
+        var d = TuningEngine.Decide(Given.Input(Stuck() with { Pods = 1 }, settings: new Settings(1, 6, 4, 200)));
+
+        // (0 busy + 120 waiting) x 1.5 = 180 connections wanted; one step at most doubles or adds 8: 4 -> 12.
+        Assert.Equal((Bottleneck.PoolExhaustion, Knob.DbMaxPoolSize, 4, 12), (d.Bottleneck, d.Knob, d.From, d.To));
+        Assert.Contains("Little's law asks for 180 connections per pod", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_pool_with_fewer_than_one_request_waiting_is_not_stuck_and_starvation_is_named()
+    {
+        var f = Diagnose(Stuck() with { PendingRequestsMean = 0.5 }, new Settings(1, 6, 4, 20));
+
+        Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
+    }
+
+    [Fact]
+    public void Waiters_on_a_full_pool_whose_waits_end_within_the_objective_are_not_exhaustion()
+    {
+        var f = Diagnose(Given.PoolExhausted() with { PoolWaitP99Ms = 5, PendingRequestsMean = 3, P99Ms = 90, ShareUnderObjective = 1 });
+
+        Assert.NotEqual(Bottleneck.PoolExhaustion, f.Bottleneck);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cel;
@@ -14,7 +13,11 @@ namespace Autotune.Engine.Tests.Spec;
 internal static class CrdCel
 {
     private static readonly CelEnvironment Environment = new(null, null);
-    private static readonly ConcurrentDictionary<string, CelProgramDelegate> Programs = new();
+    private static readonly Dictionary<string, CelProgramDelegate> Programs = [];
+
+    // The interpreter's environment is not safe to compile or run on from several threads at once, and test classes
+    // run in parallel: one rule at a time.
+    private static readonly Lock Gate = new();
 
     /// <summary>Every rule that does not hold (or fails to evaluate), as (node path, message).</summary>
     public static List<(string Path, string Message)> Failures(JsonNode document)
@@ -36,17 +39,25 @@ internal static class CrdCel
         {
             var text = (string)rule!["rule"]!;
             var message = (string)rule["message"]!;
-            try
+            lock (Gate)
             {
-                var program = Programs.GetOrAdd(text, Environment.Compile);
-                if (program(new Dictionary<string, object?> { ["self"] = ToCel(node, schema) }) is not true)
+                try
                 {
-                    failures.Add((path, message));
+                    if (!Programs.TryGetValue(text, out var program))
+                    {
+                        program = Environment.Compile(text);
+                        Programs[text] = program;
+                    }
+
+                    if (program(new Dictionary<string, object?> { ["self"] = ToCel(node, schema) }) is not true)
+                    {
+                        failures.Add((path, message));
+                    }
                 }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                failures.Add((path, $"{message} (rule failed to evaluate: {e.Message})"));
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    failures.Add((path, $"{message} (rule failed to evaluate: {e.Message})"));
+                }
             }
         }
 
