@@ -95,6 +95,14 @@ public static class Diagnoser
                 + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve", ev);
         }
 
+        if (StarvationSignal.ShortOfThreads(w, current.ThreadPoolMinThreads))
+        {
+            return Act(Bottleneck.ThreadStarvation, ev,
+                $"p99 {Num.Ms(w.P99Ms)} is within the {Num.Ms(o.P99LatencyMs)} objective, but work queued for threads (up to {Num.F(StarvationSignal.QueuePeak(w))} per pod) "
+                + $"while CPU is {Num.Pct(w.CpuUtilization)} and the runtime had to inject threads past the minimum {current.ThreadPoolMinThreads} up to "
+                + $"{Num.F(StarvationSignal.ThreadsPeak(w))}: every burst waits for injection (about 2 threads per second), and a blocking path collapses once it outruns it");
+        }
+
         if (Comfortable(w, o))
         {
             return Act(Bottleneck.OverProvisioned, ev,

@@ -83,5 +83,16 @@ internal static class StarvationSignal
             && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25));
     }
 
+    /// <summary>
+    /// Short of threads before the objective is missed: CPU idle, work queued for a thread at some scrape, and the
+    /// runtime had to inject threads past the minimum. Raising the minimum costs nothing until the threads are
+    /// needed (the runtime creates them on demand), while waiting for injection is how a blocking path collapses:
+    /// each queued item blocks the thread that runs it, and the backlog outgrows 2 threads a second.
+    /// </summary>
+    public static bool ShortOfThreads(ObservedWindow w, int? minThreads) =>
+        CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
+        && (w.PerPod.Count == 0 || w.PerPod.Any(p => !(p.CpuUtilization >= Thresholds.CpuIdle) && Finite(p.QueueDepthMax) > 0
+            && minThreads is { } min && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25)));
+
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 }

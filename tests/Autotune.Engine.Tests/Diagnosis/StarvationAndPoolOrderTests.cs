@@ -177,4 +177,27 @@ public sealed class StarvationAndPoolOrderTests
 
         Assert.NotEqual(Bottleneck.PoolExhaustion, f.Bottleneck);
     }
+    /// <summary>Within the objective on a blocking path: 43 rps x 55 ms, work queued at a scrape, threads injected 2 -> 9.</summary>
+    private static ObservedWindow Injecting() => Burst() with { Rps = 43, P50Ms = 55, P99Ms = 120, ShareUnderObjective = 1, QueueDepthMax = 3, ThreadsFirst = 8, ThreadsLast = 9, ThreadsMax = 9, CpuUtilization = 0.06 };
+
+    [Fact]
+    public void Raises_min_threads_before_the_objective_is_missed_when_the_runtime_has_to_inject_past_them()
+    {
+        var d = TuningEngine.Decide(Given.Input(Injecting(), settings: new Settings(1, 2, 4, 200)));
+
+        // 9 threads + 3 queued = 12 in flight x 1.5 = 18; one step from 2 may add 16.
+        Assert.Equal((Bottleneck.ThreadStarvation, Knob.ThreadPoolMinThreads, 2, 18), (d.Bottleneck, d.Knob, d.From, d.To));
+        Assert.Contains("is within the 250 ms objective, but work queued for threads (up to 3 per pod)", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.9, 3, 9)] // CPU busy: threads are not what is short
+    [InlineData(0.06, 0, 9)] // nothing ever queued for a thread
+    [InlineData(0.06, 3, 3)] // threads stayed near the minimum
+    public void Does_not_raise_min_threads_within_the_objective_without_every_sign(double cpu, double queuePeak, double threadsPeak)
+    {
+        var f = Diagnose(Injecting() with { CpuUtilization = cpu, QueueDepthMax = queuePeak, QueueDepthMean = 0, ThreadsMax = threadsPeak, ThreadsLast = threadsPeak, ThreadsFirst = threadsPeak }, new Settings(1, 2, 4, 200));
+
+        Assert.NotEqual(Bottleneck.ThreadStarvation, f.Bottleneck);
+    }
 }
