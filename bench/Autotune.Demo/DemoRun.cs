@@ -39,10 +39,10 @@ public sealed class DemoRun(DemoScenario scenario, string resultsDirectory, Text
         }
 
         var record = LocalRecord.Read(stack.RecordFile);
-        var last = record.Windows.Count > 0 ? record.Windows[^1].Settings : string.Empty;
-        var replicas = LocalRecord.Setting(last, "replicas") ?? 1;
+        var last = record.LastApplied;
+        var replicas = last?.Replicas ?? 1;
         var maxConnections = await stack.MaxConnectionsAsync(cancellationToken);
-        var reached = Invariant($"replicas {replicas}, min threads {Show(LocalRecord.Setting(last, "minThreads"), defaultMinThreads)}, pool {Show(LocalRecord.Setting(last, "pool"), scenario.StartingPoolSize)}, max_connections {maxConnections}");
+        var reached = Invariant($"replicas {replicas}, min threads {Show(last?.ThreadPoolMinThreads, defaultMinThreads)}, pool {Show(last?.DbMaxPoolSize, scenario.StartingPoolSize)}, max_connections {maxConnections}");
         var after = await ramps.RunAsync("after", replicas, reached, cancellationToken);
 
         var comparison = new BeforeAfter(before, after, objective);

@@ -1,14 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Autotune.Engine.Model;
 
 namespace Autotune.Demo;
 
 /// <summary>Local mode's record (JSON lines): its windows and its Events, read back for the report and the plot.</summary>
-public sealed partial record LocalRecord(IReadOnlyList<LocalRecord.Window> Windows, IReadOnlyList<LocalRecord.Event> Events)
+public sealed record LocalRecord(IReadOnlyList<LocalRecord.Window> Windows, IReadOnlyList<LocalRecord.Event> Events)
 {
     /// <summary>One window as local mode judged it.</summary>
-    public sealed record Window(DateTimeOffset Time, string Bottleneck, double Rps, double P99Ms, double ShareUnderObjective, double PoolWaitP99Ms, double QueueDepth, double Cpu, int Pods, string Settings, string Decision);
+    public sealed record Window(DateTimeOffset Time, string Bottleneck, double Rps, double P99Ms, double ShareUnderObjective, double PoolWaitP99Ms, double QueueDepth, double Cpu, int Pods, string Settings, string Decision)
+    {
+        /// <summary>Mean share of the pool in use, 0..1 (NaN when unknown).</summary>
+        public double PoolUsage { get; init; } = double.NaN;
+
+        /// <summary>Requests waiting for a pooled connection, per pod on average (NaN when unknown).</summary>
+        public double PendingRequests { get; init; } = double.NaN;
+
+        /// <summary>The settings in force, knob by knob; null in a record that has none.</summary>
+        public Settings? Applied { get; init; }
+    }
 
     /// <summary>One Event: a decision, a refusal, a restart, a warning.</summary>
     public sealed record Event(DateTimeOffset Time, string Type, string Reason, string Message);
@@ -31,7 +41,12 @@ public sealed partial record LocalRecord(IReadOnlyList<LocalRecord.Window> Windo
             if (Text(root, "kind") == "window")
             {
                 windows.Add(new Window(time, Text(root, "bottleneck"), Number(root, "rps"), Number(root, "p99Ms"), Number(root, "shareUnderObjective"),
-                    Number(root, "poolWaitP99Ms"), Number(root, "queueDepth"), Number(root, "cpuUtilization"), (int)Number(root, "pods"), Text(root, "settings"), Text(root, "decision")));
+                    Number(root, "poolWaitP99Ms"), Number(root, "queueDepth"), Number(root, "cpuUtilization"), (int)Number(root, "pods"), Text(root, "settings"), Text(root, "decision"))
+                {
+                    PoolUsage = Number(root, "poolUsage"),
+                    PendingRequests = Number(root, "pendingRequests"),
+                    Applied = root.TryGetProperty("applied", out var applied) && applied.ValueKind == JsonValueKind.Object ? applied.Deserialize<Settings>(Json) : null,
+                });
             }
             else
             {
@@ -42,15 +57,10 @@ public sealed partial record LocalRecord(IReadOnlyList<LocalRecord.Window> Windo
         return new LocalRecord(windows, events);
     }
 
-    /// <summary>A value from a settings text such as "replicas 2 minThreads 24 pool 12 maxConnections 40", or null.</summary>
-    public static int? Setting(string settings, string name)
-    {
-        var match = SettingPattern().Matches(settings ?? string.Empty).FirstOrDefault(m => m.Groups[1].Value == name);
-        return match is null ? null : int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-    }
+    /// <summary>The settings in force at the last window, or null when the record has none.</summary>
+    public Settings? LastApplied => Windows.Count > 0 ? Windows[^1].Applied : null;
 
-    [GeneratedRegex(@"(\w+) (\d+)")]
-    private static partial Regex SettingPattern();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : string.Empty;
 

@@ -50,11 +50,11 @@ public static class ReportWriter
             md.AppendLine(Invariant($"- {e.Time:HH:mm:ss} **{e.Type} {e.Reason}**: {e.Message}"));
         }
 
-        md.AppendLine().AppendLine("| window end | req/s | p99 | under objective | pool wait p99 | queue | cpu | pods | bottleneck | decision |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        md.AppendLine().AppendLine("| window end | req/s | p99 | under objective | pool wait p99 | pool used | waiting | queue | cpu | pods | bottleneck | decision |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var w in record.Windows)
         {
-            md.AppendLine(Invariant($"| {w.Time:HH:mm:ss} | {w.Rps:0.0} | {Ms(w.P99Ms)} | {Percent(w.ShareUnderObjective)} | {Ms(w.PoolWaitP99Ms)} | {w.QueueDepth:0.0} | {Percent(w.Cpu)} | {w.Pods} | {w.Bottleneck} | {w.Decision.Replace("|", "/", StringComparison.Ordinal)} |"));
+            md.AppendLine(Invariant($"| {w.Time:HH:mm:ss} | {w.Rps:0.0} | {Ms(w.P99Ms)} | {Percent(w.ShareUnderObjective)} | {Ms(w.PoolWaitP99Ms)} | {Percent(w.PoolUsage)} | {(double.IsNaN(w.PendingRequests) ? "-" : Invariant($"{w.PendingRequests:0.0}"))} | {w.QueueDepth:0.0} | {Percent(w.Cpu)} | {w.Pods} | {w.Bottleneck} | {w.Decision.Replace("|", "/", StringComparison.Ordinal)} |"));
         }
 
         md.AppendLine().AppendLine("## The load generator's own health").AppendLine();

@@ -27,7 +27,7 @@ public sealed class ConsoleStatusWriter(TextWriter output, string? recordPath) :
         ArgumentNullException.ThrowIfNull(progress);
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{progress.Time:HH:mm:ss} window  {progress.Rps,7:0.0} req/s  p99 {Ms(progress.P99Ms)}  under objective {Percent(progress.ShareUnderObjective)}  pool wait p99 {Ms(progress.PoolWaitP99Ms)}  pool {Percent(progress.PoolUsage)} used, {Number(progress.PendingRequests)} waiting  queue {Number(progress.QueueDepth)}  cpu {Percent(progress.CpuUtilization)}  pods {progress.Pods}  | {progress.Settings} | {progress.Bottleneck} | {progress.Decision}");
-        return WriteAsync(line, new { kind = "window", progress.Time, progress.Bottleneck, progress.Rps, progress.P99Ms, progress.ShareUnderObjective, progress.PoolWaitP99Ms, progress.PoolUsage, progress.PendingRequests, progress.QueueDepth, progress.CpuUtilization, progress.Pods, progress.Settings, progress.Decision }, cancellationToken);
+        return WriteAsync(line, new { kind = "window", progress.Time, progress.Bottleneck, progress.Rps, progress.P99Ms, progress.ShareUnderObjective, progress.PoolWaitP99Ms, progress.PoolUsage, progress.PendingRequests, progress.QueueDepth, progress.CpuUtilization, progress.Pods, progress.Settings, progress.Applied, progress.Decision }, cancellationToken);
     }
 
     private async Task WriteAsync(string line, object record, CancellationToken cancellationToken)

@@ -34,4 +34,8 @@ public sealed record TuningProgress(
     double CpuUtilization,
     int Pods,
     string Settings,
-    string? Decision);
+    string? Decision)
+{
+    /// <summary>The settings in force, knob by knob (null where unknown); <see cref="Settings"/> says the same in words.</summary>
+    public Autotune.Engine.Model.Settings? Applied { get; init; }
+}

@@ -131,7 +131,10 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
             w?.CpuUtilization ?? double.NaN,
             observation.Workload.ReadyReplicas,
             Describe(observation),
-            decision.IsAction || decision.Kind == DecisionKind.Recommend ? $"{decision.Reason}: {decision.Message}" : $"hold ({decision.Reason}): {decision.Message}"), cancellationToken);
+            decision.IsAction || decision.Kind == DecisionKind.Recommend ? $"{decision.Reason}: {decision.Message}" : $"hold ({decision.Reason}): {decision.Message}")
+        {
+            Applied = observation.Current,
+        }, cancellationToken);
 
         if (observation.DatabaseError is { } dbError)
         {
