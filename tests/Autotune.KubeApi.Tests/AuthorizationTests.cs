@@ -70,6 +70,39 @@ public sealed class AuthorizationTests
     }
 
     [Fact]
+    public async Task Each_bearer_token_is_its_own_user_an_admin_allowed_everything_and_a_service_account_only_its_rules()
+    {
+        var options = new KubeApiServerOptions();
+        options.Tokens["admin-token"] = KubeUser.Admin();
+        options.Tokens["operator-token"] = KubeUser.Of(RbacAuthorizer.ForServiceAccount(ClusterWide, "autotune-system", "autotune"));
+        await using var cluster = await TestCluster.StartAsync(options);
+        using var admin = Connect(cluster, "admin-token");
+        using var serviceAccount = Connect(cluster, "operator-token");
+        using var stranger = Connect(cluster, "not-a-token");
+
+        await admin.AppsV1.CreateNamespacedDeploymentAsync(Objects.Deployment("web"), cluster.Namespace, cancellationToken: Ct);
+        var read = await serviceAccount.AppsV1.ReadNamespacedDeploymentAsync("web", cluster.Namespace, cancellationToken: Ct);
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => serviceAccount.AppsV1.DeleteNamespacedDeploymentAsync("web", cluster.Namespace, cancellationToken: Ct));
+        var unknown = await Assert.ThrowsAsync<HttpOperationException>(() => stranger.AppsV1.ReadNamespacedDeploymentAsync("web", cluster.Namespace, cancellationToken: Ct));
+        await admin.AppsV1.DeleteNamespacedDeploymentAsync("web", cluster.Namespace, cancellationToken: Ct);
+
+        Assert.Equal("web", read.Metadata.Name);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Response.StatusCode);
+        Assert.Equal(
+            $"deployments.apps \"web\" is forbidden: User \"{User}\" cannot delete resource \"deployments\" in API group \"apps\" in the namespace \"{cluster.Namespace}\"",
+            KubernetesJson.Deserialize<V1Status>(refused.Response.Content).Message);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.Response.StatusCode);
+        var status = KubernetesJson.Deserialize<V1Status>(unknown.Response.Content);
+        Assert.Equal(("Failure", "Unauthorized", "Unauthorized", 401), (status.Status, status.Reason, status.Message, status.Code));
+        var log = cluster.Server.Requests;
+        Assert.Equal(["get 200", "delete 403"], log.By(User).Select(r => $"{r.Verb} {r.Status}"));
+        Assert.Equal(["create 201", "delete 200"], log.By("kubernetes-admin").Where(r => r.Path.Contains("/deployments", StringComparison.Ordinal)).Select(r => $"{r.Verb} {r.Status}"));
+        Assert.Equal(new AccessRequest("get", "apps", "deployments", null, cluster.Namespace, "web"), log.By(User)[0].Access);
+        Assert.Null(Assert.Single(log.Records, r => r.Status == 401).User);
+        Assert.Equal(KubeUser.Anonymous, log.Records[0].User);
+    }
+
+    [Fact]
     public async Task A_subresource_needs_its_own_rule()
     {
         var options = new KubeApiServerOptions();
@@ -217,6 +250,9 @@ public sealed class AuthorizationTests
         Assert.False(authorizer.Allows(new AccessRequest("get", "", "configmaps", null, "shop", "other")));
         Assert.False(authorizer.Allows(new AccessRequest("list", "", "configmaps", null, "shop", null)));
     }
+
+    private static Kubernetes Connect(TestCluster cluster, string token) =>
+        new(new KubernetesClientConfiguration { Host = cluster.Server.Url, AccessToken = token });
 
     private static async Task<V1Deployment> ReadAsAdminAsync(TestCluster cluster, KubeApiServerOptions options, string name)
     {

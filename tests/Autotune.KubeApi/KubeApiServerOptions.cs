@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Autotune.KubeApi.Authorization;
 
 namespace Autotune.KubeApi;
@@ -14,6 +15,16 @@ public sealed class KubeApiServerOptions
     /// <summary>Namespaces that exist from the start.</summary>
     public IReadOnlyList<string> Namespaces { get; set; } = ["default", "kube-system"];
 
-    /// <summary>When set, every request is authorised against these RBAC grants first, and a refused one answers 403 Forbidden.</summary>
+    /// <summary>
+    /// When set, every request that carries no bearer token is authorised against these RBAC grants first (as the
+    /// authoriser's user), and a refused one answers 403 Forbidden. Requests with a token are decided by <see cref="Tokens"/>.
+    /// </summary>
     public RbacAuthorizer? Authorizer { get; set; }
+
+    /// <summary>
+    /// Bearer tokens the server accepts (<c>Authorization: Bearer &lt;token&gt;</c>, KubernetesClientConfiguration.AccessToken)
+    /// and the user each one authenticates: requests with a known token are authorised as that user, a token not
+    /// listed answers 401 Unauthorized. May be changed while the server runs.
+    /// </summary>
+    public IDictionary<string, KubeUser> Tokens { get; } = new ConcurrentDictionary<string, KubeUser>(StringComparer.Ordinal);
 }

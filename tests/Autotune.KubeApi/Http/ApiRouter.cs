@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Autotune.KubeApi.Authorization;
 using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Observation;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace Autotune.KubeApi.Http;
 
 /// <summary>
-/// Handles every request: applies injected faults, answers discovery, dispatches resource paths to the verbs, the
+/// Handles every request: authenticates it (bearer token) and authorises it (RBAC), applies injected faults, answers discovery, dispatches resource paths to the verbs, the
 /// scale subresource or a watch, renders refusals as v1 Status objects and logs the request.
 /// </summary>
 internal sealed class ApiRouter(ApiContext api, RequestLog log)
@@ -22,8 +23,12 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var watch = request.Query["watch"] is { Count: > 0 } w && (w == "true" || w == "1");
+        string? user = null;
         try
         {
+            var identity = Authenticate(request);
+            user = identity.Name;
+            identity.Authorizer?.Authorize(request.Method, path, watch);
             await DispatchAsync(context, path, watch);
         }
         catch (KubeApiException refusal)
@@ -39,14 +44,13 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
         {
             log.Add(new RequestRecord(
                 request.Method, path, request.QueryString.Value ?? string.Empty, RequestLog.VerbOf(request.Method, path, watch),
-                context.Response.StatusCode, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(started)));
+                context.Response.StatusCode, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(started), user));
         }
     }
 
     private async Task DispatchAsync(HttpContext context, string path, bool watch)
     {
         var request = context.Request;
-        api.Options.Authorizer?.Authorize(request.Method, path, watch);
         if (api.Faults.Match(request.Method, path) is { } fault)
         {
             if (fault.Delay > TimeSpan.Zero)
@@ -91,6 +95,23 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
             var (code, body) = await _resources.HandleAsync(request, target, type);
             await WriteAsync(context.Response, code, body);
         }
+    }
+
+    /// <summary>
+    /// The user a request is made as: the one its bearer token names (an unknown token answers 401 Unauthorized, as
+    /// the API server answers it), else the anonymous user, decided by <see cref="KubeApiServerOptions.Authorizer"/>.
+    /// </summary>
+    private KubeUser Authenticate(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return api.Options.Authorizer is { } anonymous ? KubeUser.Of(anonymous) : new KubeUser(KubeUser.Anonymous);
+        }
+
+        return api.Options.Tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var user)
+            ? user
+            : throw new KubeApiException(401, "Unauthorized", "Unauthorized");
     }
 
     private static KubeApiException NotFound() => new(404, "NotFound", "the server could not find the requested resource");

@@ -14,6 +14,9 @@ public sealed class RequestLog
     public int Count(string verb, string? pathContains = null) =>
         _records.Count(r => r.Verb == verb && (pathContains is null || r.Path.Contains(pathContains, StringComparison.Ordinal)));
 
+    /// <summary>The records of the requests made as <paramref name="user"/>.</summary>
+    public IReadOnlyList<RequestRecord> By(string user) => [.. _records.Where(r => r.User == user)];
+
     /// <summary>Forgets the records so far.</summary>
     public void Clear() => _records.Clear();
 

@@ -17,7 +17,7 @@ public sealed class DeploymentWorkloadTests
         await cluster.CreatePodAsync("orders-api-7d9f-b", "orders-api", "10.1.0.8", ready: false);
         await cluster.CreatePodAsync("orders-api-7d9f-c", "orders-api", ip: null, ready: false);
         await cluster.CreatePodAsync("billing-5c4d-a", "billing", "10.1.0.9", ready: true);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         var state = await workload.ReadAsync(Ct);
 
@@ -34,7 +34,7 @@ public sealed class DeploymentWorkloadTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         await workload.ScaleAsync(5, Ct);
 
@@ -49,7 +49,7 @@ public sealed class DeploymentWorkloadTests
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await CreateHpaAsync(cluster, "orders-hpa", "orders-api");
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         var state = await workload.ReadAsync(Ct);
 
@@ -66,7 +66,7 @@ public sealed class DeploymentWorkloadTests
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await CreateHpaAsync(cluster, "billing-hpa", "billing");
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
         Assert.Equal(1, cluster.Server.Requests.Count("list", "/scaledobjects")); // asked, answered 404: KEDA is not installed
@@ -105,7 +105,7 @@ public sealed class DeploymentWorkloadTests
             ["metadata"] = new Dictionary<string, object> { ["name"] = "orders-scaler" },
             ["spec"] = new Dictionary<string, object> { ["scaleTargetRef"] = new Dictionary<string, object> { ["name"] = "orders-api" } },
         }, "keda.sh", "v1alpha1", cluster.Namespace, "scaledobjects", cancellationToken: Ct);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics");
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics");
 
         var state = await workload.ReadAsync(Ct);
 

@@ -2,25 +2,43 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Autotune.Engine.Spec;
 using Autotune.KubeApi;
+using Autotune.KubeApi.Authorization;
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Tests.Kubernetes.Access;
 using k8s;
 using k8s.Models;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes;
 
-/// <summary>A fresh in-process Kubernetes API server with the ApiTuning CRD, a KubernetesClient and a namespace.</summary>
+/// <summary>
+/// A fresh in-process Kubernetes API server with the ApiTuning CRD and a namespace, and two clients with their own
+/// bearer tokens: <see cref="Client"/>, a cluster admin for the test's own setup and reads, and
+/// <see cref="OperatorClient"/>, the operator's ServiceAccount, allowed only what the RBAC rendered from
+/// charts/autotune grants it (a refusal answers 403 Forbidden as kube-apiserver does). Requests without a token are
+/// refused. Operator code under test takes <see cref="OperatorClient"/>; what it requested is recorded in
+/// <see cref="OperatorAccessLedger"/> when the cluster is disposed, which fails the test if any of it was refused.
+/// </summary>
 internal sealed class KubeTestCluster : IAsyncDisposable
 {
-    private KubeTestCluster(KubeApiServer server, k8s.Kubernetes client)
+    private KubeTestCluster(KubeApiServer server, k8s.Kubernetes client, k8s.Kubernetes operatorClient, RbacAuthorizer operatorAuthorizer)
     {
         Server = server;
         Client = client;
+        OperatorClient = operatorClient;
+        OperatorAuthorizer = operatorAuthorizer;
     }
 
     public KubeApiServer Server { get; }
 
+    /// <summary>A cluster admin (system:masters): the test's own setup, changes and reads.</summary>
     public k8s.Kubernetes Client { get; }
+
+    /// <summary>The operator's ServiceAccount (<see cref="OperatorRbac.User"/>), authorised only by the chart's RBAC.</summary>
+    public k8s.Kubernetes OperatorClient { get; }
+
+    /// <summary>What decides the operator's requests: the chart's grants, and what was refused.</summary>
+    public RbacAuthorizer OperatorAuthorizer { get; }
 
     public string Namespace { get; } = "shop-" + Guid.NewGuid().ToString("N")[..6];
 
@@ -28,9 +46,17 @@ internal sealed class KubeTestCluster : IAsyncDisposable
 
     public static async Task<KubeTestCluster> StartAsync(KubeApiServerOptions? options = null, bool installCrd = true)
     {
+        options ??= new KubeApiServerOptions();
+        var operatorAuthorizer = await OperatorRbac.AuthorizerAsync();
+        var adminToken = Guid.NewGuid().ToString("N");
+        var operatorToken = Guid.NewGuid().ToString("N");
+        options.Tokens[adminToken] = KubeUser.Admin();
+        options.Tokens[operatorToken] = KubeUser.Of(operatorAuthorizer);
+        options.Authorizer ??= new RbacAuthorizer(KubeUser.Anonymous, []);
         var server = await KubeApiServer.StartAsync(options, Ct);
-        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
-        var cluster = new KubeTestCluster(server, client);
+        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url, AccessToken = adminToken });
+        var operatorClient = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url, AccessToken = operatorToken });
+        var cluster = new KubeTestCluster(server, client, operatorClient, operatorAuthorizer);
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = cluster.Namespace } }, cancellationToken: Ct);
         if (installCrd)
         {
@@ -129,6 +155,15 @@ internal sealed class KubeTestCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        OperatorClient.Dispose();
         await Server.DisposeAsync();
+        var refused = OperatorAuthorizer.Denied;
+        OperatorAccessLedger.Record(TestContext.Current, Server.Requests.By(OperatorAuthorizer.User), refused);
+        if (refused.Count > 0)
+        {
+            var messages = refused.GroupBy(r => OperatorAuthorizer.Forbidden(r).Message).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ({g.Count()} times)");
+            Assert.Fail($"The operator was refused what the chart does not grant it: {string.Join("; ", messages)}. "
+                + "Add the rule to operator/Autotune.Operator/Kubernetes/kubernetes-access.yaml and its copy charts/autotune/files/kubernetes-access.yaml.");
+        }
     }
 }

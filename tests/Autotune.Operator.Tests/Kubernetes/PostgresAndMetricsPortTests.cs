@@ -24,7 +24,7 @@ public sealed class PostgresAndMetricsPortTests
     {
         await using var cluster = await StartAsync();
         var spec = new PostgresSpec { AdminSecretRef = new SecretKeyRef { Name = "pg-admin" } };
-        await using var admin = new KubernetesPostgresAdmin(cluster.Client, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient() });
+        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient() });
 
         var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.ReadAsync(Ct));
         Assert.Contains("pg-admin", missing.Message, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class PostgresAndMetricsPortTests
     public async Task No_database_in_the_spec_means_no_postgres_port()
     {
         await using var cluster = await StartAsync();
-        var ports = KubernetesPorts.Create(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+        var ports = KubernetesPorts.Create(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
         Assert.Null(ports.Postgres);
     }
 
@@ -69,7 +69,7 @@ public sealed class PostgresAndMetricsPortTests
             StringData = new Dictionary<string, string> { ["connectionString"] = postgres.ConnectionString },
         }, cluster.Namespace, cancellationToken: Ct);
         var spec = new PostgresSpec { AdminSecretRef = new SecretKeyRef { Name = "pg-admin" }, WorkloadRef = new WorkloadRef { Name = "pg" }, Restart = RestartPolicy.Immediate };
-        await using var admin = new KubernetesPostgresAdmin(cluster.Client, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient(), DatabaseRestartPoll = TimeSpan.FromMilliseconds(200), DatabaseRestartTimeout = TimeSpan.FromSeconds(90) });
+        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient(), DatabaseRestartPoll = TimeSpan.FromMilliseconds(200), DatabaseRestartTimeout = TimeSpan.FromSeconds(90) });
 
         var pending = await admin.SetMaxConnectionsAsync(45, Ct);
         Assert.True(pending.PendingRestart);
@@ -105,7 +105,7 @@ public sealed class PostgresAndMetricsPortTests
         await cluster.CreatePodAsync("orders-api-1-fast", "orders-api", "127.0.0.1", ready: true);
         await cluster.CreatePodAsync("orders-api-1-slow", "orders-api", "127.0.0.2", ready: true);
         var owner = await cluster.CreateApiTuningAsync("orders", Spec(change: s => s with { Metrics = new MetricsSpec { Port = port } }));
-        var ports = KubernetesPorts.Create(cluster.Client, owner, new KubernetesPortOptions { Http = new HttpClient(), ScrapeTimeout = TimeSpan.FromSeconds(5) });
+        var ports = KubernetesPorts.Create(cluster.OperatorClient, owner, new KubernetesPortOptions { Http = new HttpClient(), ScrapeTimeout = TimeSpan.FromSeconds(5) });
 
         var scrapes = await ports.Metrics.ScrapeAsync(Ct);
 

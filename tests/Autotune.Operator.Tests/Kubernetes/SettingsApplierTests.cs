@@ -17,7 +17,7 @@ public sealed class SettingsApplierTests
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api");
         var owner = await cluster.CreateApiTuningAsync("orders", Spec());
-        var ports = KubernetesPorts.Create(cluster.Client, owner, new KubernetesPortOptions { Http = new HttpClient() });
+        var ports = KubernetesPorts.Create(cluster.OperatorClient, owner, new KubernetesPortOptions { Http = new HttpClient() });
         var applier = Assert.IsType<ConfigMapSettingsApplier>(ports.Settings);
         Assert.Null(await applier.ReadAsync(Ct));
 
@@ -58,7 +58,7 @@ public sealed class SettingsApplierTests
         deployment.Spec.Template.Spec.Volumes = [new k8s.Models.V1Volume { Name = KubernetesNames.TuningVolume, ConfigMap = new k8s.Models.V1ConfigMapVolumeSource { Name = "orders-autotune" } }];
         await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, cluster.Namespace, cancellationToken: Ct);
         var owner = await cluster.CreateApiTuningAsync("orders", Spec());
-        var ports = KubernetesPorts.Create(cluster.Client, owner, new KubernetesPortOptions { Http = new HttpClient() });
+        var ports = KubernetesPorts.Create(cluster.OperatorClient, owner, new KubernetesPortOptions { Http = new HttpClient() });
 
         await ports.Settings.ApplyAsync(new TuningFile(1, 32, null), Ct);
 
@@ -75,7 +75,7 @@ public sealed class SettingsApplierTests
         deployment.Spec.Template.Spec.Containers[0].Env = [new k8s.Models.V1EnvVar { Name = "DB_POOL", Value = "10" }, new k8s.Models.V1EnvVar { Name = "OTHER", Value = "x" }];
         await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, cluster.Namespace, cancellationToken: Ct);
         var owner = await cluster.CreateApiTuningAsync("orders", Spec(change: s => s with { Apply = new ApplySpec { Method = ApplyMethod.RollingRestart, PoolSizeEnvVar = "DB_POOL" } }));
-        var ports = KubernetesPorts.Create(cluster.Client, owner, new KubernetesPortOptions { Http = new HttpClient() });
+        var ports = KubernetesPorts.Create(cluster.OperatorClient, owner, new KubernetesPortOptions { Http = new HttpClient() });
         var applier = Assert.IsType<PodTemplateEnvApplier>(ports.Settings);
 
         await applier.ApplyAsync(new TuningFile(3, 100, 40), Ct);
@@ -96,7 +96,7 @@ public sealed class SettingsApplierTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api");
-        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.Client, cluster.Namespace, "orders-api", poolSizeEnvVar: null);
+        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", poolSizeEnvVar: null);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => applier.ApplyAsync(new TuningFile(1, null, 40), Ct));
 

@@ -16,7 +16,7 @@ public sealed class StatusWriterTests
     public async Task Writes_status_only_when_it_changed()
     {
         await using var cluster = await StartAsync();
-        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
 
         Assert.True(await writer.WriteStatusAsync(Status(rps: 10), Ct));
         Assert.False(await writer.WriteStatusAsync(Status(rps: 10), Ct));
@@ -30,7 +30,7 @@ public sealed class StatusWriterTests
     public async Task A_field_left_out_of_the_new_status_is_removed()
     {
         await using var cluster = await StartAsync();
-        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
         await writer.WriteStatusAsync(Status(rps: 10) with { Recommended = new KnobValues { Replicas = 4 } }, Ct);
 
         await writer.WriteStatusAsync(Status(rps: 10), Ct);
@@ -43,7 +43,7 @@ public sealed class StatusWriterTests
     {
         await using var cluster = await StartAsync();
         var created = await cluster.CreateApiTuningAsync("orders", Spec());
-        var writer = new KubernetesStatusWriter(cluster.Client, created, new KubernetesPortOptions { Http = new HttpClient() });
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, created, new KubernetesPortOptions { Http = new HttpClient() });
         // Someone else changes the object after the writer read it: its resourceVersion precondition is stale.
         await cluster.Client.CustomObjects.PatchNamespacedCustomObjectAsync(new k8s.Models.V1Patch("""{"spec":{"mode":"Recommend"}}""", k8s.Models.V1Patch.PatchType.MergePatch),
             ApiTuningResource.Group, ApiTuningResource.Version, cluster.Namespace, ApiTuningResource.Plural, "orders", cancellationToken: Ct);
@@ -61,7 +61,7 @@ public sealed class StatusWriterTests
     public async Task A_conflict_that_never_ends_surfaces_after_the_retries()
     {
         await using var cluster = await StartAsync();
-        var writer = new KubernetesStatusWriter(cluster.Client, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient(), StatusConflictRetries = 2 });
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient(), StatusConflictRetries = 2 });
         cluster.Server.Faults.FailNext(10, "PATCH", "/apis/autotune.dev/v1alpha1/namespaces/*/apitunings/orders/status", 409);
 
         await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => writer.WriteStatusAsync(Status(rps: 7), Ct));
@@ -73,7 +73,7 @@ public sealed class StatusWriterTests
     {
         await using var cluster = await StartAsync();
         var created = await cluster.CreateApiTuningAsync("orders", Spec());
-        IStatusWriter writer = new KubernetesStatusWriter(cluster.Client, created, new KubernetesPortOptions { Http = new HttpClient(), ReportingInstance = "autotune-0" });
+        IStatusWriter writer = new KubernetesStatusWriter(cluster.OperatorClient, created, new KubernetesPortOptions { Http = new HttpClient(), ReportingInstance = "autotune-0" });
 
         await writer.EventAsync(new TuningEvent(Now, TuningEvent.Normal, "RaiseMinThreads", "min threads 8 -> 16: queue 40 with CPU 20%"), Ct);
         await writer.EventAsync(new TuningEvent(Now.AddMinutes(1), TuningEvent.Warning, "BudgetExhausted", "replicas 8 of 8"), Ct);

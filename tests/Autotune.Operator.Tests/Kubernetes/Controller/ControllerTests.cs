@@ -145,7 +145,7 @@ public sealed class ControllerTests
                 Ports = new KubernetesPortOptions { Http = run._http },
                 PortFactory = ports.Create,
             };
-            run.Controller = new ApiTuningController(cluster.Client, options, new OperatorMetrics(), new TestLogger("operator"));
+            run.Controller = new ApiTuningController(cluster.OperatorClient, options, new OperatorMetrics(), new TestLogger("operator"));
             run.Controller.Reconciled += (_, result) => run.Results.Enqueue(result);
             run._running = run.Controller.RunAsync(run._stop.Token);
             return run;

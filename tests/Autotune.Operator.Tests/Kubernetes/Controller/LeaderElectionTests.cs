@@ -79,7 +79,7 @@ public sealed class LeaderElectionTests
                 Ports = new KubernetesPortOptions { Http = http },
                 PortFactory = new FakePorts().Create,
             };
-            var instance = new Instance(new LeaderElectedController(cluster.Client, leader, options, new OperatorMetrics(), new TestLogger(identity)));
+            var instance = new Instance(new LeaderElectedController(cluster.OperatorClient, leader, options, new OperatorMetrics(), new TestLogger(identity)));
             instance._running = instance.Runner.RunAsync(instance._stop.Token);
             return instance;
         }

@@ -92,7 +92,7 @@ public sealed class ResourceWatcherTests
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         var watcher = new ResourceWatcher<ApiTuningResource>(
-            WatchSources.ApiTunings(cluster.Client, cluster.Namespace, TimeSpan.FromMinutes(1)),
+            WatchSources.ApiTunings(cluster.OperatorClient, cluster.Namespace, TimeSpan.FromMinutes(1)),
             new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), NullLogger.Instance, TimeProvider.System);
         var added = new TaskCompletionSource<ApiTuningResource>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.Changed += (type, item, _) =>
@@ -124,7 +124,7 @@ public sealed class ResourceWatcherTests
         public WatcherRun(KubeTestCluster cluster)
         {
             Watcher = new ResourceWatcher<V1Deployment>(
-                WatchSources.Deployments(cluster.Client, cluster.Namespace, TimeSpan.FromMinutes(1)),
+                WatchSources.Deployments(cluster.OperatorClient, cluster.Namespace, TimeSpan.FromMinutes(1)),
                 new Backoff(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)), new TestLogger("watcher"), TimeProvider.System);
             Watcher.Changed += (type, now, before) => Events.Enqueue((type, now, before));
             _running = Watcher.RunAsync(_stop.Token);

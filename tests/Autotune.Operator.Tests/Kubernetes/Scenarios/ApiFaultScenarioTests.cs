@@ -37,7 +37,7 @@ public sealed class ApiFaultScenarioTests
         cluster.Server.Faults.FailNext(2, "PATCH", StatusPath, 500);
         using var http = new HttpClient();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var controller = new ApiTuningController(cluster.Client, new ControllerOptions
+        var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
         {
             Namespaces = [cluster.Namespace],
             FailureBackoffBase = TimeSpan.FromMilliseconds(50),

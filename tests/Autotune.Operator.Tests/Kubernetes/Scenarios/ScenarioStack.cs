@@ -111,7 +111,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
             Namespaces = [Namespace],
             Ports = new KubernetesPortOptions { Http = _http, ScrapeTimeout = TimeSpan.FromSeconds(2), DatabaseRestartPoll = TimeSpan.FromMilliseconds(250) },
         };
-        var controller = new ApiTuningController(Cluster.Client, options, new OperatorMetrics(), new TestLogger("operator"));
+        var controller = new ApiTuningController(Cluster.OperatorClient, options, new OperatorMetrics(), new TestLogger("operator"));
         controller.Reconciled += (key, result) => Results.Enqueue(result);
         Controller = controller;
         _operators.Add((controller.RunAsync(stop.Token), stop));
