@@ -219,7 +219,8 @@ public sealed partial class ApiTuningController
             var reconciler = new Reconciler(
                 new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
                 _ledgers, _applier, _time);
-            reconciler.Resume(session?.Reconciler.State ?? StatusResume.From(resource.Status, (await ports.Settings.ReadAsync(cancellationToken))?.Generation));
+            var resumed = session?.Reconciler.State ?? StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
+            reconciler.Resume(resumed);
             scrapes = session?.Window() ?? [];
             var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _time, _metrics, _logger);
             fresh.LastReplicas = session?.LastReplicas;
@@ -233,6 +234,11 @@ public sealed partial class ApiTuningController
             else
             {
                 // A new ApiTuning, or one this operator (or this leader) has not tuned before: collect a window first.
+                if (resumed.Pending is { Reason: StatusResume.ResumedChange } && resumed.History[0].Decision is { } change)
+                {
+                    await fresh.Status.EventAsync(new Autotune.Operator.Ports.TuningEvent(_time.GetUtcNow(), Autotune.Operator.Ports.TuningEvent.Normal, StatusResume.ResumedChange, change.Message), cancellationToken);
+                }
+
                 _queue.AddAfter(key, spec.Window);
                 LogStarted(_logger, key, spec.Window.TotalSeconds);
                 return ReconcileResult.Started;
