@@ -234,6 +234,7 @@ public sealed partial class ApiTuningController
             else
             {
                 // A new ApiTuning, or one this operator (or this leader) has not tuned before: collect a window first.
+                await JoinLedgerAsync(key, ports, cancellationToken);
                 if (resumed.Pending is { Reason: StatusResume.ResumedChange } && resumed.History[0].Decision is { } change)
                 {
                     await fresh.Status.EventAsync(new Autotune.Operator.Ports.TuningEvent(_time.GetUtcNow(), Autotune.Operator.Ports.TuningEvent.Normal, StatusResume.ResumedChange, change.Message), cancellationToken);
@@ -274,6 +275,28 @@ public sealed partial class ApiTuningController
             : outcome.Applied ? ReconcileResult.Acted
             : decision.Kind == DecisionKind.Recommend ? ReconcileResult.Recommended
             : ReconcileResult.Held;
+    }
+
+    /// <summary>
+    /// Makes a starting ApiTuning a member of its database server's ledger, so the others on that server wait for
+    /// what it holds (read on its first pass) before they spend the server's connections.
+    /// </summary>
+    private async Task JoinLedgerAsync(string key, ControllerPorts ports, CancellationToken cancellationToken)
+    {
+        if (ports.Postgres is not { } postgres)
+        {
+            return;
+        }
+
+        try
+        {
+            _ledgers.Join((await postgres.ReadAsync(cancellationToken)).Server, key);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+        {
+            // Its passes say the database is unreadable; until it is read, what it holds cannot be counted.
+            LogLedgerJoinFailed(_logger, key, ex.GetType().Name);
+        }
     }
 
     private void Record(ApiTuningResource resource, Decision decision, Engine.Spec.ApiTuningStatus status)
@@ -394,6 +417,9 @@ public sealed partial class ApiTuningController
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: the database could not be read to join its connection ledger ({Error})")]
+    private static partial void LogLedgerJoinFailed(ILogger logger, string key, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: collecting the first {WindowSeconds:F0}s window before deciding")]
     private static partial void LogStarted(ILogger logger, string key, double windowSeconds);
