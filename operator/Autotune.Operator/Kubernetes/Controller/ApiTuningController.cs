@@ -252,7 +252,11 @@ public sealed partial class ApiTuningController
             scrapes = session.Window();
         }
 
-        if (session.Status.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        // The writer's copy is what this operator's own last status write (or its re-read after a 409) returned; the
+        // watch's copy can be older (a watch down, or not yet caught up), and status built on it would drop what the
+        // newer one records (a change in history and lastDecision). A session runs one generation, so nothing newer
+        // that status depends on can come from the watch; a write by anyone else is met by the 409 re-read.
+        if (session.Status.Resource.Metadata.Generation != resource.Metadata.Generation)
         {
             session.Status.Observe(resource);
         }
@@ -329,9 +333,9 @@ public sealed partial class ApiTuningController
     private async Task TryReportFailureAsync(string key, ApiTuningResource resource, Exception error, CancellationToken cancellationToken)
     {
         var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _options.Ports));
-        if (writer.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        if (writer.Resource.Metadata.Generation != resource.Metadata.Generation)
         {
-            writer.Observe(resource);
+            writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
         }
 
         var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
