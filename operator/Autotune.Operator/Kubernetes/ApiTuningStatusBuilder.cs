@@ -70,6 +70,8 @@ public static class ApiTuningStatusBuilder
         var record = Record(decision, outcome.Applied);
         var last = previous?.LastDecision;
         var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
+        var resumed = Resumed(outcome.State, previous);
+        var history = resumed is not null ? [resumed, .. previous?.History ?? []] : previous?.History ?? [];
         var current = outcome.Observation.Current;
         return new ApiTuningStatus
         {
@@ -87,8 +89,8 @@ public static class ApiTuningStatusBuilder
             Recommended = decision is { Kind: DecisionKind.Recommend, Knob: { } knob, To: { } to }
                 ? With(spec.Mode == TuningMode.Auto ? null : previous?.Recommended, knob, to)
                 : spec.Mode == TuningMode.Auto ? Keep(previous?.Recommended, spec) : previous?.Recommended,
-            LastDecision = fresh ?? last,
-            History = fresh is not null ? [fresh, .. (previous?.History ?? []).Take(ApiTuningStatus.HistoryLimit - 1)] : previous?.History ?? [],
+            LastDecision = fresh ?? resumed ?? last,
+            History = fresh is not null ? [fresh, .. history.Take(ApiTuningStatus.HistoryLimit - 1)] : [.. history.Take(ApiTuningStatus.HistoryLimit)],
         };
     }
 
@@ -163,6 +165,13 @@ public static class ApiTuningStatusBuilder
                 Reason = decision.Reason,
                 Message = decision.Message.Length <= 1024 ? decision.Message : decision.Message[..1021] + "...",
             }
+            : null;
+
+    /// <summary>A change resumed from the cluster that status has not recorded yet (see <see cref="Controller.StatusResume"/>).</summary>
+    private static DecisionRecord? Resumed(TuningState state, ApiTuningStatus? previous) =>
+        state.History.Select(h => h.Decision).FirstOrDefault(d => d.Reason == Controller.StatusResume.ResumedChange) is { } resumed
+            && previous?.History.Any(h => h.Reason == resumed.Reason && h.Knob == resumed.Knob && h.To == resumed.To && h.Time == resumed.Time) != true
+            ? Record(resumed, applied: true)
             : null;
 
     private static bool SameDecision(DecisionRecord record, DecisionRecord? last) =>

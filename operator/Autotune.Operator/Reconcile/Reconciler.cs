@@ -32,6 +32,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
         var effective = EffectiveSpec.For(spec, observation.Workload.CanScale, observation.Database is not null || spec.Postgres is null);
 
         using var serverLock = observation.Database is { } db ? await ledgers.LockAsync(db.Server, cancellationToken) : null;
+        var awaited = observation.Database is { } joined && State.Pending is null ? RecordObserved(joined.Server, observation.Current) : [];
         var input = new DecisionInput
         {
             ApiId = target.ApiId,
@@ -45,6 +46,16 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
             Now = time.GetUtcNow(),
         };
         var decision = TuningEngine.Decide(input);
+        if (decision.IsAction && awaited.Count > 0)
+        {
+            decision = decision with
+            {
+                Kind = DecisionKind.Hold,
+                Reason = LedgerBook.AwaitingLedger,
+                Message = $"{decision.Message}; not applied yet: {string.Join(", ", awaited)} share {observation.Database!.Server} and what they hold is not known until their first pass, so its connections are not spent before",
+                Claim = null,
+            };
+        }
         var result = await applier.ApplyAsync(target, observation, decision, cancellationToken);
         var applied = result.Applied;
         var next = TuningStateTransitions.Next(input, applied || !decision.IsAction ? decision : decision with { Kind = DecisionKind.Hold }, result.ExpectedGeneration);
@@ -56,6 +67,30 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
 
         await ReportAsync(observation, decision, result, cancellationToken);
         return new ReconcileOutcome(observation, decision, applied, result.Error, next);
+    }
+
+    /// <summary>
+    /// Before deciding, records what this ApiTuning holds by the settings observed in force (none is in flight), so
+    /// an ApiTuning deciding next on the same server counts it; returns the members still awaited.
+    /// </summary>
+    private IReadOnlyList<string> RecordObserved(string server, Settings current)
+    {
+        if (current is { Replicas: { } replicas, DbMaxPoolSize: { } pool })
+        {
+            ledgers.Record(server, new LedgerEntry
+            {
+                ApiId = target.ApiId,
+                Replicas = replicas,
+                Surge = Math.Max(0, target.Spec.Spec.Apply.MaxSurge),
+                PoolSize = pool,
+            });
+        }
+        else
+        {
+            ledgers.Settle(server, target.ApiId);
+        }
+
+        return ledgers.Awaited(server, target.ApiId);
     }
 
     /// <summary>

@@ -21,8 +21,28 @@ public sealed class LedgerBookTests
 
         var other = Assert.Single(ledger.Entries);
         Assert.Equal("shop/carts", other.ApiId);
-        Assert.Equal(100 - 3 - 1 - 10, ledger.Capacity);
+        Assert.Equal(100 - 3 - 2 - 10, ledger.Capacity); // an admin connection for each of the two ApiTunings on it
         Assert.Equal(ledger.Capacity - 10, ledger.Free);
+    }
+
+    [Fact]
+    public void A_member_that_joined_is_awaited_by_the_others_until_it_records_what_it_holds()
+    {
+        var book = new LedgerBook();
+        book.Join(Server.Server, "shop/orders");
+        book.Join(Server.Server, "shop/carts");
+
+        Assert.Equal(["shop/carts"], book.Awaited(Server.Server, "shop/orders"));
+        Assert.Equal(100 - 3 - 2, book.Ledger(Server, "shop/orders", reservedConnections: 0).Capacity);
+
+        book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
+        Assert.Empty(book.Awaited(Server.Server, "shop/orders"));
+        Assert.Equal(["shop/orders"], book.Awaited(Server.Server, "shop/carts"));
+
+        book.Settle(Server.Server, "shop/orders");
+        Assert.Empty(book.Awaited(Server.Server, "shop/carts"));
+        book.Join(Server.Server, "shop/carts");
+        Assert.Empty(book.Awaited(Server.Server, "shop/orders"));
     }
 
     [Fact]

@@ -219,7 +219,8 @@ public sealed partial class ApiTuningController
             var reconciler = new Reconciler(
                 new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
                 _ledgers, _applier, _time);
-            reconciler.Resume(session?.Reconciler.State ?? StatusResume.From(resource.Status, (await ports.Settings.ReadAsync(cancellationToken))?.Generation));
+            var resumed = session?.Reconciler.State ?? StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
+            reconciler.Resume(resumed);
             scrapes = session?.Window() ?? [];
             var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _time, _metrics, _logger);
             fresh.LastReplicas = session?.LastReplicas;
@@ -233,6 +234,12 @@ public sealed partial class ApiTuningController
             else
             {
                 // A new ApiTuning, or one this operator (or this leader) has not tuned before: collect a window first.
+                await JoinLedgerAsync(key, ports, cancellationToken);
+                if (resumed.Pending is { Reason: StatusResume.ResumedChange } && resumed.History[0].Decision is { } change)
+                {
+                    await fresh.Status.EventAsync(new Autotune.Operator.Ports.TuningEvent(_time.GetUtcNow(), Autotune.Operator.Ports.TuningEvent.Normal, StatusResume.ResumedChange, change.Message), cancellationToken);
+                }
+
                 _queue.AddAfter(key, spec.Window);
                 LogStarted(_logger, key, spec.Window.TotalSeconds);
                 return ReconcileResult.Started;
@@ -245,7 +252,11 @@ public sealed partial class ApiTuningController
             scrapes = session.Window();
         }
 
-        if (session.Status.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        // The writer's copy is what this operator's own last status write (or its re-read after a 409) returned; the
+        // watch's copy can be older (a watch down, or not yet caught up), and status built on it would drop what the
+        // newer one records (a change in history and lastDecision). A session runs one generation, so nothing newer
+        // that status depends on can come from the watch; a write by anyone else is met by the 409 re-read.
+        if (session.Status.Resource.Metadata.Generation != resource.Metadata.Generation)
         {
             session.Status.Observe(resource);
         }
@@ -268,6 +279,28 @@ public sealed partial class ApiTuningController
             : outcome.Applied ? ReconcileResult.Acted
             : decision.Kind == DecisionKind.Recommend ? ReconcileResult.Recommended
             : ReconcileResult.Held;
+    }
+
+    /// <summary>
+    /// Makes a starting ApiTuning a member of its database server's ledger, so the others on that server wait for
+    /// what it holds (read on its first pass) before they spend the server's connections.
+    /// </summary>
+    private async Task JoinLedgerAsync(string key, ControllerPorts ports, CancellationToken cancellationToken)
+    {
+        if (ports.Postgres is not { } postgres)
+        {
+            return;
+        }
+
+        try
+        {
+            _ledgers.Join((await postgres.ReadAsync(cancellationToken)).Server, key);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+        {
+            // Its passes say the database is unreadable; until it is read, what it holds cannot be counted.
+            LogLedgerJoinFailed(_logger, key, ex.GetType().Name);
+        }
     }
 
     private void Record(ApiTuningResource resource, Decision decision, Engine.Spec.ApiTuningStatus status)
@@ -300,9 +333,9 @@ public sealed partial class ApiTuningController
     private async Task TryReportFailureAsync(string key, ApiTuningResource resource, Exception error, CancellationToken cancellationToken)
     {
         var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _options.Ports));
-        if (writer.Resource.Metadata.ResourceVersion != resource.Metadata.ResourceVersion)
+        if (writer.Resource.Metadata.Generation != resource.Metadata.Generation)
         {
-            writer.Observe(resource);
+            writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
         }
 
         var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
@@ -388,6 +421,9 @@ public sealed partial class ApiTuningController
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: the database could not be read to join its connection ledger ({Error})")]
+    private static partial void LogLedgerJoinFailed(ILogger logger, string key, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: collecting the first {WindowSeconds:F0}s window before deciding")]
     private static partial void LogStarted(ILogger logger, string key, double windowSeconds);

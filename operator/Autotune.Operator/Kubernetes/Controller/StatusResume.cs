@@ -1,3 +1,5 @@
+using System.Globalization;
+using Autotune.Contracts;
 using Autotune.Engine.Model;
 using Autotune.Engine.Spec;
 
@@ -9,6 +11,72 @@ namespace Autotune.Operator.Kubernetes.Controller;
 /// </summary>
 public static class StatusResume
 {
+    /// <summary>Reason of a change the tuning ConfigMap shows applied and status never recorded (its operator stopped in between).</summary>
+    public const string ResumedChange = "ResumedChange";
+
+    /// <summary>
+    /// The tuning state from status and the tuning file delivered now. Besides what status records, a delivered
+    /// minimum-threads or pool value that differs from the value status last saw in force, with no change in flight,
+    /// is a change an operator applied and stopped before recording (the ConfigMap is written before status): it is
+    /// resumed as the change in flight, awaited and accepted once every pod reports it (its baseline window went with
+    /// that operator, so it is not judged), and recorded in the history, so it is never stepped on a second time.
+    /// </summary>
+    public static TuningState From(ApiTuningStatus? status, TuningFile? delivered, DateTimeOffset now)
+    {
+        var state = From(status, delivered?.Generation);
+        if (state.Pending is not null || delivered is null || Unrecorded(status, delivered) is not { } change)
+        {
+            return state;
+        }
+
+        var (knob, from, to) = change;
+        var decision = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.None,
+            Reason = ResumedChange,
+            Message = string.Create(CultureInfo.InvariantCulture,
+                $"{knob} {from} -> {to} is in the tuning ConfigMap (generation {delivered.Generation}) but not in status: the operator that applied it stopped before recording it; resumed as the change in flight, accepted once every pod reports generation {delivered.Generation}"),
+            Knob = knob,
+            From = from,
+            To = to,
+            Time = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), now.Offset),
+        };
+        return state with
+        {
+            History = [new HistoryEntry(decision, null), .. state.History],
+            Pending = new PendingChange
+            {
+                Knob = knob,
+                From = from,
+                To = to,
+                Reason = ResumedChange,
+                DecidedAt = decision.Time,
+                ExpectedGeneration = delivered.Generation,
+            },
+        };
+    }
+
+    /// <summary>The in-process knob whose delivered value differs from what status last saw in force, if any.</summary>
+    private static (Knob Knob, int From, int To)? Unrecorded(ApiTuningStatus? status, TuningFile delivered)
+    {
+        var seen = status?.Current;
+        foreach (var (knob, inForce, now) in new (Knob, int?, int?)[]
+        {
+            (Knob.DbMaxPoolSize, seen?.DbMaxPoolSize, delivered.DbMaxPoolSize),
+            (Knob.ThreadPoolMinThreads, seen?.ThreadPoolMinThreads, delivered.ThreadPoolMinThreads),
+        })
+        {
+            if (now is { } to && inForce != to)
+            {
+                // Status never saw a value (no pass recorded one): nothing to compare, so it is only awaited.
+                return (knob, inForce ?? to, to);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The tuning state status records. An in-process change in flight is confirmed by the generation every pod
     /// reports: the one delivered (the tuning ConfigMap's), since the change in flight is the last one delivered.

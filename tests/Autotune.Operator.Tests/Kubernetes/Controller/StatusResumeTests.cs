@@ -1,3 +1,4 @@
+using Autotune.Contracts;
 using Autotune.Engine.Model;
 using Autotune.Engine.Spec;
 using Autotune.Operator.Kubernetes.Controller;
@@ -64,6 +65,44 @@ public sealed class StatusResumeTests
         var pending = StatusResume.From(status, deliveredGeneration: 7).Pending;
 
         Assert.Equal((Knob.Replicas, (long?)null), (pending?.Knob, pending?.ExpectedGeneration));
+    }
+
+    [Fact]
+    public void A_change_the_tuning_ConfigMap_holds_and_status_never_recorded_is_resumed_in_flight_and_in_the_history()
+    {
+        // The pass applied pool 2 -> 10 (generation 4) and its operator stopped before the status write.
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.False)],
+            Current = new KnobValues { Replicas = 1, DbMaxPoolSize = 2, ThreadPoolMinThreads = 8 },
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, new TuningFile(4, ThreadPoolMinThreads: 8, DbMaxPoolSize: 10), Decided.AddMinutes(5).AddMilliseconds(300));
+
+        var pending = Assert.IsType<PendingChange>(state.Pending);
+        Assert.Equal((Knob.DbMaxPoolSize, 2, 10, 4L, StatusResume.ResumedChange), (pending.Knob, pending.From, pending.To, pending.ExpectedGeneration, pending.Reason));
+        Assert.Equal(Decided.AddMinutes(5), pending.DecidedAt);
+        Assert.Equal([StatusResume.ResumedChange, "RaiseMinThreads"], state.History.Select(h => h.Decision.Reason));
+    }
+
+    [Fact]
+    public void A_tuning_ConfigMap_that_holds_what_status_saw_in_force_resumes_nothing_more()
+    {
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.False)],
+            Current = new KnobValues { Replicas = 1, DbMaxPoolSize = 10, ThreadPoolMinThreads = 32 },
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, new TuningFile(4, ThreadPoolMinThreads: 32, DbMaxPoolSize: 10), Decided);
+
+        Assert.Null(state.Pending);
+        Assert.Single(state.History);
+        Assert.Null(StatusResume.From(status, null, Decided).Pending);
     }
 
     private static StatusCondition Condition(string type, ConditionStatus status) => new()

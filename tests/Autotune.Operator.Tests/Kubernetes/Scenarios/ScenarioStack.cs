@@ -26,6 +26,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<(Task Run, CancellationTokenSource Stop)> _operators = [];
+    private readonly List<LoadDriver> _loads = [];
     private readonly int _httpPort;
 
     private ScenarioStack(KubeTestCluster cluster, PostgresServer postgres, StandInKubelet kubelet, int httpPort)
@@ -51,7 +52,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     public ApiTuningController? Controller { get; private set; }
 
     /// <summary>Starts PostgreSQL, the API server and the kubelet, and creates the target Deployment with its replicas.</summary>
-    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100)
+    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var postgres = await PostgresServer.StartAsync(maxConnections, cancellationToken: ct);
@@ -67,7 +68,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
             FirstAddress = 20 + Random.Shared.Next(200),
             Environment = new Dictionary<string, string>
             {
-                ["ConnectionStrings__Postgres"] = postgres.ConnectionString,
+                ["ConnectionStrings__Postgres"] = poolSize is { } pool ? $"{postgres.ConnectionString};Maximum Pool Size={pool}" : postgres.ConnectionString,
                 ["SampleApi__ApiKey"] = ApiKey,
                 ["SampleApi__SeedUsers"] = SeededUsers.ToString(CultureInfo.InvariantCulture),
                 ["SampleApi__RateLimitPerSecond"] = "100000",
@@ -86,24 +87,42 @@ internal sealed class ScenarioStack : IAsyncDisposable
     }
 
     /// <summary>The Ready pods of the target, awaited until there are <paramref name="count"/>.</summary>
-    public async Task<IReadOnlyList<V1Pod>> ReadyPodsAsync(int count, TimeSpan? timeout = null) =>
+    public Task<IReadOnlyList<V1Pod>> ReadyPodsAsync(int count, TimeSpan? timeout = null) => ReadyPodsAsync(Target, count, timeout);
+
+    /// <summary>The Ready pods of <paramref name="target"/>, awaited until there are <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<V1Pod>> ReadyPodsAsync(string target, int count, TimeSpan? timeout = null) =>
         await Eventually.UntilAsync(
-            async () => (await Cluster.Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"app={Target}", cancellationToken: _stop.Token)).Items
+            async () => (await Cluster.Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"app={target}", cancellationToken: _stop.Token)).Items
                 .Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true).ToList(),
             pods => pods.Count == count,
             timeout ?? TimeSpan.FromSeconds(120),
-            $"{count} ready pods of {Target} (kubelet: {string.Join("; ", Kubelet.Errors)})");
+            $"{count} ready pods of {target} (kubelet: {string.Join("; ", Kubelet.Errors)})");
+
+    /// <summary>
+    /// A further target Deployment with its pods, beside <see cref="Target"/>: the same kubelet runs them against the
+    /// same PostgreSQL, so two ApiTunings can share one database.
+    /// </summary>
+    public async Task AddTargetAsync(string target, int replicas)
+    {
+        await Cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment(target, replicas), Namespace, cancellationToken: _stop.Token);
+        await ReadyPodsAsync(target, replicas);
+    }
 
     /// <summary>Drives load at every ready pod, following them as they change.</summary>
-    public async Task StartLoadAsync(int concurrency)
+    public async Task StartLoadAsync(int concurrency) => Load = await StartLoadAsync(Target, concurrency);
+
+    /// <summary>Drives load at every ready pod of <paramref name="target"/>, following them as they change.</summary>
+    public async Task<LoadDriver> StartLoadAsync(string target, int concurrency)
     {
-        var pods = await ReadyPodsAsync((await Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(Target, Namespace, cancellationToken: _stop.Token)).Spec.Replicas ?? 1);
-        Load = new LoadDriver(Urls(pods), concurrency, ApiKey, SeededUsers);
-        Cluster.Server.Store.ObjectChanged += change => Retarget();
+        var pods = await ReadyPodsAsync(target, (await Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(target, Namespace, cancellationToken: _stop.Token)).Spec.Replicas ?? 1);
+        var load = new LoadDriver(Urls(pods), concurrency, ApiKey, SeededUsers);
+        _loads.Add(load);
+        Cluster.Server.Store.ObjectChanged += change => Retarget(target, load);
+        return load;
     }
 
     /// <summary>Runs the controller (no leader election) with the Kubernetes ports.</summary>
-    public ApiTuningController StartOperator()
+    public ApiTuningController StartOperator(Func<ControllerOptions, ControllerOptions>? configure = null)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var options = new ControllerOptions
@@ -111,12 +130,62 @@ internal sealed class ScenarioStack : IAsyncDisposable
             Namespaces = [Namespace],
             Ports = new KubernetesPortOptions { Http = _http, ScrapeTimeout = TimeSpan.FromSeconds(2), DatabaseRestartPoll = TimeSpan.FromMilliseconds(250) },
         };
+        options = configure?.Invoke(options) ?? options;
         var controller = new ApiTuningController(Cluster.OperatorClient, options, new OperatorMetrics(), new TestLogger("operator"));
         controller.Reconciled += (key, result) => Results.Enqueue(result);
         Controller = controller;
         _operators.Add((controller.RunAsync(stop.Token), stop));
         return controller;
     }
+
+    /// <summary>
+    /// Stops the operator <see cref="StartOperator"/> started last, the way a pod is stopped: no new pass starts, a
+    /// pass in flight finishes or is abandoned after the controller's shutdown grace.
+    /// </summary>
+    public async Task StopOperatorAsync()
+    {
+        var (run, stop) = _operators[^1];
+        await stop.CancelAsync();
+        await run;
+    }
+
+    /// <summary>Creates the Secret that spec.postgres.adminSecretRef names, holding the server's admin connection string.</summary>
+    public async Task CreateAdminSecretAsync(string name = "pg-admin") =>
+        await Cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Data = new Dictionary<string, byte[]> { ["connectionString"] = System.Text.Encoding.UTF8.GetBytes(Postgres.ConnectionString) },
+        }, Namespace, cancellationToken: _stop.Token);
+
+    /// <summary>
+    /// What the real server reports now: max_connections, superuser_reserved_connections, the client connections of
+    /// the APIs and those of the operator's admin port (this query's own is in neither).
+    /// </summary>
+    public async Task<DatabaseSample> DatabaseSampleAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Postgres.ConnectionString + ";Pooling=false");
+        await connection.OpenAsync(_stop.Token);
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,
+                   count(*) FILTER (WHERE application_name <> 'autotune-operator')::int,
+                   count(*) FILTER (WHERE application_name = 'autotune-operator')::int
+            FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(_stop.Token);
+        await reader.ReadAsync(_stop.Token);
+        return new DatabaseSample(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+    }
+
+    /// <summary>The Events regarding an ApiTuning, oldest first.</summary>
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(string name) =>
+        (await Cluster.Client.EventsV1.ListNamespacedEventAsync(Namespace, cancellationToken: _stop.Token)).Items
+            .Where(e => e.Regarding?.Name == name && e.Regarding.Kind == ApiTuningResource.KindName)
+            .OrderBy(e => e.EventTime).ToList();
+
+    /// <summary>The replicas a target Deployment asks for.</summary>
+    public async Task<int> ReplicasAsync(string target) =>
+        (await Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(target, Namespace, cancellationToken: _stop.Token)).Spec.Replicas ?? 1;
 
     /// <summary>The ApiTuning's status, awaited until <paramref name="done"/> holds.</summary>
     public async Task<ApiTuningResource> StatusAsync(string name, Func<ApiTuningResource, bool> done, string what, TimeSpan? timeout = null) =>
@@ -146,10 +215,34 @@ internal sealed class ScenarioStack : IAsyncDisposable
         return data is not null && TuningFile.TryParse(data, out var file, out _) ? file : null;
     }
 
-    /// <summary>An ApiTuning spec for the target, with the shortest window the CRD allows.</summary>
-    public string Spec(string knobs, string mode = "Auto", string extra = "") => $$"""
+    /// <summary>
+    /// Every tuning file the operator's ConfigMap for ApiTuning <paramref name="name"/> holds from now on, in the
+    /// order the API server committed them (one entry per create or update that changed it).
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<TuningFile> TrackTuningFiles(string name)
+    {
+        var files = new System.Collections.Concurrent.ConcurrentQueue<TuningFile>();
+        var configMap = KubernetesNames.TuningConfigMap(name);
+        string? last = null;
+        Cluster.Server.Store.ObjectChanged += change =>
         {
-          "targetRef": { "name": "{{Target}}" },
+            if (change.Resource.Plural == "configmaps" && change.Namespace == Namespace && change.Name == configMap && change.Type != "DELETED"
+                && (string?)change.Object["data"]?[KubernetesNames.TuningKey] is { } text && text != last && TuningFile.TryParse(text, out var file, out _))
+            {
+                last = text;
+                files.Enqueue(file!);
+            }
+        };
+        return files;
+    }
+
+    /// <summary>An ApiTuning spec for the target, with the shortest window the CRD allows.</summary>
+    public string Spec(string knobs, string mode = "Auto", string extra = "") => SpecFor(Target, knobs, mode, extra);
+
+    /// <summary>An ApiTuning spec for <paramref name="target"/>, with the shortest window the CRD allows.</summary>
+    public string SpecFor(string target, string knobs, string mode = "Auto", string extra = "") => $$"""
+        {
+          "targetRef": { "name": "{{target}}" },
           "mode": "{{mode}}",
           "objectives": { "p99LatencyMs": 100, "maxPoolWaitMs": 10, "maxQueueDepth": 5 },
           "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": {{Kubelet.MetricsPort}}, "path": "/metrics" },
@@ -163,15 +256,15 @@ internal sealed class ScenarioStack : IAsyncDisposable
 
     // Called for every change in the store; the pods are re-read off the store's thread, and a failure only means
     // the stack is stopping (RetargetAsync catches it), so nothing goes unobserved.
-    private void Retarget() => _ = Task.Run(RetargetAsync);
+    private void Retarget(string target, LoadDriver load) => _ = Task.Run(() => RetargetAsync(target, load));
 
-    private async Task RetargetAsync()
+    private async Task RetargetAsync(string target, LoadDriver load)
     {
         try
         {
-            var pods = (await Cluster.Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"app={Target}", cancellationToken: _stop.Token)).Items
+            var pods = (await Cluster.Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: $"app={target}", cancellationToken: _stop.Token)).Items
                 .Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
-            Load?.Retarget(Urls(pods));
+            load.Retarget(Urls(pods));
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or k8s.Autorest.HttpOperationException)
         {
@@ -179,11 +272,14 @@ internal sealed class ScenarioStack : IAsyncDisposable
         }
     }
 
+    /// <summary>One reading of the real server's connections.</summary>
+    public sealed record DatabaseSample(int MaxConnections, int SuperuserReserved, int ApiConnections, int AdminConnections);
+
     public async ValueTask DisposeAsync()
     {
-        if (Load is not null)
+        foreach (var load in _loads)
         {
-            await Load.DisposeAsync();
+            await load.DisposeAsync();
         }
 
         await _stop.CancelAsync();
