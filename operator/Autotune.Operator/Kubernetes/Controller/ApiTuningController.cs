@@ -67,6 +67,9 @@ public sealed partial class ApiTuningController
     /// <summary>Raised after every pass: the key and its <see cref="ReconcileResult"/>.</summary>
     public event Action<string, string>? Reconciled;
 
+    /// <summary>Raised after every pass with its duration (the reconcile duration histogram's observation, excluding scrapes).</summary>
+    public event Action<string, string, TimeSpan>? Timed;
+
     /// <summary>True once every watcher has listed its collection.</summary>
     public bool Synced => _tunings.All(w => w.Synced.IsCompleted) && _deployments.All(w => w.Synced.IsCompleted) && _informers.Synced;
 
@@ -204,6 +207,7 @@ public sealed partial class ApiTuningController
         }
 
         Reconciled?.Invoke(key, result);
+        Timed?.Invoke(key, result, TimeSpan.FromSeconds(seconds));
     }
 
     private async Task<string> ReconcileAsync(string key, ApiTuningResource resource, long generation, CancellationToken cancellationToken)
