@@ -32,10 +32,16 @@ public sealed record BenchOptions
     /// <summary>Run the controller in this process instead of a process of its own (RSS is then the whole process's).</summary>
     public bool InProcess { get; init; }
 
+    /// <summary>Environment variables of the operator process (e.g. DOTNET_GCgen0MaxBudget), as KEY=VALUE.</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where the markdown report goes (stdout always gets it too).</summary>
     public string? ReportPath { get; init; }
 
-    /// <summary>Reads <c>--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --deadline 600 --in-process --report path</c>.</summary>
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string pair) =>
+        new(environment) { [pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : throw new ArgumentException($"--operator-env wants KEY=VALUE, not {pair}") };
+
+    /// <summary>Reads <c>--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --deadline 600 --in-process --operator-env KEY=VALUE --report path</c>.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -56,6 +62,7 @@ public sealed record BenchOptions
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Int()) },
                 "--in-process" => options with { InProcess = true },
                 "--report" => options with { ReportPath = Next() },
+                "--operator-env" => options with { OperatorEnvironment = With(options.OperatorEnvironment, Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

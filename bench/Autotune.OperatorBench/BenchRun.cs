@@ -35,7 +35,7 @@ public static class BenchRun
         var started = Stopwatch.StartNew();
         await using IOperatorUnderTest op = options.InProcess
             ? new InProcessOperator(OperatorSide.Start(server.Url, options.Tunings))
-            : ChildProcessOperator.Start(server.Url, options.Tunings);
+            : ChildProcessOperator.Start(server.Url, options.Tunings, options.OperatorEnvironment);
 
         var first = await UntilAsync(op, s => s.MinPasses >= 1, progress, ct);
         var firstPassAll = started.Elapsed;

@@ -19,7 +19,7 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
     public ProbeStats? Latest => _latest;
 
     /// <summary>Starts this program as the operator against <paramref name="url"/>.</summary>
-    public static ChildProcessOperator Start(string url, int expected)
+    public static ChildProcessOperator Start(string url, int expected, IReadOnlyDictionary<string, string>? environment = null)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var info = new ProcessStartInfo(self)
@@ -32,6 +32,11 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             info.ArgumentList.Add(typeof(ChildProcessOperator).Assembly.Location);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         info.ArgumentList.Add("operator");

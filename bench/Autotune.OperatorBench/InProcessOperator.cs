@@ -15,8 +15,9 @@ public sealed class InProcessOperator(OperatorSide side) : IOperatorUnderTest
     /// <inheritdoc />
     public async Task<ProbeStats> StopAsync()
     {
+        var live = side.LiveBytes();
         await side.StopAsync();
-        return side.Probe.Snapshot();
+        return side.Probe.Snapshot() with { LiveBytes = live };
     }
 
     /// <inheritdoc />

@@ -55,6 +55,7 @@ public sealed class OperatorSide : IAsyncDisposable
             }
         });
         await Console.In.ReadLineAsync();
+        var live = side.LiveBytes();
         await reporting.CancelAsync();
         try
         {
@@ -66,10 +67,13 @@ public sealed class OperatorSide : IAsyncDisposable
         }
 
         await side.StopAsync();
-        await Console.Out.WriteLineAsync(StatPrefix + JsonSerializer.Serialize(side.Probe.Snapshot()));
+        await Console.Out.WriteLineAsync(StatPrefix + JsonSerializer.Serialize(side.Probe.Snapshot() with { LiveBytes = live }));
         await Console.Out.FlushAsync();
         return 0;
     }
+
+    /// <summary>The managed heap still reachable after a full, compacting collection (sessions and caches included).</summary>
+    public long LiveBytes() => GC.GetTotalMemory(forceFullCollection: true);
 
     /// <summary>Stops the controller.</summary>
     public async Task StopAsync()

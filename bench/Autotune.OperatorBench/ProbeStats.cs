@@ -13,6 +13,7 @@ namespace Autotune.OperatorBench;
 /// <param name="WorkingSetBytes">The process's working set (Environment.WorkingSet).</param>
 /// <param name="StatusWrites">Status writes that reached the API server.</param>
 /// <param name="PodLists">LISTs of pods by the controller's cache.</param>
+/// <param name="LiveBytes">Managed heap still reachable after a full collection, taken while the controller still ran (0 until then).</param>
 public sealed record ProbeStats(
     int Keys,
     int MinPasses,
@@ -25,4 +26,5 @@ public sealed record ProbeStats(
     long ManagedBytes,
     long WorkingSetBytes,
     int StatusWrites,
-    int PodLists);
+    int PodLists,
+    long LiveBytes = 0);
