@@ -56,7 +56,7 @@ public sealed class AlertRuleTests
                     - exp_labels: { severity: critical }
             - interval: 1m
               input_series:
-                - series: 'autotune_reconciles_total{job="{{Job}}",result="success"}'
+                - series: 'autotune_reconciles_total{job="{{Job}}",result="held"}'
                   values: '0+1x10 10x40'
                 - series: 'autotune_reconciles_total{job="{{Job}}",result="error"}'
                   values: '0x10 1+1x40'
@@ -72,7 +72,7 @@ public sealed class AlertRuleTests
                     - exp_labels: { severity: critical }
             - interval: 1m
               input_series:
-                - series: 'autotune_reconciles_total{job="{{Job}}",result="success"}'
+                - series: 'autotune_reconciles_total{job="{{Job}}",result="held"}'
                   values: '0x50'
               alert_rule_test:
                 - eval_time: 40m

@@ -51,6 +51,9 @@ public sealed class MonitorEndpoint
     public string? ScrapeTimeout { get; set; }
 
     public string? Scheme { get; set; }
+
+    /// <summary>Keep the scraped labels on a clash with the target's (the operator's namespace label is the ApiTuning's).</summary>
+    public bool? HonorLabels { get; set; }
 }
 
 /// <summary>monitoring.coreos.com/v1 PrometheusRule.</summary>

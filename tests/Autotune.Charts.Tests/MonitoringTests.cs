@@ -88,6 +88,7 @@ public sealed partial class MonitoringTests
 
         var endpoint = Assert.Single(monitor.Spec.Endpoints);
         Assert.Equal(("http-metrics", "/metrics"), (endpoint.Port, endpoint.Path));
+        Assert.True(endpoint.HonorLabels); // the operator's namespace label names the ApiTuning's namespace, not the pod's
         Assert.Contains(service.Spec.Ports, p => p.Name == endpoint.Port);
         Assert.All(monitor.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, service.Metadata.Labels[l.Key]));
         Assert.Equal(["autotune-system"], monitor.Spec.NamespaceSelector!.MatchNames);

@@ -6,7 +6,7 @@ namespace Autotune.Charts.Tests;
 /// </summary>
 internal static class OperatorMetrics
 {
-    /// <summary>Reconciles by <c>result</c> (success, error).</summary>
+    /// <summary>Reconciles by <c>result</c> (acted, held, recommended for a completed pass; invalid_spec, apply_failed, error, started, deleted).</summary>
     public const string Reconciles = "autotune_reconciles_total";
 
     /// <summary>Histogram of reconcile durations in seconds.</summary>

@@ -26,4 +26,10 @@ public sealed record KubernetesPortOptions
 
     /// <summary>How many times a status write is retried after a 409 Conflict (re-reading the object each time).</summary>
     public int StatusConflictRetries { get; init; } = 5;
+
+    /// <summary>
+    /// The controller's watch-backed cache of Deployments, pods, HPAs and ScaledObjects; the ports read from it and
+    /// ask the API server only for what it does not hold. Null (ports used on their own): every read is a request.
+    /// </summary>
+    public IWorkloadCache? Cache { get; init; }
 }

@@ -35,12 +35,12 @@ public static class KubernetesPorts
         var target = spec.TargetRef.Name;
 
         var status = new KubernetesStatusWriter(client, resource, options);
-        var workload = new DeploymentWorkload(client, ns, target, spec.Metrics.Port, spec.Metrics.Path);
+        var workload = new DeploymentWorkload(client, ns, target, spec.Metrics.Port, spec.Metrics.Path, options.Cache);
         IMetricsSource metrics = spec.Metrics is { Source: MetricsSourceKind.Prometheus, Prometheus.Url: { } url }
             ? new PrometheusMetricsSource(options.Http, new Uri(url.EndsWith('/') ? url : url + "/"), PrometheusMetricsSource.DeploymentSelector(ns, target), options.ScrapeTimeout, options.ScrapeTimeout * 2, options.Time)
             : new PodMetricsSource(workload, options.Http, options.ScrapeTimeout, options.Time);
         ISettingsApplier settings = spec.Apply.Method == ApplyMethod.RollingRestart
-            ? new PodTemplateEnvApplier(client, ns, target, spec.Apply.PoolSizeEnvVar)
+            ? new PodTemplateEnvApplier(client, ns, target, spec.Apply.PoolSizeEnvVar, options.Cache)
             : new ConfigMapSettingsApplier(client, resource, target, options.TuningMountPath, status, options.Time);
         var postgres = spec.Postgres is { AdminSecretRef: not null } database
             ? new KubernetesPostgresAdmin(client, ns, database, options)

@@ -33,6 +33,8 @@ public sealed partial class ApiTuningController
     private readonly ConcurrentDictionary<string, KubernetesStatusWriter> _failureWriters = new(StringComparer.Ordinal);
     private readonly List<ResourceWatcher<ApiTuningResource>> _tunings = [];
     private readonly List<ResourceWatcher<V1Deployment>> _deployments = [];
+    private readonly WorkloadInformers _informers;
+    private readonly KubernetesPortOptions _portOptions;
 
     /// <summary>Creates the controller; <see cref="RunAsync"/> starts it.</summary>
     public ApiTuningController(IKubernetes client, ControllerOptions options, OperatorMetrics metrics, ILogger logger)
@@ -56,13 +58,23 @@ public sealed partial class ApiTuningController
             deployments.Listed += () => _metrics.WatchRestarts.WithLabels("deployments").Inc();
             _deployments.Add(deployments);
         }
+
+        // Pods, HPAs and ScaledObjects for the ports, in the same namespaces: read from watches, not listed per pass.
+        _informers = new WorkloadInformers(client, namespaces, _deployments, options, metrics, logger);
+        _portOptions = options.Ports with { Cache = _informers };
     }
 
     /// <summary>Raised after every pass: the key and its <see cref="ReconcileResult"/>.</summary>
     public event Action<string, string>? Reconciled;
 
+    /// <summary>Raised after every pass with its duration (the reconcile duration histogram's observation, excluding scrapes).</summary>
+    public event Action<string, string, TimeSpan>? Timed;
+
     /// <summary>True once every watcher has listed its collection.</summary>
-    public bool Synced => _tunings.All(w => w.Synced.IsCompleted) && _deployments.All(w => w.Synced.IsCompleted);
+    public bool Synced => _tunings.All(w => w.Synced.IsCompleted) && _deployments.All(w => w.Synced.IsCompleted) && _informers.Synced;
+
+    /// <summary>The watch-backed cache of pods, HPAs and ScaledObjects the ports read.</summary>
+    public WorkloadInformers Informers => _informers;
 
     /// <summary>The ApiTuning watchers (one per namespace, or one for all).</summary>
     public IReadOnlyList<ResourceWatcher<ApiTuningResource>> TuningWatchers => _tunings;
@@ -86,7 +98,8 @@ public sealed partial class ApiTuningController
             _queue.ShutDown();
             grace.CancelAfter(_options.ShutdownGrace);
         });
-        var watches = _tunings.Select(w => w.RunAsync(cancellationToken)).Concat(_deployments.Select(w => w.RunAsync(cancellationToken))).ToList();
+        var watches = _tunings.Select(w => w.RunAsync(cancellationToken)).Concat(_deployments.Select(w => w.RunAsync(cancellationToken)))
+            .Append(_informers.RunAsync(cancellationToken)).ToList();
         var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => WorkerAsync(grace.Token)).ToList();
         try
         {
@@ -194,6 +207,7 @@ public sealed partial class ApiTuningController
         }
 
         Reconciled?.Invoke(key, result);
+        Timed?.Invoke(key, result, TimeSpan.FromSeconds(seconds));
     }
 
     private async Task<string> ReconcileAsync(string key, ApiTuningResource resource, long generation, CancellationToken cancellationToken)
@@ -202,7 +216,7 @@ public sealed partial class ApiTuningController
         var previous = _sessions.GetValueOrDefault(key);
         if (!validation.IsValid || validation.Spec is not { } spec)
         {
-            var writer = previous?.Status ?? new KubernetesStatusWriter(_client, resource, _options.Ports);
+            var writer = previous?.Status ?? new KubernetesStatusWriter(_client, resource, _portOptions);
             await DropAsync(key);
             writer.Observe(resource);
             var message = string.Join("; ", validation.Problems.Select(p => p.ToString()));
@@ -215,7 +229,7 @@ public sealed partial class ApiTuningController
         IReadOnlyList<Engine.Metrics.Windows.Scrape> scrapes;
         if (session is null || session.Generation != generation)
         {
-            var ports = _options.PortFactory(_client, resource, _options.Ports);
+            var ports = _options.PortFactory(_client, resource, _portOptions);
             var reconciler = new Reconciler(
                 new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
                 _ledgers, _applier, _time);
@@ -328,11 +342,14 @@ public sealed partial class ApiTuningController
         {
             Interlocked.Increment(ref _statusWrites);
         }
+
+        // Written, or already what the object holds: the gauges follow the status in force.
+        _metrics.RecordConditions(writer.Resource.Metadata.NamespaceProperty, writer.Resource.Metadata.Name, status.Conditions);
     }
 
     private async Task TryReportFailureAsync(string key, ApiTuningResource resource, Exception error, CancellationToken cancellationToken)
     {
-        var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _options.Ports));
+        var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _portOptions));
         if (writer.Resource.Metadata.Generation != resource.Metadata.Generation)
         {
             writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.

@@ -4,7 +4,8 @@ namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>
 /// The operator's own metrics (prometheus-net), in a registry of its own so two operators in one process (the
-/// tests) do not share counters. Names are autotune_operator_*.
+/// tests) do not share counters. Names are autotune_*: the chart's PrometheusRule and dashboard read them by these
+/// names and labels (a test checks every series the rule uses).
 /// </summary>
 public sealed class OperatorMetrics
 {
@@ -13,21 +14,22 @@ public sealed class OperatorMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
-        Reconciles = factory.CreateCounter("autotune_operator_reconciles_total", "Reconciles by result (acted, held, recommended, invalid_spec, apply_failed, error).", "result");
-        ReconcileDuration = factory.CreateHistogram("autotune_operator_reconcile_duration_seconds", "Time of one reconcile pass, excluding the scrapes of its window.", new HistogramConfiguration
+        Reconciles = factory.CreateCounter("autotune_reconciles_total", "Reconciles by result (acted, held, recommended, invalid_spec, apply_failed, error).", "result");
+        ReconcileDuration = factory.CreateHistogram("autotune_reconcile_duration_seconds", "Time of one reconcile pass, excluding the scrapes of its window.", new HistogramConfiguration
         {
             Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         });
-        Decisions = factory.CreateCounter("autotune_operator_decisions_total", "Decisions by knob (none for a hold) and reason.", "knob", "reason", "kind");
-        ScrapeErrors = factory.CreateCounter("autotune_operator_scrape_errors_total", "Pod scrapes that failed or timed out, by ApiTuning.", "namespace", "name");
-        ScrapeDuration = factory.CreateHistogram("autotune_operator_scrape_duration_seconds", "Time of one pod scrape.", new HistogramConfiguration
+        Decisions = factory.CreateCounter("autotune_decisions_total", "Decisions by knob (none for a hold) and reason.", "knob", "reason", "kind");
+        ScrapeErrors = factory.CreateCounter("autotune_scrape_errors_total", "Pod scrapes that failed or timed out, by ApiTuning.", "namespace", "name");
+        ScrapeDuration = factory.CreateHistogram("autotune_scrape_duration_seconds", "Time of one pod scrape.", new HistogramConfiguration
         {
             Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         });
-        KnobValue = factory.CreateGauge("autotune_operator_knob_value", "The value of each knob now, per ApiTuning.", "namespace", "name", "knob");
-        QueueDepth = factory.CreateGauge("autotune_operator_queue_depth", "ApiTuning keys waiting in the work queue.");
-        Leader = factory.CreateGauge("autotune_operator_leader", "1 while this instance holds the leader lease.");
-        WatchRestarts = factory.CreateCounter("autotune_operator_watch_lists_total", "LISTs made by the watchers (the first, and one after each 410).", "collection");
+        KnobValue = factory.CreateGauge("autotune_knob_value", "The value of each knob now, per ApiTuning.", "namespace", "name", "knob");
+        QueueDepth = factory.CreateGauge("autotune_queue_depth", "ApiTuning keys waiting in the work queue.");
+        Leader = factory.CreateGauge("autotune_leader", "1 while this instance holds the leader lease.");
+        Condition = factory.CreateGauge("autotune_condition", "1 while a status condition of an ApiTuning is True, else 0.", "namespace", "name", "type");
+        WatchRestarts = factory.CreateCounter("autotune_watch_lists_total", "LISTs made by the watchers (the first, and one after each 410).", "collection");
     }
 
     /// <summary>The registry /metrics exports.</summary>
@@ -57,6 +59,9 @@ public sealed class OperatorMetrics
     /// <summary>Leadership.</summary>
     public Gauge Leader { get; }
 
+    /// <summary>Each status condition per ApiTuning: 1 when True.</summary>
+    public Gauge Condition { get; }
+
     /// <summary>LIST calls of the watchers.</summary>
     public Counter WatchRestarts { get; }
 
@@ -68,6 +73,21 @@ public sealed class OperatorMetrics
             KnobValue.RemoveLabelled(labels);
         }
 
+        foreach (var labels in Condition.GetAllLabelValues().Where(l => l[0] == ns && l[1] == name).ToList())
+        {
+            Condition.RemoveLabelled(labels);
+        }
+
         ScrapeErrors.RemoveLabelled(ns, name);
+    }
+
+    /// <summary>Sets the condition gauges of an ApiTuning from the status just composed (1 for True, 0 otherwise).</summary>
+    public void RecordConditions(string ns, string name, IEnumerable<Engine.Spec.StatusCondition> conditions)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        foreach (var condition in conditions)
+        {
+            Condition.WithLabels(ns, name, condition.Type).Set(condition.Status == Engine.Spec.ConditionStatus.True ? 1 : 0);
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace Autotune.Operator.Kubernetes.Controller;
 
-/// <summary>The result label of one reconcile (the autotune_operator_reconciles_total label).</summary>
+/// <summary>The result label of one reconcile (the autotune_reconciles_total label).</summary>
 public static class ReconcileResult
 {
     /// <summary>A decision changed a knob.</summary>

@@ -11,22 +11,21 @@ namespace Autotune.Operator.Kubernetes.Ports;
 /// The target Deployment: its replicas through the scale subresource and its ready pods (by the Deployment's own
 /// selector) with the URL of each pod's metrics endpoint. When a HorizontalPodAutoscaler or a KEDA ScaledObject
 /// targets the Deployment, it owns the replicas: <see cref="WorkloadState.CanScale"/> is false with the reason, and
-/// <see cref="ScaleAsync"/> refuses.
+/// <see cref="ScaleAsync"/> refuses. With the controller's <see cref="IWorkloadCache"/> every read comes from its
+/// watches (no request in a steady-state pass); without one, or for what it does not hold yet, from the API server.
 /// </summary>
-public sealed class DeploymentWorkload(IKubernetes client, string @namespace, string name, int metricsPort, string metricsPath) : ITargetWorkload
+public sealed class DeploymentWorkload(IKubernetes client, string @namespace, string name, int metricsPort, string metricsPath, IWorkloadCache? cache = null) : ITargetWorkload
 {
-    private const string KedaGroup = "keda.sh";
-    private const string KedaVersion = "v1alpha1";
-    private const string KedaPlural = "scaledobjects";
+    private const string KedaGroup = ScaledObjectResource.Group;
+    private const string KedaVersion = ScaledObjectResource.Version;
+    private const string KedaPlural = ScaledObjectResource.Plural;
 
-    private string? _selector;
+    private V1LabelSelector? _selector;
 
     /// <inheritdoc />
     public async Task<WorkloadState> ReadAsync(CancellationToken cancellationToken)
     {
-        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
-        _selector = LabelSelectors.Format(deployment.Spec?.Selector)
-            ?? throw new InvalidOperationException($"Deployment {name} has no selector");
+        var deployment = await DeploymentAsync(cancellationToken);
         var pods = await ReadyPodsAsync(cancellationToken);
         var owner = await ReplicaOwnerAsync(cancellationToken);
         return new WorkloadState(
@@ -53,11 +52,18 @@ public sealed class DeploymentWorkload(IKubernetes client, string @namespace, st
     /// <summary>The HPA or ScaledObject that owns the Deployment's replicas ("HorizontalPodAutoscaler x"), or null.</summary>
     public async Task<string?> ReplicaOwnerAsync(CancellationToken cancellationToken)
     {
-        var hpas = await client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(@namespace, cancellationToken: cancellationToken);
-        var hpa = hpas.Items.FirstOrDefault(h => Targets(h.Spec?.ScaleTargetRef?.Kind, h.Spec?.ScaleTargetRef?.ApiVersion, h.Spec?.ScaleTargetRef?.Name));
+        IEnumerable<V2HorizontalPodAutoscaler> hpas = cache?.Autoscalers(@namespace)
+            ?? (IEnumerable<V2HorizontalPodAutoscaler>)(await client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(@namespace, cancellationToken: cancellationToken)).Items;
+        var hpa = hpas.FirstOrDefault(h => Targets(h.Spec?.ScaleTargetRef?.Kind, h.Spec?.ScaleTargetRef?.ApiVersion, h.Spec?.ScaleTargetRef?.Name));
         if (hpa is not null)
         {
             return $"HorizontalPodAutoscaler {hpa.Metadata.Name}";
+        }
+
+        if (cache?.ScaledObjects(@namespace) is { } cached)
+        {
+            var owner = cached.FirstOrDefault(o => o.Spec?.ScaleTargetRef is { } t && Targets(t.Kind ?? "Deployment", t.ApiVersion, t.Name));
+            return owner is null ? null : $"KEDA ScaledObject {owner.Metadata.Name}";
         }
 
         JsonElement scaledObjects;
@@ -98,16 +104,27 @@ public sealed class DeploymentWorkload(IKubernetes client, string @namespace, st
     {
         if (_selector is null)
         {
-            var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
-            _selector = LabelSelectors.Format(deployment.Spec?.Selector)
-                ?? throw new InvalidOperationException($"Deployment {name} has no selector");
+            await DeploymentAsync(cancellationToken);
         }
 
-        var pods = await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: _selector, cancellationToken: cancellationToken);
-        return [.. pods.Items
+        var selector = _selector!;
+        IEnumerable<V1Pod> pods = cache?.Pods(@namespace, selector)
+            ?? (IEnumerable<V1Pod>)(await client.CoreV1.ListNamespacedPodAsync(@namespace, labelSelector: LabelSelectors.Format(selector), cancellationToken: cancellationToken)).Items;
+        return [.. pods
             .Where(IsReady)
             .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
             .Select(p => new PodEndpoint(p.Metadata.Name, MetricsUrl(p.Status.PodIP)))];
+    }
+
+    /// <summary>The Deployment (cached, or read), keeping its selector for the pod reads.</summary>
+    private async Task<V1Deployment> DeploymentAsync(CancellationToken cancellationToken)
+    {
+        var deployment = cache?.Deployment(@namespace, name)
+            ?? await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
+        _selector = LabelSelectors.Format(deployment.Spec?.Selector) is null
+            ? throw new InvalidOperationException($"Deployment {name} has no selector")
+            : deployment.Spec!.Selector;
+        return deployment;
     }
 
     private Uri MetricsUrl(string podIp)

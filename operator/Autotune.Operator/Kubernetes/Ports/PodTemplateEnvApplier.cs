@@ -11,14 +11,15 @@ namespace Autotune.Operator.Kubernetes.Ports;
 /// pods. Minimum threads use the runtime's own <c>DOTNET_ThreadPool_ForceMinWorkerThreads</c>, which the runtime
 /// reads as a HEXADECIMAL number (written here as <c>0x…</c>, see docs/kubernetes.md); the pool size goes to the env
 /// var the spec names (<c>apply.poolSizeEnvVar</c>), in decimal. The tuning generation is kept in a pod-template
-/// annotation so the delivered settings can be read back.
+/// annotation so the delivered settings can be read back (from the controller's cache of Deployments when given).
 /// </summary>
-public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace, string deployment, string? poolSizeEnvVar) : ISettingsApplier
+public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace, string deployment, string? poolSizeEnvVar, IWorkloadCache? cache = null) : ISettingsApplier
 {
     /// <inheritdoc />
     public async Task<TuningFile?> ReadAsync(CancellationToken cancellationToken)
     {
-        var target = await client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: cancellationToken);
+        var target = cache?.Deployment(@namespace, deployment)
+            ?? await client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: cancellationToken);
         var container = Container(target);
         var threads = ParseMinThreads(Env(container, KubernetesNames.ForceMinWorkerThreads));
         var pool = poolSizeEnvVar is null ? null : ParseDecimal(Env(container, poolSizeEnvVar));

@@ -40,6 +40,13 @@ public sealed class ControllerTests
 
         // The status is written inside the pass; its result is reported when the pass returns.
         await Eventually.UntilAsync(() => run.Results.Contains(ReconcileResult.InvalidSpec), Patience, "the pass to report InvalidSpec");
+
+        // The condition gauges the chart's alerts read follow the status: 1 for True, 0 otherwise.
+        Assert.Equal(1, run.Metrics.Condition.WithLabels(cluster.Namespace, "orders", ConditionTypes.InvalidSpec).Value);
+        Assert.Equal(0, run.Metrics.Condition.WithLabels(cluster.Namespace, "orders", ConditionTypes.Ready).Value);
+        using var exported = new MemoryStream();
+        await run.Metrics.Registry.CollectAndExportAsTextAsync(exported, Ct);
+        Assert.Contains($"autotune_condition{{namespace=\"{cluster.Namespace}\",name=\"orders\",type=\"InvalidSpec\"}} 1", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,6 +139,8 @@ public sealed class ControllerTests
 
         public ApiTuningController? Controller { get; private set; }
 
+        public OperatorMetrics Metrics { get; } = new();
+
         public ConcurrentQueue<string> Results { get; } = new();
 
         public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null)
@@ -145,7 +154,7 @@ public sealed class ControllerTests
                 Ports = new KubernetesPortOptions { Http = run._http },
                 PortFactory = ports.Create,
             };
-            run.Controller = new ApiTuningController(cluster.OperatorClient, options, new OperatorMetrics(), new TestLogger("operator"));
+            run.Controller = new ApiTuningController(cluster.OperatorClient, options, run.Metrics, new TestLogger("operator"));
             run.Controller.Reconciled += (_, result) => run.Results.Enqueue(result);
             run._running = run.Controller.RunAsync(run._stop.Token);
             return run;

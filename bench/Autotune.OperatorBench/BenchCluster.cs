@@ -1,0 +1,92 @@
+using System.Globalization;
+using Autotune.KubeApi;
+using Autotune.Operator.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace Autotune.OperatorBench;
+
+/// <summary>The API test server filled with the benchmark's ApiTunings, Deployments and ready pods.</summary>
+public static class BenchCluster
+{
+    /// <summary>The name of the i-th namespace.</summary>
+    public static string Namespace(int i) => $"bench-{i:D3}";
+
+    /// <summary>Starts a server whose namespaces exist from the start.</summary>
+    public static Task<KubeApiServer> StartAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return KubeApiServer.StartAsync(new KubeApiServerOptions
+        {
+            RetainedChanges = 200_000,
+            Namespaces = ["default", .. Enumerable.Range(0, options.Namespaces).Select(Namespace)],
+        }, cancellationToken);
+    }
+
+    /// <summary>Installs the CRD and creates every ApiTuning with its Deployment and ready pods, through the API.</summary>
+    public static async Task FillAsync(IKubernetes client, BenchOptions options, int metricsPort, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(Path.Combine(AppContext.BaseDirectory, "crds", "apituning.yaml"));
+        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: cancellationToken);
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Tunings), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var ns = Namespace(i % options.Namespaces);
+            var name = string.Create(CultureInfo.InvariantCulture, $"api-{i:D4}");
+            await client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name, options.PodsPerTuning), ns, cancellationToken: ct);
+            for (var p = 0; p < options.PodsPerTuning; p++)
+            {
+                await CreateReadyPodAsync(client, ns, $"{name}-{p}", name, ct);
+            }
+
+            await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                new ApiTuningResource { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Spec = Spec(name, options, metricsPort) },
+                ApiTuningResource.Group, ApiTuningResource.Version, ns, ApiTuningResource.Plural, cancellationToken: ct);
+        });
+    }
+
+    private static Engine.Spec.ApiTuningSpec Spec(string target, BenchOptions options, int metricsPort) => new()
+    {
+        TargetRef = new Engine.Spec.TargetRef { Name = target },
+        Objectives = new Engine.Spec.Objectives { P99LatencyMs = 250 },
+        Metrics = new Engine.Spec.MetricsSpec
+        {
+            Window = $"{options.WindowSeconds}s",
+            ScrapesPerWindow = options.ScrapesPerWindow,
+            Port = metricsPort,
+            Path = "/metrics",
+        },
+    };
+
+    private static V1Deployment Deployment(string name, int replicas) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = replicas,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "api", Image = "sample-api:bench" }] },
+            },
+        },
+    };
+
+    private static async Task CreateReadyPodAsync(IKubernetes client, string ns, string name, string app, CancellationToken cancellationToken)
+    {
+        await client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "api", Image = "sample-api:bench" }] },
+        }, ns, cancellationToken: cancellationToken);
+        var status = new V1PodStatus
+        {
+            Phase = "Running",
+            PodIP = "127.0.0.1",
+            Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }],
+        };
+        await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace Autotune.OperatorBench;
+
+/// <summary>What the benchmark creates and how long it runs.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>ApiTunings (each with a Deployment and its pods).</summary>
+    public int Tunings { get; init; } = 1000;
+
+    /// <summary>Namespaces they are spread over.</summary>
+    public int Namespaces { get; init; } = 20;
+
+    /// <summary>Ready pods per Deployment.</summary>
+    public int PodsPerTuning { get; init; } = 2;
+
+    /// <summary>spec.metrics.window of every ApiTuning, in seconds (a pass per window).</summary>
+    public int WindowSeconds { get; init; } = 60;
+
+    /// <summary>spec.metrics.scrapesPerWindow.</summary>
+    public int ScrapesPerWindow { get; init; } = 6;
+
+    /// <summary>Passes every ApiTuning must have had (after its first window) before the run ends.</summary>
+    public int Passes { get; init; } = 3;
+
+    /// <summary>Shortest steady-state span measured (from every ApiTuning's first pass to the end).</summary>
+    public TimeSpan SteadyAtLeast { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The whole run is abandoned after this.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Run the controller in this process instead of a process of its own (RSS is then the whole process's).</summary>
+    public bool InProcess { get; init; }
+
+    /// <summary>Environment variables of the operator process (e.g. DOTNET_GCgen0MaxBudget), as KEY=VALUE.</summary>
+    public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the markdown report goes (stdout always gets it too).</summary>
+    public string? ReportPath { get; init; }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string pair) =>
+        new(environment) { [pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : throw new ArgumentException($"--operator-env wants KEY=VALUE, not {pair}") };
+
+    /// <summary>Reads <c>--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --deadline 600 --in-process --operator-env KEY=VALUE --report path</c>.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--tunings" => options with { Tunings = Int() },
+                "--namespaces" => options with { Namespaces = Int() },
+                "--pods" => options with { PodsPerTuning = Int() },
+                "--window" => options with { WindowSeconds = Int() },
+                "--scrapes" => options with { ScrapesPerWindow = Int() },
+                "--passes" => options with { Passes = Int() },
+                "--steady" => options with { SteadyAtLeast = TimeSpan.FromSeconds(Int()) },
+                "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Int()) },
+                "--in-process" => options with { InProcess = true },
+                "--report" => options with { ReportPath = Next() },
+                "--operator-env" => options with { OperatorEnvironment = With(options.OperatorEnvironment, Next()) },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+}

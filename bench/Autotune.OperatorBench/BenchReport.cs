@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+
+namespace Autotune.OperatorBench;
+
+/// <summary>The run as markdown: the targets of issue 5 against what was measured, the machine and the command.</summary>
+public static class BenchReport
+{
+    /// <summary>Targets: RSS under 150 MB, reconcile P99 under 50 ms, no LIST per steady minute, at most 2 requests per unchanged pass.</summary>
+    public const double RssTargetMb = 150, P99TargetMs = 50, ListsTarget = 0, RequestsTarget = 2;
+
+    /// <summary>Formats <paramref name="result"/>.</summary>
+    public static string Format(BenchResult result, string command)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var o = result.Options;
+        var f = result.Final;
+        var sb = new StringBuilder();
+        void Line(string text) => sb.Append(text).Append('\n');
+        string Mb(long? bytes) => bytes is { } b ? (b / 1048576.0).ToString("F1", CultureInfo.InvariantCulture) + " MB" : "n/a";
+        string Met(bool met) => met ? "met" : "**not met**";
+
+        Line($"Run of {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: {o.Tunings} ApiTunings in {o.Namespaces} namespaces, {o.PodsPerTuning} ready pods each, window {o.WindowSeconds}s with {o.ScrapesPerWindow} scrapes; {o.Passes} passes each; wall {result.Wall.TotalSeconds:F0}s.");
+        Line(string.Empty);
+        Line("| Measure | Target | Measured | |");
+        Line("|---|---|---|---|");
+        var rssMb = result.RssBytes / 1048576.0;
+        Line($"| Operator RSS at the end of the steady state (peak over the run) | < {RssTargetMb} MB | {Mb(result.RssBytes)} ({Mb(result.PeakRssBytes)}) | {(rssMb is null ? "n/a" : Met(rssMb < RssTargetMb && result.PeakRssBytes / 1048576.0 < RssTargetMb))} |");
+        Line($"| Reconcile duration P50 / P99 / max, excluding scrapes ({f.Timed} passes) | P99 < {P99TargetMs} ms | {f.P50Ms:F1} / {f.P99Ms:F1} / {f.MaxMs:F1} ms | {Met(f.P99Ms < P99TargetMs)} |");
+        Line($"| LIST calls per steady-state minute ({result.SteadyLists} in {result.Steady.TotalSeconds:F0}s) | 0 | {result.ListsPerMinute:F2} | {Met(result.SteadyLists == 0)} |");
+        Line($"| API requests per pass in the steady state ({result.SteadyRequests} requests / {result.SteadyPasses} passes) | <= {RequestsTarget} | {result.RequestsPerPass:F2} | {Met(result.RequestsPerPass <= RequestsTarget)} |");
+        Line(string.Empty);
+        Line($"- Memory is of {result.MemoryScope}; managed heap still reachable after a full GC while the controller ran {Mb(f.LiveBytes)} ({f.LiveBytes / 1024.0 / Math.Max(1, o.Tunings):F0} KB per ApiTuning).");
+        Line($"- Every ApiTuning had its first pass {result.FirstPassAll.TotalSeconds:F0}s after the operator started; pod LISTs by the cache over the run: {f.PodLists}; status writes: {f.StatusWrites}.");
+        Line($"- Passes by result: {string.Join(", ", f.Results.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"))}.");
+        Line($"- Steady-state requests by verb and resource: {(result.SteadyBreakdown.Count == 0 ? "none" : string.Join(", ", result.SteadyBreakdown.Select(b => $"{b.Key} {b.Value}")))}; watches reopened (server-side timeouts): {result.SteadyWatches}.");
+        Line($"- Scrapes served from the capture: {result.Scrapes}.");
+        Line($"- Machine: {Environment.ProcessorCount} cores ({Cpu()}), shared; load average {result.LoadAtStart} at the start, {result.LoadAtEnd} at the end; .NET {Environment.Version}.");
+        if (o.OperatorEnvironment.Count > 0)
+        {
+            Line($"- Operator process environment: {string.Join(", ", o.OperatorEnvironment.Select(e => $"{e.Key}={e.Value}"))}.");
+        }
+
+        Line($"- Command: `{command}`");
+        return sb.ToString();
+    }
+
+    private static string Cpu()
+    {
+        const string path = "/proc/cpuinfo";
+        return File.Exists(path)
+            ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Autotune.OperatorBench;
+
+// bench/Autotune.OperatorBench [--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --in-process --report path]
+// The same program, started as `operator URL N`, is the operator under test in its own process.
+if (args is ["operator", var url, var expected])
+{
+    return await OperatorSide.RunChildAsync(url, int.Parse(expected, CultureInfo.InvariantCulture));
+}
+
+var options = BenchOptions.Parse(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+var result = await BenchRun.RunAsync(options, line => Console.Error.WriteLine(line), cancel.Token);
+var report = BenchReport.Format(result, "dotnet run -c Release --project bench/Autotune.OperatorBench -- " + string.Join(' ', args));
+Console.WriteLine(report);
+if (options.ReportPath is { } path)
+{
+    await File.WriteAllTextAsync(path, report);
+}
+
+return 0;

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Controller;
+using Xunit;
+
+namespace Autotune.Operator.Tests.Kubernetes.Controller;
+
+/// <summary>The controller with the real Kubernetes ports once its caches are filled.</summary>
+public sealed class SteadyStateTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_steady_state_pass_and_the_scrapes_beside_it_make_no_LIST_call()
+    {
+        await using var cluster = await KubeTestCluster.StartAsync();
+        await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
+        await cluster.CreatePodAsync("orders-api-a", "orders-api", "127.0.0.1", ready: true);
+        await cluster.CreatePodAsync("orders-api-b", "orders-api", "127.0.0.1", ready: true);
+        using var http = new HttpClient();
+        var results = new ConcurrentQueue<string>();
+        var controller = new ApiTuningController(cluster.Client, new ControllerOptions
+        {
+            Namespaces = [cluster.Namespace],
+            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
+        }, new OperatorMetrics(), new TestLogger("operator"));
+        controller.Reconciled += (_, result) => results.Enqueue(result);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var running = controller.RunAsync(stop.Token);
+
+        // Nothing listens on port 1 of loopback: every scrape is refused at once and the engine holds.
+        await cluster.ApplyAsync("orders", """
+            {
+              "targetRef": { "name": "orders-api" },
+              "objectives": { "p99LatencyMs": 250 },
+              "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": 1 }
+            }
+            """);
+        await Eventually.UntilAsync(() => Passes(results) >= 1, Patience, "the first pass after the first window");
+        cluster.Server.Requests.Clear();
+        var before = Passes(results);
+        await Eventually.UntilAsync(() => Passes(results) > before, Patience, "the next pass, one window later");
+        var requests = cluster.Server.Requests.Records;
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(controller.Synced);
+        Assert.DoesNotContain(requests, r => r.Verb == "list");
+        Assert.Equal(1, controller.Informers.PodLists);
+        Assert.DoesNotContain(results, r => r == ReconcileResult.Error);
+    }
+
+    private static int Passes(ConcurrentQueue<string> results) =>
+        results.Count(r => r is ReconcileResult.Held or ReconcileResult.Acted or ReconcileResult.Recommended);
+}
