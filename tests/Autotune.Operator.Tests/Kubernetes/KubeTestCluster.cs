@@ -40,9 +40,24 @@ internal sealed class KubeTestCluster : IAsyncDisposable
     /// <summary>What decides the operator's requests: the chart's grants, and what was refused.</summary>
     public RbacAuthorizer OperatorAuthorizer { get; }
 
+    private string _adminToken = string.Empty;
+
     public string Namespace { get; } = "shop-" + Guid.NewGuid().ToString("N")[..6];
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// Deletes a pod as the admin. The API server answers a delete with a Status, which KubernetesClient's typed
+    /// delete cannot read as the pod it expects, so the request is sent directly.
+    /// </summary>
+    public async Task DeletePodAsync(string name)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri($"{Server.Url}/api/v1/namespaces/{Namespace}/pods/{name}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminToken);
+        using var response = await http.SendAsync(request, Ct);
+        response.EnsureSuccessStatusCode();
+    }
 
     public static async Task<KubeTestCluster> StartAsync(KubeApiServerOptions? options = null, bool installCrd = true)
     {
@@ -56,7 +71,7 @@ internal sealed class KubeTestCluster : IAsyncDisposable
         var server = await KubeApiServer.StartAsync(options, Ct);
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url, AccessToken = adminToken });
         var operatorClient = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url, AccessToken = operatorToken });
-        var cluster = new KubeTestCluster(server, client, operatorClient, operatorAuthorizer);
+        var cluster = new KubeTestCluster(server, client, operatorClient, operatorAuthorizer) { _adminToken = adminToken };
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = cluster.Namespace } }, cancellationToken: Ct);
         if (installCrd)
         {

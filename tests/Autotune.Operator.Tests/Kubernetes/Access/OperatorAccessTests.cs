@@ -29,7 +29,7 @@ public sealed class OperatorAccessTests
         typeof(ControllerTests), typeof(LeaderElectionTests), typeof(ResourceWatcherTests),
         typeof(ApiFaultScenarioTests), typeof(TuningScenarioTests), typeof(FaultScenarioTests),
         typeof(DeploymentWorkloadTests), typeof(SettingsApplierTests), typeof(StatusWriterTests), typeof(PostgresAndMetricsPortTests),
-        typeof(ApiTuningResourceTests),
+        typeof(ApiTuningResourceTests), typeof(WorkloadInformersTests), typeof(SteadyStateTests),
     ];
 
     private static readonly string AccessFile = KubeTestCluster.RepoPath("operator", "Autotune.Operator", "Kubernetes", "kubernetes-access.yaml");

@@ -21,7 +21,7 @@ public sealed class SteadyStateTests
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "127.0.0.1", ready: true);
         using var http = new HttpClient();
         var results = new ConcurrentQueue<string>();
-        var controller = new ApiTuningController(cluster.Client, new ControllerOptions
+        var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
         {
             Namespaces = [cluster.Namespace],
             Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },

@@ -23,7 +23,7 @@ public sealed class WorkloadInformersTests
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "10.1.0.8", ready: false);
         await cluster.CreatePodAsync("billing-a", "billing", "10.1.0.9", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
         cluster.Server.Requests.Clear();
 
         var state = await workload.ReadAsync(Ct);
@@ -41,12 +41,12 @@ public sealed class WorkloadInformersTests
         await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
         await cluster.CreatePodAsync("orders-api-a", "orders-api", "10.1.0.7", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
         Assert.Single(await workload.ReadyPodsAsync(Ct));
 
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "10.1.0.8", ready: true);
         var grown = await Eventually.UntilAsync(() => workload.ReadyPodsAsync(Ct), p => p.Count == 2, Patience, "the new pod in a read");
-        await DeletePodAsync(cluster, "orders-api-a");
+        await cluster.DeletePodAsync("orders-api-a");
         var shrunk = await Eventually.UntilAsync(() => workload.ReadyPodsAsync(Ct), p => p.Count == 1, Patience, "the deleted pod gone from a read");
 
         Assert.Equal(["orders-api-a", "orders-api-b"], grown.Select(p => p.Name));
@@ -62,7 +62,7 @@ public sealed class WorkloadInformersTests
         await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
         await cluster.CreatePodAsync("orders-api-old", "orders-api", "10.1.0.7", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
 
         // Keep the pod watcher off the server while pods change and the history it would resume from is compacted.
         cluster.Server.Faults.FailNext(100_000, "GET", "/api/v1/namespaces/*/pods", 503);
@@ -74,7 +74,7 @@ public sealed class WorkloadInformersTests
             },
             Patience,
             "a refused reconnect of the pod watch");
-        await DeletePodAsync(cluster, "orders-api-old");
+        await cluster.DeletePodAsync("orders-api-old");
         await cluster.CreatePodAsync("orders-api-new", "orders-api", "10.1.0.8", ready: true);
         cluster.Server.Store.Compact();
         cluster.Server.Faults.Clear();
@@ -91,7 +91,7 @@ public sealed class WorkloadInformersTests
         await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
 
         await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
@@ -117,7 +117,7 @@ public sealed class WorkloadInformersTests
         await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await using var run = await InformerRun.StartAsync(cluster, watchTimeout: TimeSpan.FromSeconds(1));
-        var workload = new DeploymentWorkload(cluster.Client, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
 
         Assert.True(run.Informers.Synced);
         Assert.Empty(run.Informers.ScaledObjects(cluster.Namespace)!);
@@ -140,12 +140,6 @@ public sealed class WorkloadInformersTests
     }
 
     /// <summary>Deletes a pod over plain HTTP (the test server answers a v1 Status, which the typed client cannot read as a Pod).</summary>
-    private static async Task DeletePodAsync(KubeTestCluster cluster, string name)
-    {
-        using var http = new HttpClient();
-        using var response = await http.DeleteAsync(new Uri($"{cluster.Server.Url}/api/v1/namespaces/{cluster.Namespace}/pods/{name}"), Ct);
-        response.EnsureSuccessStatusCode();
-    }
 
     private const string KedaCrd = """
         apiVersion: apiextensions.k8s.io/v1
@@ -190,9 +184,9 @@ public sealed class WorkloadInformersTests
                 Ports = new KubernetesPortOptions { Http = run._http },
             };
             var deployments = new ResourceWatcher<V1Deployment>(
-                WatchSources.Deployments(cluster.Client, cluster.Namespace, options.WatchTimeout),
+                WatchSources.Deployments(cluster.OperatorClient, cluster.Namespace, options.WatchTimeout),
                 new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, TimeProvider.System);
-            run.Informers = new WorkloadInformers(cluster.Client, [cluster.Namespace], [deployments], options, new OperatorMetrics(), logger);
+            run.Informers = new WorkloadInformers(cluster.OperatorClient, [cluster.Namespace], [deployments], options, new OperatorMetrics(), logger);
             run._running = Task.WhenAll(deployments.RunAsync(run._stop.Token), run.Informers.RunAsync(run._stop.Token));
             await Eventually.UntilAsync(() => run.Informers.Synced && deployments.Synced.IsCompleted, Patience, "the informers to sync");
             return run;
