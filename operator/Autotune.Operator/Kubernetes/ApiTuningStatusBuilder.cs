@@ -55,21 +55,24 @@ public static class ApiTuningStatusBuilder
                 ? Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.False, "ReplicasTunable", $"no HorizontalPodAutoscaler or ScaledObject owns the replicas of Deployment {spec.TargetRef.Name}")
                 : Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True, "ReplicasManagedElsewhere", workload.ScaleNote ?? "replicas are managed elsewhere"),
         };
+        var record = Record(decision, outcome.Applied);
+        var last = previous?.LastDecision;
+        var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
         if (spec.Postgres is not null)
         {
             var database = outcome.Observation.Database;
+            var advised = NeverRestartedRaise(spec, fresh ?? last, database);
             conditions.Add(database switch
             {
                 { PendingRestart: true } db => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartRequired",
                     Invariant($"max_connections {db.MaxConnections} -> {db.PendingMaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "?"} is set and waits for a restart of {db.Server} (restart policy {spec.Postgres.Restart})")),
+                { } db when advised is { To: { } advisedTo } => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartPolicyNever",
+                    Invariant($"max_connections {db.MaxConnections} -> {advisedTo} is needed before the pool can grow and takes a restart of {db.Server}; the restart policy is Never, so nothing was set or restarted: ALTER SYSTEM SET max_connections = {advisedTo} and restart the server")),
                 null => Condition(ConditionTypes.PendingRestart, ConditionStatus.Unknown, "DatabaseUnreadable", outcome.Observation.DatabaseError ?? "the database could not be read"),
                 _ => Condition(ConditionTypes.PendingRestart, ConditionStatus.False, "NoRestartPending", "no setting waits for a database restart"),
             });
         }
 
-        var record = Record(decision, outcome.Applied);
-        var last = previous?.LastDecision;
-        var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
         var current = outcome.Observation.Current;
         return new ApiTuningStatus
         {
@@ -163,6 +166,18 @@ public static class ApiTuningStatusBuilder
                 Reason = decision.Reason,
                 Message = decision.Message.Length <= 1024 ? decision.Message : decision.Message[..1021] + "...",
             }
+            : null;
+
+    /// <summary>
+    /// The max_connections raise the engine advises instead of making because the restart policy is Never (it never
+    /// writes a change nobody will restart for), while the server still runs less: the restart it waits for is the
+    /// user's, and PendingRestart says so with the numbers.
+    /// </summary>
+    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, Autotune.Operator.Ports.DatabaseState? database) =>
+        spec.Postgres?.Restart == RestartPolicy.Never
+        && decision is { Kind: DecisionKind.Recommend, Knob: Knob.PostgresMaxConnections, To: { } to }
+        && database is { } db && db.MaxConnections < to
+            ? decision
             : null;
 
     private static bool SameDecision(DecisionRecord record, DecisionRecord? last) =>
