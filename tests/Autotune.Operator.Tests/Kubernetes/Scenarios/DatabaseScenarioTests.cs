@@ -5,6 +5,7 @@ using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Tests.Kubernetes.Controller;
 using Autotune.Operator.Tests.LocalMode;
 using k8s;
+using k8s.Models;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Scenarios;
@@ -130,15 +131,14 @@ public sealed class DatabaseScenarioTests
     [Fact]
     public async Task Cpu_saturation_adds_replicas_only_as_far_as_the_connection_budget_of_the_real_server_allows()
     {
-        // Pods that see one CPU (as a 1-core CPU limit makes the runtime see), reads served from the in-process cache
-        // once it is warm, a pool of 16 per pod: CPU is the limit. max_connections 40 - 3 superuser - 1 admin -
-        // 2 reserved = 34 holds two pods of 16, not three, while the spec's budget would allow four.
+        // Pods with a quarter-core CPU limit, reads served from the in-process cache once it is warm, a pool of 16 per
+        // pod: CPU is the limit. max_connections 40 - 3 superuser - 1 admin - 2 reserved = 34 holds two pods of 16,
+        // not three, while the spec's budget would allow four.
         const int pool = 16;
-        await using var stack = await ScenarioStack.StartAsync(replicas: 1, blocking: false, maxConnections: 40, poolSize: pool, podEnvironment: new Dictionary<string, string>
+        await using var stack = await ScenarioStack.StartAsync(replicas: 1, blocking: false, maxConnections: 40, poolSize: pool, container: c =>
         {
-            ["DOTNET_PROCESSOR_COUNT"] = "1",
-            ["SampleApi__Demo__SimulatedRoundTripMilliseconds"] = "0",
-            ["SampleApi__Cache__LocalEnabled"] = "true",
+            c.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m") } };
+            c.Env = [new V1EnvVar { Name = "SampleApi__Demo__SimulatedRoundTripMilliseconds", Value = "0" }, new V1EnvVar { Name = "SampleApi__Cache__LocalEnabled", Value = "true" }];
         });
         var postgres = await stack.AddDatabaseAsync(reservedConnections: Reserved);
         await stack.StartLoadAsync(concurrency: 32);

@@ -62,8 +62,8 @@ internal sealed class ScenarioStack : IAsyncDisposable
     /// <param name="blocking">Reads on the blocking data path (synchronous Npgsql on request threads).</param>
     /// <param name="maxConnections">The server's max_connections at start.</param>
     /// <param name="poolSize">The Npgsql <c>Maximum Pool Size</c> the pods start with (null: Npgsql's default).</param>
-    /// <param name="podEnvironment">Env vars on the Deployment's container (e.g. <c>DOTNET_PROCESSOR_COUNT</c>, the CPU limit a pod sees).</param>
-    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null, IReadOnlyDictionary<string, string>? podEnvironment = null)
+    /// <param name="container">Changes to the Deployment's container (env vars, CPU limit) before it is created.</param>
+    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null, Action<V1Container>? container = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var postgres = await PostgresServer.StartAsync(maxConnections, cancellationToken: ct);
@@ -94,7 +94,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
         });
         var stack = new ScenarioStack(cluster, postgres, kubelet, httpPort);
         var deployment = KubeTestCluster.Deployment(Target, replicas);
-        deployment.Spec.Template.Spec.Containers[0].Env = podEnvironment?.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList();
+        container?.Invoke(deployment.Spec.Template.Spec.Containers[0]);
         await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, cluster.Namespace, cancellationToken: ct);
         await stack.ReadyPodsAsync(replicas);
         return stack;
