@@ -115,6 +115,7 @@ public sealed class DatabaseScenarioTests
         var later = (await stack.StatusAsync(Name, r => r.Status?.Observed?.WindowEnd >= since.AddSeconds(20), "two more windows", TimeSpan.FromSeconds(60))).Status!;
         var peak = await sampler.StopAsync();
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"peak: {peak.ApiConnections} API connections on the server, {peak.Replicas} replicas");
         var condition = later.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart);
         Assert.Equal(ConditionStatus.True, condition.Status);
         var wanted = later.History.First(d => d.Reason == DecisionReasons.RaiseMaxConnections);
@@ -154,6 +155,7 @@ public sealed class DatabaseScenarioTests
         var later = (await stack.StatusAsync(Name, r => r.Status?.Observed?.WindowEnd >= since.AddSeconds(10), "another window", TimeSpan.FromSeconds(60))).Status!;
         var peak = await sampler.StopAsync();
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"peak: {peak.ApiConnections} API connections on the server, {peak.Replicas} replicas; BudgetExhausted {later.Conditions.Single(c => c.Type == ConditionTypes.BudgetExhausted).Status}");
         var decision = added.Status.LastDecision;
         var server = await stack.ServerAsync();
         var capacity = server.MaxConnections - server.SuperuserReserved - AdminConnections - Reserved;
