@@ -55,13 +55,10 @@ public static class ApiTuningStatusBuilder
                 ? Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.False, "ReplicasTunable", $"no HorizontalPodAutoscaler or ScaledObject owns the replicas of Deployment {spec.TargetRef.Name}")
                 : Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True, "ReplicasManagedElsewhere", workload.ScaleNote ?? "replicas are managed elsewhere"),
         };
-        var record = Record(decision, outcome.Applied);
-        var last = previous?.LastDecision;
-        var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
         if (spec.Postgres is not null)
         {
             var database = outcome.Observation.Database;
-            var advised = NeverRestartedRaise(spec, fresh ?? last, database);
+            var advised = NeverRestartedRaise(spec, Record(decision, outcome.Applied) ?? previous?.LastDecision, database);
             conditions.Add(database switch
             {
                 { PendingRestart: true } db => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartRequired",
@@ -73,6 +70,9 @@ public static class ApiTuningStatusBuilder
             });
         }
 
+        var record = Record(decision, outcome.Applied);
+        var last = previous?.LastDecision;
+        var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
         var current = outcome.Observation.Current;
         return new ApiTuningStatus
         {

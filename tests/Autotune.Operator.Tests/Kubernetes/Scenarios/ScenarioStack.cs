@@ -80,7 +80,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
             FirstAddress = 20 + Random.Shared.Next(200),
             Environment = new Dictionary<string, string>
             {
-                ["ConnectionStrings__Postgres"] = poolSize is { } size ? string.Create(CultureInfo.InvariantCulture, $"{postgres.ConnectionString};Maximum Pool Size={size}") : postgres.ConnectionString,
+                ["ConnectionStrings__Postgres"] = poolSize is { } pool ? $"{postgres.ConnectionString};Maximum Pool Size={pool}" : postgres.ConnectionString,
                 ["SampleApi__ApiKey"] = ApiKey,
                 ["SampleApi__SeedUsers"] = SeededUsers.ToString(CultureInfo.InvariantCulture),
                 ["SampleApi__RateLimitPerSecond"] = "100000",
