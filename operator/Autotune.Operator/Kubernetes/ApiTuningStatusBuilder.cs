@@ -168,18 +168,6 @@ public static class ApiTuningStatusBuilder
             }
             : null;
 
-    /// <summary>
-    /// The max_connections raise the engine advises instead of making because the restart policy is Never (it never
-    /// writes a change nobody will restart for), while the server still runs less: the restart it waits for is the
-    /// user's, and PendingRestart says so with the numbers.
-    /// </summary>
-    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, Autotune.Operator.Ports.DatabaseState? database) =>
-        spec.Postgres?.Restart == RestartPolicy.Never
-        && decision is { Kind: DecisionKind.Recommend, Knob: Knob.PostgresMaxConnections, To: { } to }
-        && database is { } db && db.MaxConnections < to
-            ? decision
-            : null;
-
     private static bool SameDecision(DecisionRecord record, DecisionRecord? last) =>
         last is not null && record.Kind == DecisionKind.Recommend && last.Kind == record.Kind && last.Knob == record.Knob && last.To == record.To && last.Reason == record.Reason;
 
@@ -237,4 +225,16 @@ public static class ApiTuningStatusBuilder
     private static string Reasonable(string reason, string fallback) => reason.Length > 0 && char.IsUpper(reason[0]) ? reason : fallback;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The max_connections raise the engine advises instead of making because the restart policy is Never (it never
+    /// writes a change nobody will restart for), while the server still runs less: the restart it waits for is the
+    /// user's, and PendingRestart says so with the numbers.
+    /// </summary>
+    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, Autotune.Operator.Ports.DatabaseState? database) =>
+        spec.Postgres?.Restart == RestartPolicy.Never
+        && decision is { Kind: DecisionKind.Recommend, Knob: Knob.PostgresMaxConnections, To: { } to }
+        && database is { } db && db.MaxConnections < to
+            ? decision
+            : null;
 }
