@@ -58,10 +58,13 @@ public static class ApiTuningStatusBuilder
         if (spec.Postgres is not null)
         {
             var database = outcome.Observation.Database;
+            var advised = NeverRestartedRaise(spec, Record(decision, outcome.Applied) ?? previous?.LastDecision, database);
             conditions.Add(database switch
             {
                 { PendingRestart: true } db => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartRequired",
                     Invariant($"max_connections {db.MaxConnections} -> {db.PendingMaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "?"} is set and waits for a restart of {db.Server} (restart policy {spec.Postgres.Restart})")),
+                { } db when advised is { To: { } advisedTo } => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartPolicyNever",
+                    Invariant($"max_connections {db.MaxConnections} -> {advisedTo} is needed before the pool can grow and takes a restart of {db.Server}; the restart policy is Never, so nothing was set or restarted: ALTER SYSTEM SET max_connections = {advisedTo} and restart the server")),
                 null => Condition(ConditionTypes.PendingRestart, ConditionStatus.Unknown, "DatabaseUnreadable", outcome.Observation.DatabaseError ?? "the database could not be read"),
                 _ => Condition(ConditionTypes.PendingRestart, ConditionStatus.False, "NoRestartPending", "no setting waits for a database restart"),
             });
@@ -231,4 +234,16 @@ public static class ApiTuningStatusBuilder
     private static string Reasonable(string reason, string fallback) => reason.Length > 0 && char.IsUpper(reason[0]) ? reason : fallback;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The max_connections raise the engine advises instead of making because the restart policy is Never (it never
+    /// writes a change nobody will restart for), while the server still runs less: the restart it waits for is the
+    /// user's, and PendingRestart says so with the numbers.
+    /// </summary>
+    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, Autotune.Operator.Ports.DatabaseState? database) =>
+        spec.Postgres?.Restart == RestartPolicy.Never
+        && decision is { Kind: DecisionKind.Recommend, Knob: Knob.PostgresMaxConnections, To: { } to }
+        && database is { } db && db.MaxConnections < to
+            ? decision
+            : null;
 }

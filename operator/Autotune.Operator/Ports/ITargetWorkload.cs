@@ -19,4 +19,8 @@ public interface ITargetWorkload
 public sealed record WorkloadState(int DesiredReplicas, int ReadyReplicas, IReadOnlyList<PodEndpoint> Pods, bool CanScale, string? ScaleNote);
 
 /// <summary>A pod and the URL of its metrics endpoint.</summary>
-public sealed record PodEndpoint(string Name, Uri MetricsUrl);
+/// <param name="Name">The pod's name.</param>
+/// <param name="MetricsUrl">Where its metrics are scraped.</param>
+/// <param name="CpuCores">The CPU its app container may use (its limit, else its request), which CPU utilization is measured
+/// against; null when none is set, and the runtime's own processor count is used.</param>
+public sealed record PodEndpoint(string Name, Uri MetricsUrl, double? CpuCores = null);

@@ -64,8 +64,11 @@ public sealed class DecisionApplier(TimeProvider time)
             return new ApplyResult(false, null, [], "max_connections cannot be changed: no database admin connection is configured");
         }
 
+        // max_connections takes effect only at a restart. pg_settings.pending_restart turns true only once the server
+        // has processed the reload, which pg_reload_conf() merely signals: read straight after, it can still say false
+        // on a busy machine. So a restart is needed whenever SHOW does not already report the new value.
         var state = await postgres.SetMaxConnectionsAsync(to, cancellationToken);
-        if (!state.PendingRestart)
+        if (state.MaxConnections == to)
         {
             return new ApplyResult(true, null, [], null);
         }

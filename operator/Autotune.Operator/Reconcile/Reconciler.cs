@@ -124,6 +124,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, Decision
             {
                 LatencyObjectiveMs = target.Spec.Spec.Objectives.P99LatencyMs,
                 ExpectedPods = workload.Pods.Select(p => p.Name).ToList(),
+                CoresByPod = workload.Pods.Where(p => p.CpuCores is > 0).ToDictionary(p => p.Name, p => p.CpuCores!.Value),
             });
         var tuning = await target.Settings.ReadAsync(cancellationToken);
 

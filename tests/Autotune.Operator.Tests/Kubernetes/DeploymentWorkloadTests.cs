@@ -8,6 +8,33 @@ namespace Autotune.Operator.Tests.Kubernetes;
 
 public sealed class DeploymentWorkloadTests
 {
+    [Theory]
+    [InlineData("500m", "250m", 0.5)]
+    [InlineData(null, "250m", 0.25)]
+    [InlineData("2", null, 2.0)]
+    [InlineData(null, null, null)]
+    public void A_pods_CPU_is_its_app_containers_limit_else_its_request(string? limit, string? request, double? cores)
+    {
+        var resources = new V1ResourceRequirements
+        {
+            Limits = limit is null ? null : new Dictionary<string, ResourceQuantity> { ["cpu"] = new(limit) },
+            Requests = request is null ? null : new Dictionary<string, ResourceQuantity> { ["cpu"] = new(request) },
+        };
+        var pod = new V1Pod
+        {
+            Spec = new V1PodSpec
+            {
+                Containers =
+                [
+                    new V1Container { Name = "proxy", Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m") } } },
+                    new V1Container { Name = "api", Ports = [new V1ContainerPort { ContainerPort = 9464 }], Resources = resources },
+                ],
+            },
+        };
+
+        Assert.Equal(cores, new DeploymentWorkload(null!, "shop", "orders-api", 9464, "/metrics").CpuCores(pod));
+    }
+
     [Fact]
     public async Task Reads_replicas_and_only_the_ready_pods_of_the_deployment_with_their_metrics_urls()
     {

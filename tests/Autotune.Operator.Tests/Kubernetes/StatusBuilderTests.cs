@@ -80,6 +80,31 @@ public sealed class StatusBuilderTests
         Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
     }
 
+    [Fact]
+    public void A_max_connections_raise_advised_under_restart_Never_sets_PendingRestart_with_the_numbers_until_the_server_runs_it()
+    {
+        var resource = Resource(null);
+        resource.Spec = KubeTestCluster.Spec(change: s => s with
+        {
+            Postgres = new PostgresSpec { AdminSecretRef = new SecretKeyRef { Name = "pg-admin" }, Restart = RestartPolicy.Never },
+        });
+        var advise = new Decision { Kind = DecisionKind.Recommend, Bottleneck = Bottleneck.PoolExhaustion, Reason = "RaiseMaxConnections", Message = "Recommend raising max_connections 20 -> 48", Knob = Knob.PostgresMaxConnections, From = 20, To = 48 };
+        var running20 = new DatabaseState("127.0.0.1:5432", 20, 3, 18, false, null);
+
+        resource.Status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), advise, database: running20), T0);
+        var advised = resource.Status.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart);
+        resource.Status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), Hold(), database: running20), T0.AddSeconds(10));
+        var held = resource.Status.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart);
+        var restarted = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), Hold(), database: running20 with { MaxConnections = 48 }), T0.AddSeconds(20))
+            .Conditions.Single(c => c.Type == ConditionTypes.PendingRestart);
+
+        Assert.Equal((ConditionStatus.True, "RestartPolicyNever"), (advised.Status, advised.Reason));
+        Assert.Contains("max_connections 20 -> 48", advised.Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.True, held.Status);
+        Assert.Equal(advised.LastTransitionTime, held.LastTransitionTime);
+        Assert.Equal(ConditionStatus.False, restarted.Status);
+    }
+
     private static ApiTuningResource Resource(ApiTuningStatus? status) => new()
     {
         Metadata = new V1ObjectMeta { Name = "orders", NamespaceProperty = "shop", Generation = 7 },
@@ -91,6 +116,6 @@ public sealed class StatusBuilderTests
 
     private static Decision Hold() => new() { Kind = DecisionKind.Hold, Bottleneck = Bottleneck.None, Reason = "ObjectiveMet", Message = "P99 120 ms under 250 ms" };
 
-    private static ReconcileOutcome Outcome(WorkloadState workload, Decision decision, bool applied = false) =>
-        new(new Observation(workload, null, null, null, null, new Settings(workload.DesiredReplicas, null, null, null)), decision, applied, null, TuningState.Empty);
+    private static ReconcileOutcome Outcome(WorkloadState workload, Decision decision, bool applied = false, DatabaseState? database = null) =>
+        new(new Observation(workload, null, null, database, null, new Settings(workload.DesiredReplicas, null, null, null)), decision, applied, null, TuningState.Empty);
 }

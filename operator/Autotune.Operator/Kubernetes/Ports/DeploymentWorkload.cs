@@ -113,7 +113,25 @@ public sealed class DeploymentWorkload(IKubernetes client, string @namespace, st
         return [.. pods
             .Where(IsReady)
             .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
-            .Select(p => new PodEndpoint(p.Metadata.Name, MetricsUrl(p.Status.PodIP)))];
+            .Select(p => new PodEndpoint(p.Metadata.Name, MetricsUrl(p.Status.PodIP), CpuCores(p)))];
+    }
+
+    /// <summary>
+    /// The app container's CPU limit, else its request, in cores: what "CPU saturated" means for the pod. Without it the
+    /// runtime's processor count is all there is, which a request without a limit does not change (the process sees
+    /// every core of the node) and a limit rounds up to whole cores. The app container is the one that declares the
+    /// metrics port, else the first.
+    /// </summary>
+    internal double? CpuCores(V1Pod pod)
+    {
+        var containers = pod.Spec?.Containers ?? [];
+        var app = containers.FirstOrDefault(c => c.Ports?.Any(p => p.ContainerPort == metricsPort) == true) ?? containers.FirstOrDefault();
+        var resources = app?.Resources;
+        var cpu = Cpu(resources?.Limits) ?? Cpu(resources?.Requests);
+        return cpu is null ? null : (double)cpu.ToDecimal() is var cores && cores > 0 ? cores : null;
+
+        static ResourceQuantity? Cpu(IDictionary<string, ResourceQuantity>? quantities) =>
+            quantities is not null && quantities.TryGetValue("cpu", out var quantity) ? quantity : null;
     }
 
     /// <summary>The Deployment (cached, or read), keeping its selector for the pod reads.</summary>

@@ -27,7 +27,7 @@ public sealed class OperatorAccessTests
     private static readonly Type[] OperatorTests =
     [
         typeof(ControllerTests), typeof(LeaderElectionTests), typeof(ResourceWatcherTests),
-        typeof(ApiFaultScenarioTests), typeof(TuningScenarioTests), typeof(FaultScenarioTests),
+        typeof(ApiFaultScenarioTests), typeof(TuningScenarioTests), typeof(FaultScenarioTests), typeof(DatabaseScenarioTests),
         typeof(DeploymentWorkloadTests), typeof(SettingsApplierTests), typeof(StatusWriterTests), typeof(PostgresAndMetricsPortTests),
         typeof(ApiTuningResourceTests), typeof(WorkloadInformersTests), typeof(SteadyStateTests),
     ];

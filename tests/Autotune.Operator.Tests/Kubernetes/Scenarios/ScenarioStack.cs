@@ -8,6 +8,7 @@ using Autotune.Operator.Tests.LocalMode;
 using Autotune.Testing;
 using k8s;
 using k8s.Models;
+using Npgsql;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Scenarios;
@@ -22,6 +23,12 @@ internal sealed class ScenarioStack : IAsyncDisposable
     public const string ApiKey = "scenario-test-key";
     public const string Target = "sample-api";
     public const int SeededUsers = 5_000;
+
+    /// <summary>The StatefulSet standing in for the database: a change to its pod template restarts the local PostgreSQL.</summary>
+    public const string Database = "postgres";
+
+    /// <summary>The Secret (key <c>connectionString</c>) holding the operator's admin connection string.</summary>
+    public const string AdminSecret = "pg-admin";
 
     private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -52,7 +59,12 @@ internal sealed class ScenarioStack : IAsyncDisposable
     public ApiTuningController? Controller { get; private set; }
 
     /// <summary>Starts PostgreSQL, the API server and the kubelet, and creates the target Deployment with its replicas.</summary>
-    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null)
+    /// <param name="replicas">The Deployment's replicas.</param>
+    /// <param name="blocking">Reads on the blocking data path (synchronous Npgsql on request threads).</param>
+    /// <param name="maxConnections">The server's max_connections at start.</param>
+    /// <param name="poolSize">The Npgsql <c>Maximum Pool Size</c> the pods start with (null: Npgsql's default).</param>
+    /// <param name="container">Changes to the Deployment's container (env vars, CPU limit) before it is created.</param>
+    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null, Action<V1Container>? container = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var postgres = await PostgresServer.StartAsync(maxConnections, cancellationToken: ct);
@@ -63,6 +75,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
             Command = [Path.Combine(AppContext.BaseDirectory, "SampleApi")],
             Namespace = cluster.Namespace,
             Postgres = postgres,
+            PostgresStatefulSet = Database,
             HttpPort = httpPort,
             MetricsPort = FreePort.Next(),
             FirstAddress = 20 + Random.Shared.Next(200),
@@ -81,7 +94,9 @@ internal sealed class ScenarioStack : IAsyncDisposable
             },
         });
         var stack = new ScenarioStack(cluster, postgres, kubelet, httpPort);
-        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment(Target, replicas), cluster.Namespace, cancellationToken: ct);
+        var deployment = KubeTestCluster.Deployment(Target, replicas);
+        container?.Invoke(deployment.Spec.Template.Spec.Containers[0]);
+        await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(deployment, cluster.Namespace, cancellationToken: ct);
         await stack.ReadyPodsAsync(replicas);
         return stack;
     }
@@ -150,7 +165,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     }
 
     /// <summary>Creates the Secret that spec.postgres.adminSecretRef names, holding the server's admin connection string.</summary>
-    public async Task CreateAdminSecretAsync(string name = "pg-admin") =>
+    public async Task CreateAdminSecretAsync(string name = AdminSecret) =>
         await Cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = name },
@@ -214,6 +229,34 @@ internal sealed class ScenarioStack : IAsyncDisposable
         var data = maps.Items.Where(m => m.Metadata.OwnerReferences?.Any(o => o.Name == name) == true).Select(m => m.Data?.Values.FirstOrDefault()).FirstOrDefault(d => d is not null);
         return data is not null && TuningFile.TryParse(data, out var file, out _) ? file : null;
     }
+
+    /// <summary>
+    /// Creates the database's StatefulSet (whose pod-template changes restart the local PostgreSQL) and the Secret with
+    /// the admin connection string, and returns the spec's <c>postgres</c> member for <see cref="Spec"/>'s extra.
+    /// </summary>
+    public async Task<string> AddDatabaseAsync(string restart = "Never", int reservedConnections = 2)
+    {
+        var labels = new Dictionary<string, string> { ["app"] = Database };
+        await Cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = Database },
+            Spec = new V1StatefulSetSpec
+            {
+                ServiceName = Database,
+                Selector = new V1LabelSelector { MatchLabels = labels },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = labels }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "postgres", Image = "postgres:17" }] } },
+            },
+        }, Namespace, cancellationToken: _stop.Token);
+        await CreateAdminSecretAsync(AdminSecret);
+        return string.Create(CultureInfo.InvariantCulture, $$"""
+            , "postgres": { "adminSecretRef": { "name": "{{AdminSecret}}", "key": "connectionString" }, "workloadRef": { "kind": "StatefulSet", "name": "{{Database}}" }, "reservedConnections": {{reservedConnections}}, "restart": "{{restart}}" }
+            """);
+    }
+
+    /// <summary>The notes of the Events (events.k8s.io/v1) with <paramref name="reason"/> about the ApiTuning, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> EventNotesAsync(string reason) =>
+        (await Cluster.Client.EventsV1.ListNamespacedEventAsync(Namespace, cancellationToken: _stop.Token)).Items
+            .Where(e => e.Reason == reason).OrderBy(e => e.EventTime ?? e.Metadata.CreationTimestamp).Select(e => e.Note).ToList();
 
     /// <summary>
     /// Every tuning file the operator's ConfigMap for ApiTuning <paramref name="name"/> holds from now on, in the
