@@ -8,7 +8,6 @@ using Autotune.Operator.Tests.LocalMode;
 using Autotune.Testing;
 using k8s;
 using k8s.Models;
-using Npgsql;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Scenarios;
