@@ -146,12 +146,18 @@ internal sealed class KubeTestCluster : IAsyncDisposable
     };
 
     /// <summary>Creates a pod with the given labels and, when <paramref name="ip"/> is set, a status (Running, Ready or not).</summary>
-    public async Task CreatePodAsync(string name, string app, string? ip, bool ready)
+    public async Task CreatePodAsync(string name, string app, string? ip, bool ready, string? cpuLimit = null)
     {
+        var container = new V1Container { Name = "api", Image = "orders:1" };
+        if (cpuLimit is not null)
+        {
+            container.Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpuLimit) } };
+        }
+
         await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
-            Spec = new V1PodSpec { Containers = [new V1Container { Name = "api", Image = "orders:1" }] },
+            Spec = new V1PodSpec { Containers = [container] },
         }, Namespace, cancellationToken: Ct);
         if (ip is null)
         {

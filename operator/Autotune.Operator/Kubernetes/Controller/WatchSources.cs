@@ -116,6 +116,12 @@ public static class WatchSources
             ResourceVersion = m.ResourceVersion,
             DeletionTimestamp = m.DeletionTimestamp,
         },
+
+        // The containers' ports and resources: the app container's CPU limit (else request) is what CPU is measured against.
+        Spec = pod.Spec is not { } spec ? null : new V1PodSpec
+        {
+            Containers = spec.Containers?.Select(c => new V1Container { Name = c.Name, Ports = c.Ports, Resources = c.Resources }).ToList(),
+        },
         Status = pod.Status is not { } s ? null : new V1PodStatus
         {
             Phase = s.Phase,

@@ -19,7 +19,7 @@ public sealed class WorkloadInformersTests
     {
         await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        await cluster.CreatePodAsync("orders-api-a", "orders-api", "10.1.0.7", ready: true);
+        await cluster.CreatePodAsync("orders-api-a", "orders-api", "10.1.0.7", ready: true, cpuLimit: "250m");
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "10.1.0.8", ready: false);
         await cluster.CreatePodAsync("billing-a", "billing", "10.1.0.9", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
@@ -30,7 +30,7 @@ public sealed class WorkloadInformersTests
         var pods = await workload.ReadyPodsAsync(Ct);
 
         Assert.Equal((2, 1, true), (state.DesiredReplicas, state.ReadyReplicas, state.CanScale));
-        Assert.Equal("http://10.1.0.7:9464/metrics", Assert.Single(pods).MetricsUrl.ToString());
+        Assert.Equal(("http://10.1.0.7:9464/metrics", 0.25), (Assert.Single(pods).MetricsUrl.ToString(), pods[0].CpuCores));
         Assert.DoesNotContain(cluster.Server.Requests.Records, r => r.Verb is not "watch");
     }
 
