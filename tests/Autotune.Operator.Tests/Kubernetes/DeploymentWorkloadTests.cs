@@ -104,27 +104,7 @@ public sealed class DeploymentWorkloadTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>("""
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata:
-              name: scaledobjects.keda.sh
-            spec:
-              group: keda.sh
-              names: { kind: ScaledObject, listKind: ScaledObjectList, plural: scaledobjects, singular: scaledobject }
-              scope: Namespaced
-              versions:
-                - name: v1alpha1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-                          type: object
-                          x-kubernetes-preserve-unknown-fields: true
-            """), cancellationToken: Ct);
+        await cluster.InstallKedaCrdAsync();
         await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new Dictionary<string, object>
         {
             ["apiVersion"] = "keda.sh/v1alpha1",

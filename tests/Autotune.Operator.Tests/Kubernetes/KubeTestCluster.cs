@@ -59,6 +59,30 @@ internal sealed class KubeTestCluster : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Installs KEDA's ScaledObject CRD (schema left open), as a cluster with KEDA has it.</summary>
+    public Task InstallKedaCrdAsync() =>
+        Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: scaledobjects.keda.sh
+            spec:
+              group: keda.sh
+              names: { kind: ScaledObject, listKind: ScaledObjectList, plural: scaledobjects, singular: scaledobject }
+              scope: Namespaced
+              versions:
+                - name: v1alpha1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          x-kubernetes-preserve-unknown-fields: true
+            """), cancellationToken: Ct);
+
     public static async Task<KubeTestCluster> StartAsync(KubeApiServerOptions? options = null, bool installCrd = true)
     {
         options ??= new KubeApiServerOptions();

@@ -124,7 +124,7 @@ public sealed class WorkloadInformersTests
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
         Assert.Equal(1, cluster.Server.Requests.Count("list", "/scaledobjects")); // answered 404 once; discovery after that
 
-        await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(KedaCrd), cancellationToken: Ct);
+        await cluster.InstallKedaCrdAsync();
         await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(new Dictionary<string, object>
         {
             ["apiVersion"] = "keda.sh/v1alpha1",
@@ -138,30 +138,6 @@ public sealed class WorkloadInformersTests
         Assert.True(cluster.Server.Requests.Count("discovery") >= 1);
         Assert.Equal(2, cluster.Server.Requests.Count("list", "/scaledobjects"));
     }
-
-    /// <summary>Deletes a pod over plain HTTP (the test server answers a v1 Status, which the typed client cannot read as a Pod).</summary>
-
-    private const string KedaCrd = """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata:
-          name: scaledobjects.keda.sh
-        spec:
-          group: keda.sh
-          names: { kind: ScaledObject, listKind: ScaledObjectList, plural: scaledobjects, singular: scaledobject }
-          scope: Namespaced
-          versions:
-            - name: v1alpha1
-              served: true
-              storage: true
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  properties:
-                    spec:
-                      type: object
-                      x-kubernetes-preserve-unknown-fields: true
-        """;
 
     /// <summary>The Deployment watcher and the informers of one namespace, running until disposed.</summary>
     private sealed class InformerRun : IAsyncDisposable
