@@ -58,7 +58,7 @@ public static class WatchSources
 
     /// <summary>
     /// Pods in <paramref name="ns"/>, or in every namespace when it is null, reduced to what the ports read (name,
-    /// labels, deletion, phase, IP, conditions): a cache of every pod stays small.
+    /// labels, deletion, the containers' ports and resources, phase, IP, conditions): a cache of every pod stays small.
     /// </summary>
     public static WatchSource<V1Pod> Pods(IKubernetes client, string? ns, TimeSpan watchTimeout)
     {
