@@ -37,6 +37,7 @@ public sealed class StandInKubelet : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly DirectoryInfo _root = System.IO.Directory.CreateTempSubdirectory("kubelet-");
     private readonly Task _loop;
+    private int _databaseRestarts;
 
     private StandInKubelet(KubeApiServer server, KubeletOptions options)
     {
@@ -52,8 +53,8 @@ public sealed class StandInKubelet : IAsyncDisposable
     /// <summary>The port every pod's metrics endpoint listens on, at its pod IP.</summary>
     public int MetricsPort => _options.MetricsPort;
 
-    /// <summary>How many times the local PostgreSQL was restarted for a StatefulSet change.</summary>
-    public int DatabaseRestarts { get; private set; }
+    /// <summary>How many restarts of the local PostgreSQL a StatefulSet change began.</summary>
+    public int DatabaseRestarts => Volatile.Read(ref _databaseRestarts);
 
     /// <summary>Starts the kubelet on <paramref name="server"/>; Deployments that already exist get their pods too.</summary>
     public static StandInKubelet Start(KubeApiServer server, KubeletOptions options)
@@ -158,8 +159,9 @@ public sealed class StandInKubelet : IAsyncDisposable
         var key = $"{change.Namespace}/{change.Name}";
         if (_statefulSetTemplates.TryGetValue(key, out var before) && before != hash)
         {
+            // Counted before the restart: whoever sees the restarted server must also see it counted.
+            Interlocked.Increment(ref _databaseRestarts);
             await postgres.RestartAsync(cancellationToken);
-            DatabaseRestarts++;
         }
 
         _statefulSetTemplates[key] = hash;
