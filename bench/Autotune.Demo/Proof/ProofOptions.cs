@@ -32,7 +32,10 @@ public sealed record ProofOptions
     /// <summary>The Markdown file the results go to (rewritten after every profile).</summary>
     public required string OutFile { get; init; }
 
-    /// <summary>Reads `proof [--smoke] [--repeats N] [--step SECONDS] [--cap MINUTES] [--profile NAME]... [--out FILE]`.</summary>
+    /// <summary>Only the simulator's predictions for the selected profiles (seconds, no real stack started).</summary>
+    public bool PredictOnly { get; init; }
+
+    /// <summary>Reads `proof [--smoke] [--predict] [--repeats N] [--step SECONDS] [--cap MINUTES] [--profile NAME]... [--out FILE]`.</summary>
     /// <remarks>The results go to <paramref name="defaultOut"/> (bench/results/tuning.md), a smoke run's to <paramref name="smokeOut"/>, unless --out says otherwise.</remarks>
     public static ProofOptions Parse(IReadOnlyList<string> args, string defaultOut, string smokeOut)
     {
@@ -49,9 +52,10 @@ public sealed record ProofOptions
                 "--step" => options with { Step = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--cap" => options with { TuningCap = TimeSpan.FromMinutes(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--tiny-grid" => options with { TinyGrid = true },
+                "--predict" => options with { PredictOnly = true },
                 "--out" => options with { OutFile = Path.GetFullPath(Next()) },
                 "--profile" => Add(options, profiles, Next()),
-                _ => throw new ArgumentException($"unknown option {args[i]}; usage: proof [--smoke] [--repeats N] [--step SECONDS] [--cap MINUTES] [--tiny-grid] [--profile NAME]... [--out FILE]"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; usage: proof [--smoke] [--predict] [--repeats N] [--step SECONDS] [--cap MINUTES] [--tiny-grid] [--profile NAME]... [--out FILE]"),
             };
         }
 

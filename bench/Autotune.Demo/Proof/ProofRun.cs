@@ -33,6 +33,17 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
             return 2;
         }
 
+        if (options.PredictOnly)
+        {
+            foreach (var profile in profiles)
+            {
+                var prediction = ProofSimulation.Predict(profile, spec.Spec, Grid(profile));
+                await output.WriteLineAsync(PredictionLine(profile, prediction));
+            }
+
+            return 0;
+        }
+
         var report = new ProofReport(options, spec, command, DateTimeOffset.UtcNow, Machine.LoadAverage(), profiles);
         await output.WriteLineAsync($"proof: {profiles.Count} profile(s), {options.Repeats} repeat(s), ramp steps of {options.Step.TotalSeconds:0} s, tuning cap {options.TuningCap.TotalMinutes:0.#} min; load average {report.LoadAtStart}");
         var predictions = new List<(ProfileResult, ProofSimulation.Prediction)>();
@@ -46,9 +57,8 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
 
             var result = await RunProfileAsync(profile, apiCommand, specPath, spec, ProgressAsync, cancellationToken);
             report.Put(result);
-            var grid = ProofScore.Grid(options.GridValues(profile.MinThreadsGrid), options.GridValues(profile.PoolGrid), options.GridValues(profile.MaxConnectionsGrid));
-            var prediction = ProofSimulation.Predict(profile, grid);
-            await output.WriteLineAsync($"proof: {profile.Name}: the simulator predicts (a) {prediction.Starting:0}, (b) {prediction.ReachedHeld:0} at {prediction.Reached}, (c) {prediction.BestHeld:0} at {prediction.Best} req/s held");
+            var prediction = ProofSimulation.Predict(profile, spec.Spec, Grid(profile));
+            await output.WriteLineAsync(PredictionLine(profile, prediction));
             predictions.Add((result, prediction));
             report.Simulation = ProofSimulation.Markdown(predictions);
             await report.WriteAsync(options.OutFile, took.Elapsed, complete: false, cancellationToken);
@@ -59,6 +69,12 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         await output.WriteLineAsync($"proof: results in {options.OutFile}; {took.Elapsed.TotalMinutes:0.0} minutes");
         return 0;
     }
+
+    private static string PredictionLine(ProofProfile profile, ProofSimulation.Prediction prediction) =>
+        $"proof: {profile.Name}: the simulator predicts (a) {prediction.Starting:0}, (b) {prediction.ReachedHeld:0} at {prediction.Reached} after {prediction.Changes} change(s), (c) {prediction.BestHeld:0} at {prediction.Best} req/s held";
+
+    private IReadOnlyList<StaticSettings> Grid(ProofProfile profile) =>
+        ProofScore.Grid(options.GridValues(profile.MinThreadsGrid), options.GridValues(profile.PoolGrid), options.GridValues(profile.MaxConnectionsGrid));
 
     private async Task<ProfileResult> RunProfileAsync(ProofProfile profile, IReadOnlyList<string> apiCommand, string specPath, ValidatedSpec spec, Func<ProfileResult, Task> progress, CancellationToken cancellationToken)
     {

@@ -29,10 +29,14 @@ public static class ProofSimulation
     /// <param name="BestHeld">Highest rate held at them.</param>
     public sealed record Prediction(double Starting, StaticSettings Reached, double ReachedHeld, double? LastChangeSeconds, int Changes, StaticSettings Best, double BestHeld);
 
-    /// <summary>The simulator's scenario for a profile at a constant rate.</summary>
-    public static Scenario ScenarioFor(ProofProfile profile, RateProfile rate, double durationSeconds)
+    /// <summary>
+    /// The simulator's scenario for a profile: the proof's own ApiTuning (<paramref name="proofSpec"/>, the file local
+    /// mode runs with: objectives, window and scrapes, budgets, cooldown) on a model of the profile's API.
+    /// </summary>
+    public static Scenario ScenarioFor(ProofProfile profile, ApiTuningSpec proofSpec, RateProfile rate, double durationSeconds)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(proofSpec);
         var api = new ApiOptions
         {
             Name = "sample-api",
@@ -50,51 +54,42 @@ public static class ProofSimulation
             MinThreads = 2,
             PoolSize = profile.Starting.Pool,
         };
-        var spec = ScenarioSpecs.For(api, RestartPolicy.Immediate,
-            replicas: new KnobBudget { Min = profile.Replicas, Max = profile.Replicas },
-            minThreads: new KnobBudget { Min = 2, Max = 256 },
-            pool: new KnobBudget { Min = 2, Max = 40 },
-            maxConnections: new KnobBudget { Min = 10, Max = 100 },
-            p99Ms: 200);
-        spec = spec with
-        {
-            Metrics = spec.Metrics with { Window = "20s", ScrapesPerWindow = 2 },
-            Postgres = (spec.Postgres ?? new PostgresSpec()) with { ReservedConnections = 2 },
-            Behavior = spec.Behavior with { CooldownSeconds = 20 },
-        };
         return new Scenario
         {
             Name = "proof-" + profile.Name,
             Description = profile.Description,
             Database = new DatabaseOptions { Cores = 2, MaxConnections = profile.Starting.MaxConnections },
             Apis = [api],
-            Specs = [spec],
+            Specs = [proofSpec with { TargetRef = proofSpec.TargetRef with { Name = api.Name } }],
             DurationSeconds = durationSeconds,
         };
     }
 
-    /// <summary>Predicts (a), (b) and (c) for a profile over the given grid.</summary>
-    public static Prediction Predict(ProofProfile profile, IReadOnlyList<StaticSettings> grid)
+    /// <summary>Predicts (a), (b) and (c) for a profile over the given grid, the engine running <paramref name="proofSpec"/>.</summary>
+    public static Prediction Predict(ProofProfile profile, ApiTuningSpec proofSpec, IReadOnlyList<StaticSettings> grid)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(proofSpec);
         var rates = profile.Scenario.RampRates;
-        var starting = HighestHeld(profile, profile.Starting);
+        var starting = HighestHeld(profile, proofSpec, profile.Starting);
 
-        // The engine on a ramp to the top rate (a minute per step, then the top rate), as local mode ran on the real one.
+        // The engine on a ramp to the top rate (a minute per step, then the top rate), deciding once per window of the
+        // spec and scraping as often as it asks, as local mode ran on the real one.
         var rampSeconds = 60.0 * rates.Count;
-        var engine = new EngineController(periodSeconds: 20);
-        var run = ScenarioRunner.Run(ScenarioFor(profile, RateProfile.Ramp(rates[0], rates[^1], rampSeconds), rampSeconds + 300), engine);
+        var scenario = ScenarioFor(profile, proofSpec, RateProfile.Ramp(rates[0], rates[^1], rampSeconds), rampSeconds + 300);
+        var engine = new EngineController(periodSeconds: ScenarioSpecs.WindowSeconds(scenario.Specs[0]));
+        var run = ScenarioRunner.Run(scenario, engine);
         var last = run.Minutes[0][^1];
         var reached = new StaticSettings(last.MinThreads, last.PoolSize, last.MaxConnections);
         double? lastChange = run.Changes.Count == 0 ? null : run.Changes[^1].Time;
 
-        var screened = grid.Select(s => (s, HighestHeld(profile, s))).ToList();
+        var screened = grid.Select(s => (s, HighestHeld(profile, proofSpec, s))).ToList();
         var best = ProofScore.Winner(screened);
-        return new Prediction(starting, reached, HighestHeld(profile, reached), lastChange, run.Changes.Count, best, screened.First(s => s.s == best).Item2);
+        return new Prediction(starting, reached, HighestHeld(profile, proofSpec, reached), lastChange, run.Changes.Count, best, screened.First(s => s.s == best).Item2);
     }
 
     /// <summary>The highest ramp rate the simulator holds at static settings (P99 at or under 200 ms and errors at most 0.1% in the last of three minutes).</summary>
-    public static double HighestHeld(ProofProfile profile, StaticSettings settings)
+    public static double HighestHeld(ProofProfile profile, ApiTuningSpec proofSpec, StaticSettings settings)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(settings);
@@ -105,7 +100,7 @@ public static class ProofSimulation
                 (Knob.ThreadPoolMinThreads, settings.MinThreads ?? 2),
                 (Knob.DbMaxPoolSize, settings.Pool),
                 (Knob.PostgresMaxConnections, settings.MaxConnections)]);
-            var minute = ScenarioRunner.Run(ScenarioFor(profile, RateProfile.Constant(rate), MinutesPerRate * 60), controller).Minutes[0][^1];
+            var minute = ScenarioRunner.Run(ScenarioFor(profile, proofSpec, RateProfile.Constant(rate), MinutesPerRate * 60), controller).Minutes[0][^1];
             if (minute.P99Ms <= 200 && minute.ErrorRate <= ProofScore.MaxErrorShare)
             {
                 held = Math.Max(held, rate);
@@ -121,7 +116,7 @@ public static class ProofSimulation
         ArgumentNullException.ThrowIfNull(rows);
         var md = new StringBuilder();
         md.AppendLine("## The simulator's prediction beside the measurements").AppendLine();
-        md.AppendLine("`operator/Autotune.Simulation` used as a library, unchanged (`ProofSimulation` in bench/Autotune.Demo/Proof): each profile becomes a simulator scenario with the same replicas, starting pool, threads and max_connections, the round trip as the network round trip of one query per request, the blocking share 1 or 0, 2 API cores and 2 database cores, API CPU 1 ms and query CPU 0.3 ms per request (assumed, not calibrated to this machine). Static settings: each ramp rate runs for three simulated minutes and the last is judged (P99 <= 200 ms, errors <= 0.1%); the simulator's steady state is therefore kinder than a ramp step of a few seconds. (b): the engine runs on a simulated ramp to the top rate (a minute per step, 20 s windows, then 5 minutes at the top), and what it reached is frozen and judged the same way. (c): the same grid, the same winner rule.").AppendLine();
+        md.AppendLine("`operator/Autotune.Simulation` used as a library, unchanged (`ProofSimulation` in bench/Autotune.Demo/Proof): each profile becomes a simulator scenario running the proof's own ApiTuning (its objectives, window, scrapes per window, budgets and cooldown) with the same replicas, starting pool, threads and max_connections, the round trip as the network round trip of one query per request, the blocking share 1 or 0, 2 API cores and 2 database cores, API CPU 1 ms and query CPU 0.3 ms per request (assumed, not calibrated to this machine). Static settings: each ramp rate runs for three simulated minutes and the last is judged (P99 <= 200 ms, errors <= 0.1%); the simulator's steady state is therefore kinder than a ramp step of a few seconds. (b): the engine runs on a simulated ramp to the top rate (a minute per step, then 5 minutes at the top; the engine decides once per window and the pods are scraped as often as the spec asks), and what it reached is frozen and judged the same way. (c): the same grid, the same winner rule.").AppendLine();
         md.AppendLine("| profile | (a) sim / measured | (b) sim reached | (b) sim / measured | (c) sim best | (c) sim / measured | (b)/(c) sim / measured | sim changes, last at |");
         md.AppendLine("|---|---:|---|---:|---|---:|---:|---|");
         foreach (var (m, p) in rows)

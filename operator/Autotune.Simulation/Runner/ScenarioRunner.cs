@@ -9,16 +9,14 @@ using Autotune.Simulation.Scenarios;
 namespace Autotune.Simulation.Runner;
 
 /// <summary>
-/// Drives a scenario with a controller: the world ticks, pods are scraped every 10 s (with the scenario's faults),
-/// the controller is asked at its period and its changes are applied the way the operator applies them (a new tuning
-/// generation the pods take after a delay, replicas that start after their start-up time, max_connections through
+/// Drives a scenario with a controller: the world ticks, pods are scraped as often as the specs ask (window over scrapes
+/// per window, the shortest of any spec: 10 s for 60 s windows of 6) with the scenario's faults, the controller is
+/// asked at its period and its changes are applied the way the operator applies them (a new tuning generation the pods
+/// take after a delay, replicas that start after their start-up time, max_connections through
 /// ALTER SYSTEM and, when the policy allows, a restart). Every minute is judged on what really happened.
 /// </summary>
 public static class ScenarioRunner
 {
-    /// <summary>Seconds between scrapes of every ready pod.</summary>
-    public const double ScrapeIntervalSeconds = 10;
-
     /// <summary>Runs <paramref name="scenario"/> under <paramref name="controller"/>; stops early when more than <paramref name="maxMinutesOver"/> minutes miss.</summary>
     public static RunResult Run(Scenario scenario, IController controller, int seed = 1, int maxMinutesOver = int.MaxValue, int warmupMinutes = 0)
     {
@@ -29,6 +27,7 @@ public static class ScenarioRunner
         var noise = new Random(seed ^ 0x5eed);
         var apiCount = cluster.Apis.Count;
         var windowSeconds = scenario.Specs.Max(ScenarioSpecs.WindowSeconds);
+        var scrapeInterval = scenario.Specs.Min(ScenarioSpecs.ScrapeIntervalSeconds);
         var scrapes = Enumerable.Range(0, apiCount).Select(_ => new List<ScrapeResult>()).ToList();
         var minutes = Enumerable.Range(0, apiCount).Select(_ => new List<MinuteRecord>()).ToList();
         var changes = new List<AppliedChange>();
@@ -42,7 +41,7 @@ public static class ScenarioRunner
             var now = cluster.Now;
             if (now >= nextScrape - 1e-6)
             {
-                nextScrape += ScrapeIntervalSeconds;
+                nextScrape += scrapeInterval;
                 if (controller.ReadsScrapes)
                 {
                     ScrapeAll(scenario, cluster, scrapes, noise, windowSeconds);

@@ -38,4 +38,11 @@ public static class ScenarioSpecs
         var value = double.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture);
         return text.EndsWith('m') ? value * 60 : value;
     }
+
+    /// <summary>Seconds between scrapes the spec asks for: its window divided by its scrapes per window.</summary>
+    public static double ScrapeIntervalSeconds(ApiTuningSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return WindowSeconds(spec) / Math.Max(spec.Metrics.ScrapesPerWindow, 1);
+    }
 }
