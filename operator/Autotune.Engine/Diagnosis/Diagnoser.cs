@@ -9,7 +9,8 @@ namespace Autotune.Engine.Diagnosis;
 /// Names the bottleneck from the evidence, in order: not enough data; database saturation (checked before pool
 /// exhaustion, because a full pool in front of a saturated database must not grow); pool exhaustion (checked before
 /// starvation, because threads blocked on a connection look starved; named from the requests waiting on a full pool
-/// when no wait ends to be measured); thread starvation, steady or in bursts; CPU saturation; over-provisioned; none.
+/// when no wait ends to be measured; and, under starvation after a raise of minimum threads, when the requests waiting
+/// for a connection outnumber the pool); thread starvation, steady or in bursts; CPU saturation; over-provisioned; none.
 /// </summary>
 public static class Diagnoser
 {
@@ -56,6 +57,17 @@ public static class Diagnoser
                 : $"pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} > {Num.Ms(o.MaxPoolWaitMs)} objective";
             return Act(Bottleneck.PoolExhaustion, ev,
                 $"{waits} with the pool {Num.Pct(w.PoolUsage)} used and {Num.F(w.PendingRequestsMean)} requests waiting per pod");
+        }
+
+        // Behind a blocking data path the two limits feed each other: a thread blocked on the pool waits for a
+        // connection that another thread must hand back. Once minimum threads were raised and the requests waiting for
+        // a connection still outnumber the pool, it is the pool's turn; threads come next if the queue still grows.
+        if (starving && PoolOutnumbered(w, current) && LastChange(state) is { Knob: Knob.ThreadPoolMinThreads } raised && raised.To > raised.From)
+        {
+            return Act(Bottleneck.PoolExhaustion, ev,
+                $"{Num.F(w.PendingRequestsMean)} requests per pod wait for a connection, more than {Num.F(Thresholds.WaitersPerConnection)} for each of the pool's "
+                + $"{current.DbMaxPoolSize}, while the thread-pool queue ({Num.F(w.QueueDepthMean)} per pod) still grows after minimum threads went "
+                + $"{raised.From} -> {raised.To}: threads wait on the pool, so the pool is raised before more threads");
         }
 
         if (starving)
@@ -123,6 +135,14 @@ public static class Diagnoser
         w.PoolUsage >= Thresholds.PoolFull
         && w.PendingRequestsMean >= Thresholds.StuckWaiters
         && !(w.PoolWaitP99Ms <= o.MaxPoolWaitMs);
+
+    /// <summary>More requests per pod wait for a connection than <see cref="Thresholds.WaitersPerConnection"/> for each one the pool has.</summary>
+    public static bool PoolOutnumbered(ObservedWindow w, Settings current) =>
+        current.DbMaxPoolSize is { } pool && w.PendingRequestsMean >= Math.Max(Thresholds.StuckWaiters, pool * Thresholds.WaitersPerConnection);
+
+    /// <summary>The last change or rollback the engine made, if any (the history is newest first).</summary>
+    private static Decision? LastChange(TuningState state) =>
+        state.History.Select(h => h.Decision).FirstOrDefault(d => d.IsAction);
 
     /// <summary>P99 over the objective, or too small a share of requests under it.</summary>
     public static bool OverObjective(ObservedWindow w, Objectives o) =>

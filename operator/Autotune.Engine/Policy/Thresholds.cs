@@ -49,6 +49,12 @@ internal static class Thresholds
     /// <summary>Requests waiting per pod, on average over the window, that make a full pool a stuck one.</summary>
     public const double StuckWaiters = 1;
 
+    /// <summary>
+    /// Requests waiting per pod for each pooled connection at which, under starvation and after a raise of minimum
+    /// threads, the pool is raised next.
+    /// </summary>
+    public const double WaitersPerConnection = 2;
+
     /// <summary>A thread-pool queue this many times its limit, not draining, is a backlog.</summary>
     public const double BacklogFactor = 10;
 

@@ -200,4 +200,48 @@ public sealed class StarvationAndPoolOrderTests
 
         Assert.NotEqual(Bottleneck.ThreadStarvation, f.Bottleneck);
     }
+
+    /// <summary>
+    /// A blocking data path after minimum threads went 2 -> 18: the queue still grows, 43 requests per pod wait for one
+    /// of 4 connections, and the pool reads half used because the connections handed back wait for a thread to take them.
+    /// </summary>
+    private static ObservedWindow ThreadsRaisedPoolOutnumbered() => Stuck() with { PoolUsage = 0.5, PendingRequestsMean = 43, QueueDepthMean = 1292, QueueDepthMax = 1300 };
+
+    private static TuningState AfterChange(Knob knob, int from, int to) => TuningState.Empty with
+    {
+        History =
+        [
+            new HistoryEntry(new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.ThreadStarvation, Reason = "Earlier", Message = "earlier", Knob = knob, From = from, To = to, Time = Given.Now.AddSeconds(-30) }, null),
+        ],
+    };
+
+    [Fact]
+    public void Raises_the_pool_next_when_waiters_outnumber_it_after_minimum_threads_were_raised()
+    {
+        var settings = new Settings(1, 18, 4, 200);
+        var d = TuningEngine.Decide(Given.Input(ThreadsRaisedPoolOutnumbered() with { Pods = 1 }, settings: settings, state: AfterChange(Knob.ThreadPoolMinThreads, 2, 18)));
+
+        Assert.Equal((Bottleneck.PoolExhaustion, Knob.DbMaxPoolSize, 4), (d.Bottleneck, d.Knob, d.From));
+        Assert.True(d.To > 4, $"the pool is raised: {d.Message}");
+        Assert.Contains("43 requests per pod wait for a connection, more than 2 for each of the pool's 4", d.Message, StringComparison.Ordinal);
+        Assert.Contains("after minimum threads went 2 -> 18", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Raises_threads_first_when_they_were_not_the_last_change()
+    {
+        var settings = new Settings(1, 2, 4, 200);
+
+        Assert.Equal(Bottleneck.ThreadStarvation, Diagnoser.Diagnose(Given.Spec(), ThreadsRaisedPoolOutnumbered(), settings, TuningState.Empty, Given.Now).Bottleneck);
+        Assert.Equal(Bottleneck.ThreadStarvation, Diagnoser.Diagnose(Given.Spec(), ThreadsRaisedPoolOutnumbered(), settings, AfterChange(Knob.DbMaxPoolSize, 2, 4), Given.Now).Bottleneck);
+        Assert.Equal(Bottleneck.ThreadStarvation, Diagnoser.Diagnose(Given.Spec(), ThreadsRaisedPoolOutnumbered(), settings, AfterChange(Knob.ThreadPoolMinThreads, 36, 18), Given.Now).Bottleneck);
+    }
+
+    [Fact]
+    public void Keeps_raising_threads_while_the_waiters_do_not_outnumber_the_pool()
+    {
+        var f = Diagnoser.Diagnose(Given.Spec(), ThreadsRaisedPoolOutnumbered() with { PendingRequestsMean = 7.9 }, new Settings(1, 18, 4, 200), AfterChange(Knob.ThreadPoolMinThreads, 2, 18), Given.Now);
+
+        Assert.Equal(Bottleneck.ThreadStarvation, f.Bottleneck);
+    }
 }
