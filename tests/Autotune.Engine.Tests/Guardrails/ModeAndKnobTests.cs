@@ -57,13 +57,27 @@ public sealed class ModeAndKnobTests
     [Fact]
     public void Repairs_a_starting_state_that_breaks_the_connection_budget_first()
     {
-        // max_connections 120 - 14 reserved = 106, but the pools may open 40 + 100 = 140: every pool shrinks to 75%.
-        var d = TuningEngine.Decide(Given.Input(Given.Healthy(), settings: new Settings(3, 16, 10, 120), ledger: Given.Ledger(maxConnections: 120)));
+        // max_connections 120 - 14 reserved = 106, but the pools may open 40 + 100 = 140: every pool shrinks to 75%
+        // (max_connections cannot rise here: the restart policy is Never).
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy(), spec: Given.Spec(restart: RestartPolicy.Never), settings: new Settings(3, 16, 10, 120), ledger: Given.Ledger(maxConnections: 120)));
 
         Assert.Equal(DecisionKind.Change, d.Kind);
         Assert.Equal(DecisionReasons.RepairBudget, d.Reason);
         Assert.Equal((Knob.DbMaxPoolSize, 10, 7), (d.Knob, d.From, d.To));
         Assert.Contains("pools may open 140 connections but max_connections 120 minus 14 reserved leaves 106", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repairs_a_broken_budget_by_raising_max_connections_where_an_immediate_restart_is_allowed()
+    {
+        // The same broken budget: 140 wanted, 106 left. With restart Immediate, max_connections rises to the smallest
+        // value that holds every pool (140 + 14 reserved = 154) and no pool shrinks.
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy(), spec: Given.Spec(restart: RestartPolicy.Immediate), settings: new Settings(3, 16, 10, 120), ledger: Given.Ledger(maxConnections: 120)));
+
+        Assert.Equal((DecisionKind.Change, DecisionReasons.RepairBudget), (d.Kind, d.Reason));
+        Assert.Equal((Knob.PostgresMaxConnections, 120), (d.Knob, d.From));
+        Assert.InRange(d.To!.Value, 154, 160);
+        Assert.Contains("max_connections rises to", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
