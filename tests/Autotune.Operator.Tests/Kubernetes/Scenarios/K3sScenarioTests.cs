@@ -92,45 +92,52 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
     {
         cluster.RequireCluster();
         var ns = await cluster.CreateNamespaceAsync("recommend");
-        const string release = "shop";
-        var api = K3sInstall.Api(release);
-        await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: true, mode: "Recommend"), StackInstall);
-        var pods = await cluster.ReadyPodsAsync(ns, $"app.kubernetes.io/instance={release},app.kubernetes.io/component=api", K3sInstall.ApiReplicas, TimeSpan.FromMinutes(2));
-
-        ApiTuningResource ready;
-        int served;
-        await using (var load = K3sProxyLoad.Start(cluster, ns, api, concurrency: 4))
+        try
         {
-            ready = await WithContextAsync(ns, api, load, () => cluster.ApiTuningAsync(
-                ns,
-                api,
-                r => Has(r, ConditionTypes.Ready, ConditionStatus.True) && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True)
-                    && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas && r.Status.Observed.Rps > 0,
-                "the chart's ApiTuning Ready with the traffic of both pods observed",
-                Judged));
-            served = load.Ok;
+            const string release = "shop";
+            var api = K3sInstall.Api(release);
+            await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: true, mode: "Recommend"), StackInstall);
+            var pods = await cluster.ReadyPodsAsync(ns, $"app.kubernetes.io/instance={release},app.kubernetes.io/component=api", K3sInstall.ApiReplicas, TimeSpan.FromMinutes(2));
+
+            ApiTuningResource ready;
+            int served;
+            await using (var load = K3sProxyLoad.Start(cluster, ns, api, concurrency: 4))
+            {
+                ready = await WithContextAsync(ns, api, load, () => cluster.ApiTuningAsync(
+                    ns,
+                    api,
+                    r => Has(r, ConditionTypes.Ready, ConditionStatus.True) && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True)
+                        && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas && r.Status.Observed.Rps > 0,
+                    "the chart's ApiTuning Ready with the traffic of both pods observed",
+                    Judged));
+                served = load.Ok;
+            }
+
+            var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
+            var database = await cluster.Client.AppsV1.ReadNamespacedStatefulSetAsync(K3sInstall.Postgres(release), ns, cancellationToken: Ct);
+            var configMaps = await cluster.Client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: Ct);
+
+            var status = ready.Status!;
+            Assert.All(pods, p => Assert.Equal(K3sInstall.SampleApi.Name, Assert.Single(p.Spec.Containers).Image));
+            Assert.True(served > 0, "no request reached the API through the service proxy");
+            Assert.Equal("Recommending", status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Reason);
+            Assert.Equal(1L, status.ObservedGeneration);
+            Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
+
+            // The operator read the server as the chart's non-superuser role, from its own namespace.
+            Assert.Equal(K3sInstall.MaxConnections, status.Current?.PostgresMaxConnections);
+            Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart).Status);
+
+            // Recommend: the Deployment and the StatefulSet are as helm created them, and no tuning file was written.
+            Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
+            Assert.Equal(1L, database.Metadata.Generation);
+            Assert.DoesNotContain(configMaps.Items, m => m.Metadata.Name == KubernetesNames.TuningConfigMap(api));
         }
-
-        var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
-        var database = await cluster.Client.AppsV1.ReadNamespacedStatefulSetAsync(K3sInstall.Postgres(release), ns, cancellationToken: Ct);
-        var configMaps = await cluster.Client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: Ct);
-        await cluster.DeleteNamespaceAsync(ns);
-
-        var status = ready.Status!;
-        Assert.All(pods, p => Assert.Equal(K3sInstall.SampleApi.Name, Assert.Single(p.Spec.Containers).Image));
-        Assert.True(served > 0, "no request reached the API through the service proxy");
-        Assert.Equal("Recommending", status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Reason);
-        Assert.Equal(1L, status.ObservedGeneration);
-        Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
-
-        // The operator read the server as the chart's non-superuser role, from its own namespace.
-        Assert.Equal(K3sInstall.MaxConnections, status.Current?.PostgresMaxConnections);
-        Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart).Status);
-
-        // Recommend: the Deployment and the StatefulSet are as helm created them, and no tuning file was written.
-        Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
-        Assert.Equal(1L, database.Metadata.Generation);
-        Assert.DoesNotContain(configMaps.Items, m => m.Metadata.Name == KubernetesNames.TuningConfigMap(api));
+        finally
+        {
+            // The next test's stack needs the room on the node.
+            await cluster.DeleteNamespaceAsync(ns);
+        }
     }
 
     [Fact]
@@ -138,46 +145,53 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
     {
         cluster.RequireCluster();
         var ns = await cluster.CreateNamespaceAsync("hpa");
-        const string release = "orders";
-        var api = K3sInstall.Api(release);
-        await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: false), StackInstall);
-
-        // Minimum = maximum: the autoscaler itself never moves the replicas, so any change would be the operator's.
-        await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+        try
         {
-            Metadata = new V1ObjectMeta { Name = api },
-            Spec = new V2HorizontalPodAutoscalerSpec
-            {
-                MinReplicas = K3sInstall.ApiReplicas,
-                MaxReplicas = K3sInstall.ApiReplicas,
-                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = api },
-            },
-        }, ns, cancellationToken: Ct);
-        await cluster.CreateApiTuningAsync(ns, api, $$"""
-            {
-              "targetRef": { "kind": "Deployment", "name": "{{api}}" },
-              "mode": "Auto",
-              "objectives": { "p99LatencyMs": 100 },
-              "metrics": { "source": "Pods", "port": {{K3sInstall.MetricsPort}}, "path": "/metrics", "window": "10s", "scrapesPerWindow": 5 },
-              "knobs": { "replicas": { "min": 1, "max": 6, "mode": "Auto" }, "threadPoolMinThreads": { "min": 8, "max": 256, "mode": "Auto" } },
-              "apply": { "method": "HotReload", "maxSurge": 1 }
-            }
-            """);
-        var seen = await WithContextAsync(ns, api, load: null, () => cluster.ApiTuningAsync(
-            ns,
-            api,
-            r => Has(r, KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True) && Has(r, ConditionTypes.Ready, ConditionStatus.True)
-                && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True) && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas,
-            "ReplicasManagedElsewhere with both pods observed",
-            Judged));
-        var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
-        await cluster.DeleteNamespaceAsync(ns);
+            const string release = "orders";
+            var api = K3sInstall.Api(release);
+            await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: false), StackInstall);
 
-        var status = seen.Status!;
-        Assert.Contains($"HorizontalPodAutoscaler {api}", status.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).Message, StringComparison.Ordinal);
-        Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
-        Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
-        Assert.DoesNotContain(status.History.Append(status.LastDecision).OfType<DecisionRecord>(), d => d.Knob == Knob.Replicas);
+            // Minimum = maximum: the autoscaler itself never moves the replicas, so any change would be the operator's.
+            await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+            {
+                Metadata = new V1ObjectMeta { Name = api },
+                Spec = new V2HorizontalPodAutoscalerSpec
+                {
+                    MinReplicas = K3sInstall.ApiReplicas,
+                    MaxReplicas = K3sInstall.ApiReplicas,
+                    ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = api },
+                },
+            }, ns, cancellationToken: Ct);
+            await cluster.CreateApiTuningAsync(ns, api, $$"""
+                {
+                  "targetRef": { "kind": "Deployment", "name": "{{api}}" },
+                  "mode": "Auto",
+                  "objectives": { "p99LatencyMs": 100 },
+                  "metrics": { "source": "Pods", "port": {{K3sInstall.MetricsPort}}, "path": "/metrics", "window": "10s", "scrapesPerWindow": 5 },
+                  "knobs": { "replicas": { "min": 1, "max": 6, "mode": "Auto" }, "threadPoolMinThreads": { "min": 8, "max": 256, "mode": "Auto" } },
+                  "apply": { "method": "HotReload", "maxSurge": 1 }
+                }
+                """);
+            var seen = await WithContextAsync(ns, api, load: null, () => cluster.ApiTuningAsync(
+                ns,
+                api,
+                r => Has(r, KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True) && Has(r, ConditionTypes.Ready, ConditionStatus.True)
+                    && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True) && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas,
+                "ReplicasManagedElsewhere with both pods observed",
+                Judged));
+            var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
+
+            var status = seen.Status!;
+            Assert.Contains($"HorizontalPodAutoscaler {api}", status.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).Message, StringComparison.Ordinal);
+            Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
+            Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
+            Assert.DoesNotContain(status.History.Append(status.LastDecision).OfType<DecisionRecord>(), d => d.Knob == Knob.Replicas);
+        }
+        finally
+        {
+            // The next test's stack needs the room on the node.
+            await cluster.DeleteNamespaceAsync(ns);
+        }
     }
 
     private static bool Has(ApiTuningResource resource, string type, ConditionStatus status) =>
