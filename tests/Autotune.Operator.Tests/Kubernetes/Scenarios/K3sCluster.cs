@@ -30,7 +30,6 @@ public sealed class K3sCluster : IAsyncLifetime
 
     private K3sContainer? _node;
     private k8s.Kubernetes? _client;
-    private HttpClient? _proxy;
     private string? _kubeconfig;
 
     /// <summary>Why the cluster did not start (no Docker engine, no helm), or null when it runs.</summary>
@@ -92,13 +91,17 @@ public sealed class K3sCluster : IAsyncLifetime
         var kubeconfig = await _node.GetKubeconfigAsync();
         _kubeconfig = Path.Combine(Path.GetTempPath(), $"autotune-k3s-{Guid.NewGuid():N}.kubeconfig");
         await File.WriteAllTextAsync(_kubeconfig, kubeconfig, setup.Token);
+        if (!OperatingSystem.IsWindows())
+        {
+            // It holds the cluster admin's client key: helm wants it readable by its owner only.
+            File.SetUnixFileMode(_kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig)))
         {
             _client = new k8s.Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream));
         }
 
-        // The API server's proxy to pods and services, over the client's own TLS and client certificate.
-        _proxy = new HttpClient(_client.FirstMessageHandler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.UntilAsync(
             async () => (await _client.CoreV1.ListNodeAsync(cancellationToken: setup.Token)).Items.Any(n => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true),
             ready => ready, TimeSpan.FromMinutes(3), "the K3s node Ready");
@@ -158,23 +161,27 @@ public sealed class K3sCluster : IAsyncLifetime
             timeout,
             $"{count} ready pods {selector} in {@namespace}");
 
-    /// <summary>GET through the API server's proxy (a path under /api/v1/namespaces/.../proxy/), with extra headers.</summary>
+    /// <summary>
+    /// GET through the API server's proxy (a path under /api/v1/namespaces/.../proxy/), with extra headers, over the
+    /// client's own connection (its TLS and client certificate); one request may take 30 seconds.
+    /// </summary>
     public async Task<(HttpStatusCode Status, string Body)> ProxyGetAsync(string path, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
     {
-        var proxy = _proxy ?? throw new InvalidOperationException("the K3s cluster is not running");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Client.BaseUri, path));
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.Add(name, value);
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
         if (Client.Credentials is { } credentials)
         {
-            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+            await credentials.ProcessHttpRequestAsync(request, timeout.Token);
         }
 
-        using var response = await proxy.SendAsync(request, cancellationToken);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        using var response = await Client.HttpClient.SendAsync(request, timeout.Token);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(timeout.Token));
     }
 
     /// <summary>Creates an ApiTuning with the spec given as JSON, as kubectl apply would send it.</summary>
@@ -225,7 +232,6 @@ public sealed class K3sCluster : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        _proxy?.Dispose();
         _client?.Dispose();
         if (_node is not null)
         {
