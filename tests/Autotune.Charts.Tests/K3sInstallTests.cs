@@ -1,6 +1,11 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Autotune.KubeApi;
 using Autotune.KubeApi.Authorization;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Tests.Kubernetes.Scenarios;
+using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Xunit;
 
@@ -103,6 +108,33 @@ public sealed class K3sInstallTests
         Assert.NotEqual(K3sInstall.OperatorNamespace, c.Namespace);
         Assert.Equal($"{K3sInstall.Postgres(c.Release)}.{c.Namespace}.svc", host);
         Assert.Contains(rendered.OfKind("Service"), s => s.Name == K3sInstall.Postgres(c.Release));
+    }
+
+    [Fact]
+    public async Task The_K3s_scenarios_ApiTunings_meet_the_chart_CRD_as_each_scenario_expects()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await KubeApiServer.StartAsync(new KubeApiServerOptions { Namespaces = ["default"] }, ct);
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
+        var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(Path.Combine(Helm.RepoRoot, "charts", "autotune", "crds", "apituning.yaml"));
+        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct);
+        Task<object> CreateAsync(string name, string spec) => client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = "autotune.dev/v1alpha1",
+                ["kind"] = "ApiTuning",
+                ["metadata"] = new JsonObject { ["name"] = name },
+                ["spec"] = JsonNode.Parse(spec),
+            }, "autotune.dev", "v1alpha1", "default", "apitunings", cancellationToken: ct);
+
+        var hpa = JsonNode.Parse(KubernetesJson.Serialize(await CreateAsync("hpa", K3sInstall.HpaScenarioSpec(K3sInstall.Api("orders")))))!;
+        await CreateAsync("invalid", K3sInstall.OperatorInvalidSpec);
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => CreateAsync("schema", K3sInstall.SchemaInvalidSpec));
+
+        var missing = new List<string>();
+        Assert.True(YamlJson.Contains(hpa["spec"], JsonNode.Parse(K3sInstall.HpaScenarioSpec(K3sInstall.Api("orders"))), "spec", missing), $"pruned or changed: {string.Join(", ", missing)}");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
+        Assert.Contains("spec.mode", refused.Response.Content, StringComparison.Ordinal);
     }
 
     /// <summary>The ConfigMap the pods mount as the agent's tuning file.</summary>

@@ -74,6 +74,29 @@ internal static class K3sInstall
         $"apiTuning.create={(apiTuning ? "true" : "false")}", $"apiTuning.mode={mode}",
     ];
 
+    /// <summary>An ApiTuning spec the CRD's schema refuses (422 naming spec.mode).</summary>
+    public const string SchemaInvalidSpec = """
+        { "targetRef": { "name": "orders-api" }, "mode": "Sometimes", "objectives": { "p99LatencyMs": 250 } }
+        """;
+
+    /// <summary>An ApiTuning spec the schema admits and the operator refuses (InvalidSpec naming spec.metrics.prometheus.url).</summary>
+    public const string OperatorInvalidSpec = """
+        { "targetRef": { "name": "orders-api" }, "objectives": { "p99LatencyMs": 250 },
+          "metrics": { "source": "Prometheus", "prometheus": { "url": "http://[::1" } } }
+        """;
+
+    /// <summary>The HPA scenario's ApiTuning of the sample API <paramref name="api"/>: replicas and minimum threads, the shortest window.</summary>
+    public static string HpaScenarioSpec(string api) => $$"""
+        {
+          "targetRef": { "kind": "Deployment", "name": "{{api}}" },
+          "mode": "Auto",
+          "objectives": { "p99LatencyMs": 100 },
+          "metrics": { "source": "Pods", "port": {{MetricsPort}}, "path": "/metrics", "window": "10s", "scrapesPerWindow": 5 },
+          "knobs": { "replicas": { "min": 1, "max": 6, "mode": "Auto" }, "threadPoolMinThreads": { "min": 8, "max": 256, "mode": "Auto" } },
+          "apply": { "method": "HotReload", "maxSurge": 1 }
+        }
+        """;
+
     /// <summary>The sample API's Deployment (and Service, and the chart's ApiTuning) of a sample-stack release.</summary>
     public static string Api(string release) => $"{release}-sample-stack-api";
 

@@ -33,9 +33,7 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
         cluster.RequireCluster();
         var ns = await cluster.CreateNamespaceAsync("schema");
 
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.CreateApiTuningAsync(ns, "orders", """
-            { "targetRef": { "name": "orders-api" }, "mode": "Sometimes", "objectives": { "p99LatencyMs": 250 } }
-            """));
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.CreateApiTuningAsync(ns, "orders", K3sInstall.SchemaInvalidSpec));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
         Assert.Contains("spec.mode", refused.Response.Content, StringComparison.Ordinal);
@@ -47,10 +45,7 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
         cluster.RequireCluster();
         var ns = await cluster.CreateNamespaceAsync("invalid");
 
-        await cluster.CreateApiTuningAsync(ns, "orders", """
-            { "targetRef": { "name": "orders-api" }, "objectives": { "p99LatencyMs": 250 },
-              "metrics": { "source": "Prometheus", "prometheus": { "url": "http://[::1" } } }
-            """);
+        await cluster.CreateApiTuningAsync(ns, "orders", K3sInstall.OperatorInvalidSpec);
         var status = (await cluster.ApiTuningAsync(ns, "orders", r => Has(r, ConditionTypes.InvalidSpec, ConditionStatus.True), "InvalidSpec set by the operator in the cluster", TimeSpan.FromMinutes(2))).Status!;
 
         Assert.Contains("spec.metrics.prometheus.url", status.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec).Message, StringComparison.Ordinal);
@@ -162,16 +157,7 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
                     ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = api },
                 },
             }, ns, cancellationToken: Ct);
-            await cluster.CreateApiTuningAsync(ns, api, $$"""
-                {
-                  "targetRef": { "kind": "Deployment", "name": "{{api}}" },
-                  "mode": "Auto",
-                  "objectives": { "p99LatencyMs": 100 },
-                  "metrics": { "source": "Pods", "port": {{K3sInstall.MetricsPort}}, "path": "/metrics", "window": "10s", "scrapesPerWindow": 5 },
-                  "knobs": { "replicas": { "min": 1, "max": 6, "mode": "Auto" }, "threadPoolMinThreads": { "min": 8, "max": 256, "mode": "Auto" } },
-                  "apply": { "method": "HotReload", "maxSurge": 1 }
-                }
-                """);
+            await cluster.CreateApiTuningAsync(ns, api, K3sInstall.HpaScenarioSpec(api));
             var seen = await WithContextAsync(ns, api, load: null, () => cluster.ApiTuningAsync(
                 ns,
                 api,
