@@ -1,3 +1,4 @@
+using Autotune.Operator.Tests.Kubernetes.Scenarios;
 using Xunit;
 
 namespace Autotune.Charts.Tests;
@@ -21,7 +22,16 @@ public sealed record ChartCase(string Name, string Chart, string Release, string
             "grafanaDashboard.enabled=true", "leaderElection.leaseNamespace=ops", "prometheusRule.workloadSelector=namespace=\"shop\""]),
         new("sample-stack", SampleStack, "demo", "demo", []),
         new("sample-stack-with-apituning", SampleStack, "demo", "demo", ["apiTuning.create=true"]),
+
+        // What the K3s suite installs (tests/Autotune.Operator.Tests/Kubernetes/Scenarios/K3sInstall.cs, compiled here too).
+        new(K3sOperator, Operator, K3sInstall.OperatorRelease, K3sInstall.OperatorNamespace, K3sInstall.OperatorValues),
+        new(K3sRecommendStack, SampleStack, "shop", "recommend-k3s", K3sInstall.SampleStackValues(apiTuning: true, mode: "Recommend")),
+        new(K3sHpaStack, SampleStack, "orders", "hpa-k3s", K3sInstall.SampleStackValues(apiTuning: false)),
     ];
+
+    public const string K3sOperator = "k3s-operator";
+    public const string K3sRecommendStack = "k3s-sample-stack-recommend";
+    public const string K3sHpaStack = "k3s-sample-stack-hpa";
 
     public static ChartCase Named(string name) => All.Single(c => c.Name == name);
 

@@ -66,7 +66,8 @@ public sealed class SampleStackTests
         var key = Yaml.Scalar(tuning, "spec", "postgres", "adminSecretRef", "key")!;
 
         var secret = StrictManifests.Parse<V1Secret>(rendered.OfKind("Secret").Single(s => s.Name == secretName));
-        Assert.StartsWith("Host=demo-sample-stack-postgres;Port=5432;Username=autotune;", secret.StringData[key], StringComparison.Ordinal);
+        // The operator connects from its own namespace: the host must name the Service's namespace.
+        Assert.StartsWith("Host=demo-sample-stack-postgres.demo.svc;Port=5432;Username=autotune;", secret.StringData[key], StringComparison.Ordinal);
         Assert.Equal("StatefulSet", Yaml.Scalar(tuning, "spec", "postgres", "workloadRef", "kind"));
         Assert.Contains(rendered.OfKind("StatefulSet"), s => s.Name == Yaml.Scalar(tuning, "spec", "postgres", "workloadRef", "name"));
         Assert.Empty((await Rendered.OfAsync("sample-stack")).OfKind("ApiTuning"));

@@ -1,128 +1,202 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Autotune.Engine.Model;
 using Autotune.Engine.Spec;
 using Autotune.Operator.Kubernetes;
-using Autotune.Operator.Kubernetes.Controller;
-using Autotune.Operator.Tests.Kubernetes.Controller;
-using DotNet.Testcontainers.Builders;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Testcontainers.K3s;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Scenarios;
 
 /// <summary>
-/// The API-level scenarios against a real Kubernetes API server (K3s in a container, through Testcontainers.K3s),
-/// wherever a Docker engine is reachable; skipped with that reason elsewhere. The scenarios that run pods need the
-/// sample API as an image and run on the in-process server only.
+/// The operator's scenarios on a real cluster: K3s in a container (Testcontainers.K3s) with the operator and sample
+/// API images built from their Dockerfiles and loaded into the node, charts/autotune and charts/sample-stack installed
+/// with helm into namespaces that enforce the restricted pod security standard. Where no Docker engine is reachable
+/// every test skips with that reason. One cluster for the class (<see cref="K3sCluster"/>); a fresh namespace per test.
 /// </summary>
-public sealed class K3sScenarioTests
+public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sCluster>
 {
+    private const string SampleStack = "charts/sample-stack";
+
+    /// <summary>A sample stack's install: PostgreSQL's volume, the first API start that seeds 100,000 users.</summary>
+    private static readonly TimeSpan StackInstall = TimeSpan.FromMinutes(10);
+
+    /// <summary>Until the operator has judged a full window (the sample stack's ApiTuning has a 60 s window).</summary>
+    private static readonly TimeSpan Judged = TimeSpan.FromMinutes(6);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task K3s_refuses_a_schema_invalid_ApiTuning_with_422_naming_the_field()
     {
-        await using var k3s = await K3s.StartAsync();
-        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => k3s.ApplyAsync("orders", """
-            { "targetRef": { "name": "orders-api" }, "mode": "Sometimes", "objectives": { "p99LatencyMs": 250 } }
-            """));
+        cluster.RequireCluster();
+        var ns = await cluster.CreateNamespaceAsync("schema");
+
+        var refused = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.CreateApiTuningAsync(ns, "orders", K3sInstall.SchemaInvalidSpec));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Response.StatusCode);
         Assert.Contains("spec.mode", refused.Response.Content, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task K3s_InvalidSpec_names_the_field_the_schema_cannot_check()
+    public async Task The_installed_operator_sets_InvalidSpec_naming_the_field_the_schema_cannot_check()
     {
-        await using var k3s = await K3s.StartAsync();
-        using var http = new HttpClient();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var controller = new ApiTuningController(k3s.Client, new ControllerOptions
-        {
-            Namespaces = [k3s.Namespace],
-            Ports = new KubernetesPortOptions { Http = http },
-        }, new OperatorMetrics(), new TestLogger("operator"));
-        var running = controller.RunAsync(stop.Token);
+        cluster.RequireCluster();
+        var ns = await cluster.CreateNamespaceAsync("invalid");
 
-        await k3s.ApplyAsync("orders", """
-            { "targetRef": { "name": "orders-api" }, "objectives": { "p99LatencyMs": 250 },
-              "metrics": { "source": "Prometheus", "prometheus": { "url": "http://[::1" } } }
-            """);
-        var status = await Eventually.UntilAsync(
-            async () => KubernetesJson.Deserialize<ApiTuningResource>(KubernetesJson.Serialize(await k3s.Client.CustomObjects.GetNamespacedCustomObjectAsync(ApiTuningResource.Group, ApiTuningResource.Version, k3s.Namespace, ApiTuningResource.Plural, "orders", Ct))).Status,
-            s => s?.Conditions.Any(c => c.Type == ConditionTypes.InvalidSpec) == true,
-            TimeSpan.FromSeconds(60),
-            "InvalidSpec");
-        await stop.CancelAsync();
-        await running;
+        await cluster.CreateApiTuningAsync(ns, "orders", K3sInstall.OperatorInvalidSpec);
+        var status = (await cluster.ApiTuningAsync(ns, "orders", r => Has(r, ConditionTypes.InvalidSpec, ConditionStatus.True), "InvalidSpec set by the operator in the cluster", TimeSpan.FromMinutes(2))).Status!;
 
-        Assert.Contains("spec.metrics.prometheus.url", status!.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec).Message, StringComparison.Ordinal);
+        Assert.Contains("spec.metrics.prometheus.url", status.Conditions.Single(c => c.Type == ConditionTypes.InvalidSpec).Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
     }
 
-    private sealed class K3s : IAsyncDisposable
+    [Fact]
+    public async Task The_operator_runs_the_built_image_under_restricted_pod_security_and_answers_healthz_readyz_and_metrics()
     {
-        private const string Image = "rancher/k3s:v1.31.2-k3s1";
+        cluster.RequireCluster();
+        var pod = Assert.Single(await cluster.ReadyPodsAsync(K3sInstall.OperatorNamespace, K3sInstall.OperatorSelector, 1, TimeSpan.FromMinutes(2)));
+        var @namespace = await cluster.Client.CoreV1.ReadNamespaceAsync(K3sInstall.OperatorNamespace, cancellationToken: Ct);
+        var root = $"/api/v1/namespaces/{K3sInstall.OperatorNamespace}/pods/{pod.Metadata.Name}:{K3sInstall.OperatorHealthPort}/proxy";
 
-        private readonly K3sContainer _container;
+        var healthz = await cluster.ProxyGetAsync(root + "/healthz", cancellationToken: Ct);
+        var readyz = await cluster.ProxyGetAsync(root + "/readyz", cancellationToken: Ct);
+        var metrics = await cluster.ProxyGetAsync(root + "/metrics", cancellationToken: Ct);
 
-        private K3s(K3sContainer container, k8s.Kubernetes client)
+        // The API server admitted the pod under the restricted standard, and it runs as the chart renders it.
+        Assert.Equal("restricted", @namespace.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
+        var container = Assert.Single(pod.Spec.Containers);
+        Assert.Equal((K3sInstall.Operator.Name, "Never"), (container.Image, container.ImagePullPolicy));
+        Assert.Equal(K3sInstall.OperatorName, pod.Spec.ServiceAccountName);
+        Assert.Equal((true, K3sInstall.AppUid, "RuntimeDefault"), (pod.Spec.SecurityContext.RunAsNonRoot, pod.Spec.SecurityContext.RunAsUser, pod.Spec.SecurityContext.SeccompProfile?.Type));
+        Assert.Equal((true, false), (container.SecurityContext.ReadOnlyRootFilesystem, container.SecurityContext.AllowPrivilegeEscalation));
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        var state = Assert.Single(pod.Status.ContainerStatuses);
+        Assert.NotNull(state.State.Running);
+        Assert.Equal(0, state.RestartCount);
+        Assert.Equal((HttpStatusCode.OK, "ok"), healthz);
+        Assert.Equal(HttpStatusCode.OK, readyz.Status);
+        Assert.StartsWith("ok", readyz.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, metrics.Status);
+        Assert.Contains("autotune_queue_depth", metrics.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sample_stacks_ApiTuning_in_Recommend_becomes_Ready_with_observed_metrics_and_changes_nothing_but_status()
+    {
+        cluster.RequireCluster();
+        var ns = await cluster.CreateNamespaceAsync("recommend");
+        try
         {
-            _container = container;
-            Client = client;
-        }
+            const string release = "shop";
+            var api = K3sInstall.Api(release);
+            await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: true, mode: "Recommend"), StackInstall);
+            var pods = await cluster.ReadyPodsAsync(ns, $"app.kubernetes.io/instance={release},app.kubernetes.io/component=api", K3sInstall.ApiReplicas, TimeSpan.FromMinutes(2));
 
-        public k8s.Kubernetes Client { get; }
-
-        public string Namespace { get; } = "t-" + Guid.NewGuid().ToString("N")[..8];
-
-        public static async Task<K3s> StartAsync()
-        {
-            K3sContainer container;
-            try
+            ApiTuningResource ready;
+            int served;
+            await using (var load = K3sProxyLoad.Start(cluster, ns, api, concurrency: 4))
             {
-                container = new K3sBuilder(Image).Build();
-                await container.StartAsync(Ct);
+                ready = await WithContextAsync(ns, api, load, () => cluster.ApiTuningAsync(
+                    ns,
+                    api,
+                    r => Has(r, ConditionTypes.Ready, ConditionStatus.True) && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True)
+                        && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas && r.Status.Observed.Rps > 0,
+                    "the chart's ApiTuning Ready with the traffic of both pods observed",
+                    Judged));
+                served = load.Ok;
             }
-            catch (DockerUnavailableException ex)
-            {
-                Assert.Skip($"No Docker engine is reachable here ({ex.GetType().Name}: {ex.Message}); the K3s scenarios need one");
-                throw;
-            }
 
-            var kubeconfig = await container.GetKubeconfigAsync();
-            await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(kubeconfig));
-            var client = new k8s.Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(stream));
-            var k3s = new K3s(container, client);
-            await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = k3s.Namespace } }, cancellationToken: Ct);
-            var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(KubeTestCluster.RepoPath("crds", "apituning.yaml"));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
-            await Eventually.UntilAsync(
-                async () => (await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: Ct)).Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
-                done => done, TimeSpan.FromSeconds(60), "the CRD established");
-            return k3s;
+            var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
+            var database = await cluster.Client.AppsV1.ReadNamespacedStatefulSetAsync(K3sInstall.Postgres(release), ns, cancellationToken: Ct);
+            var configMaps = await cluster.Client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: Ct);
+
+            var status = ready.Status!;
+            Assert.All(pods, p => Assert.Equal(K3sInstall.SampleApi.Name, Assert.Single(p.Spec.Containers).Image));
+            Assert.True(served > 0, "no request reached the API through the service proxy");
+            Assert.Equal("Recommending", status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Reason);
+            Assert.Equal(1L, status.ObservedGeneration);
+            Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
+
+            // The operator read the server as the chart's non-superuser role, from its own namespace.
+            Assert.Equal(K3sInstall.MaxConnections, status.Current?.PostgresMaxConnections);
+            Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.PendingRestart).Status);
+
+            // Recommend: the Deployment and the StatefulSet are as helm created them, and no tuning file was written.
+            Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
+            Assert.Equal(1L, database.Metadata.Generation);
+            Assert.DoesNotContain(configMaps.Items, m => m.Metadata.Name == KubernetesNames.TuningConfigMap(api));
         }
-
-        public async Task ApplyAsync(string name, string specJson)
+        finally
         {
-            var body = new JsonObject
-            {
-                ["apiVersion"] = ApiTuningResource.GroupVersion,
-                ["kind"] = ApiTuningResource.KindName,
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = Namespace },
-                ["spec"] = JsonNode.Parse(specJson),
-            };
-            await Client.CustomObjects.CreateNamespacedCustomObjectAsync(JsonDocument.Parse(body.ToJsonString()).RootElement, ApiTuningResource.Group, ApiTuningResource.Version, Namespace, ApiTuningResource.Plural, cancellationToken: Ct);
+            // The next test's stack needs the room on the node.
+            await cluster.DeleteNamespaceAsync(ns);
         }
+    }
 
-        public async ValueTask DisposeAsync()
+    [Fact]
+    public async Task An_HPA_on_the_target_leaves_its_replicas_alone_and_says_so_while_its_pods_are_observed()
+    {
+        cluster.RequireCluster();
+        var ns = await cluster.CreateNamespaceAsync("hpa");
+        try
         {
-            Client.Dispose();
-            await _container.DisposeAsync();
+            const string release = "orders";
+            var api = K3sInstall.Api(release);
+            await cluster.HelmInstallAsync(release, SampleStack, ns, K3sInstall.SampleStackValues(apiTuning: false), StackInstall);
+
+            // Minimum = maximum: the autoscaler itself never moves the replicas, so any change would be the operator's.
+            await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
+            {
+                Metadata = new V1ObjectMeta { Name = api },
+                Spec = new V2HorizontalPodAutoscalerSpec
+                {
+                    MinReplicas = K3sInstall.ApiReplicas,
+                    MaxReplicas = K3sInstall.ApiReplicas,
+                    ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = api },
+                },
+            }, ns, cancellationToken: Ct);
+            await cluster.CreateApiTuningAsync(ns, api, K3sInstall.HpaScenarioSpec(api));
+            var seen = await WithContextAsync(ns, api, load: null, () => cluster.ApiTuningAsync(
+                ns,
+                api,
+                r => Has(r, KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True) && Has(r, ConditionTypes.Ready, ConditionStatus.True)
+                    && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True) && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas,
+                "ReplicasManagedElsewhere with both pods observed",
+                Judged));
+            var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
+
+            var status = seen.Status!;
+            Assert.Contains($"HorizontalPodAutoscaler {api}", status.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).Message, StringComparison.Ordinal);
+            Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
+            Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
+            Assert.DoesNotContain(status.History.Append(status.LastDecision).OfType<DecisionRecord>(), d => d.Knob == Knob.Replicas);
+        }
+        finally
+        {
+            // The next test's stack needs the room on the node.
+            await cluster.DeleteNamespaceAsync(ns);
+        }
+    }
+
+    private static bool Has(ApiTuningResource resource, string type, ConditionStatus status) =>
+        resource.Status?.Conditions.Any(c => c.Type == type && c.Status == status) == true;
+
+    /// <summary>Runs a wait; when it times out, the message also says what the ApiTuning, the pods and the load showed.</summary>
+    private async Task<T> WithContextAsync<T>(string @namespace, string name, K3sProxyLoad? load, Func<Task<T>> wait)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch (TimeoutException e)
+        {
+            var status = (await cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync<ApiTuningResource>(
+                ApiTuningResource.Group, ApiTuningResource.Version, @namespace, ApiTuningResource.Plural, name, Ct)).Status;
+            var conditions = string.Join("; ", status?.Conditions.Select(c => $"{c.Type}={c.Status} ({c.Reason}: {c.Message})") ?? []);
+            throw new TimeoutException(
+                $"{e.Message}\nconditions: {conditions}\nobserved: {status?.Observed}\nload: {load?.ToString() ?? "none"}\n{await cluster.DescribeAsync(@namespace)}", e);
         }
     }
 }
