@@ -23,19 +23,29 @@ internal static class Thresholds
 
     /// <summary>
     /// CPU at or above this adds replicas even while the objective is still met: the next rise in load would take
-    /// the service over it, and a replica takes a window to start. Above <see cref="ScaleInCpu"/>, so a scale-in
-    /// never lands here.
+    /// the service over it, and a replica takes a window to start. Five points above <see cref="ScaleInCpu"/>, the
+    /// most a scale-in may leave: a scale-in never lands here, and the noise of a CPU reading at the load it landed
+    /// at does not reach it (hysteresis).
     /// </summary>
-    public const double CpuNoHeadroom = 0.8;
+    public const double CpuNoHeadroom = 0.85;
 
     /// <summary>CPU utilisation aimed for when sizing replicas.</summary>
     public const double CpuTarget = 0.6;
 
     /// <summary>
-    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuSaturated"/>,
-    /// so a scale-in never lands where a scale-out starts and cannot oscillate at the same load.
+    /// Highest CPU at which the service counts as comfortable (capacity may be given back): above the 60% a scale-out
+    /// lands at, so a scale-out that landed a point high can still give back what it over-provisioned, and under the
+    /// <see cref="ScaleInCpu"/> limit, so a pool or thread give-back (which holds every other change while it is
+    /// judged) is not started when the load is a few points from needing a replica.
     /// </summary>
-    public const double ScaleInCpu = 0.75;
+    public const double ComfortableCpu = 0.7;
+
+    /// <summary>
+    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuNoHeadroom"/>, so a scale-in never lands where a scale-out starts and
+    /// cannot oscillate at the same load. A scale-in also needs P99 under <see cref="ComfortableLatency"/> of the
+    /// objective and is rolled back if it leaves the service over it.
+    /// </summary>
+    public const double ScaleInCpu = 0.8;
 
     /// <summary>Highest pool usage the remaining replicas may run at after a replica is given back.</summary>
     public const double ScaleInPoolUsage = 0.8;
@@ -46,6 +56,20 @@ internal static class Thresholds
     /// <summary>Pool usage at or above this is full.</summary>
     public const double PoolFull = 0.9;
 
+    /// <summary>
+    /// Share of the pool's connection time that connection uses took (uses x hold time / pool) at or above which the
+    /// pool is the throughput limit: completions understate the demand, and the requests waiting are work it did not
+    /// serve. Below it the pool keeps up and its waiters are the queue any busy server has.
+    /// </summary>
+    public const double PoolCapped = 0.95;
+
+    /// <summary>
+    /// How many times the mean queue of a steady single server at the same utilisation (rho^2 / (1 - rho), M/M/1,
+    /// the longest steady queue any pool that busy holds) the waiters may reach before they are a backlog, not a
+    /// queue: real arrivals are burstier than Poisson.
+    /// </summary>
+    public const double SteadyQueueSlack = 2;
+
     /// <summary>Requests waiting per pod, on average over the window, that make a full pool a stuck one.</summary>
     public const double StuckWaiters = 1;
 
@@ -55,7 +79,7 @@ internal static class Thresholds
     /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
     public const double ShareTarget = 0.99;
 
-    /// <summary>Fraction of the pool-wait, queue and CPU objectives under which the service is comfortable (capacity may be given back).</summary>
+    /// <summary>Fraction of the pool-wait and queue objectives under which the service is comfortable (capacity may be given back).</summary>
     public const double Comfortable = 0.6;
 
     /// <summary>
