@@ -1,6 +1,7 @@
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Diagnosis;
 using Autotune.Engine.Model;
+using Autotune.Engine.Policy;
 
 namespace Autotune.Engine.Guardrails;
 
@@ -73,6 +74,17 @@ public static class ChangeJudge
             // look better or worse for reasons that are not the change.
             return new Judgement(PendingStatus.Accepted, confirmedAt,
                 $"kept unjudged: the window it was made on was disturbed by a database restart ({disturbedBefore})", p);
+        }
+
+        if (p.Knob == Knob.Replicas && p.To < p.From && p.Reason == DecisionReasons.GiveBackCapacity
+            && !(w.CpuUtilization >= Thresholds.CpuSaturated)
+            && DatabaseSaturationSignal.Detect(w, input.State.History, input.Current.DbMaxPoolSize) is { } database)
+        {
+            // Fewer pods with the same pool each open fewer connections: a replica give-back cannot be what saturated
+            // the database, and undoing it (barring scale-in for an hour) would only add connections to it. The
+            // database's saturation is treated instead (the pool shrinks).
+            return new Judgement(PendingStatus.Accepted, confirmedAt,
+                $"kept: the database, not the pods (CPU {Num.Pct(w.CpuUtilization)}), is the limit after it: {database}; fewer pods open fewer connections", p);
         }
 
         var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);

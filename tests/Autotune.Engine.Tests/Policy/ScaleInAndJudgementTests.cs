@@ -73,6 +73,75 @@ public sealed class ScaleInAndJudgementTests
         Assert.Equal(DecisionReasons.AwaitingWarmup, d.Reason);
     }
 
+    [Fact]
+    public void Keeps_a_replica_give_back_when_the_window_after_it_shows_the_database_saturated()
+    {
+        var d = TuningEngine.Decide(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.45), DownToOne(), ScaleInJudged(), new Settings(1, 16, 60, 500),
+            Given.Ledger(maxConnections: 500)));
+
+        Assert.NotEqual(DecisionKind.Rollback, d.Kind);
+        Assert.Equal(Bottleneck.DatabaseSaturated, d.Bottleneck);
+        Assert.Equal((Knob.DbMaxPoolSize, 60, 45), (d.Knob, d.From, d.To));
+    }
+
+    [Fact]
+    public void Rolls_back_a_replica_give_back_that_left_the_pods_cpu_saturated_over_the_objective()
+    {
+        var d = TuningEngine.Decide(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.95), DownToOne(), ScaleInJudged(), new Settings(1, 16, 60, 500),
+            Given.Ledger(maxConnections: 500)));
+
+        Assert.Equal(DecisionKind.Rollback, d.Kind);
+        Assert.Equal((Knob.Replicas, 1, 2), (d.Knob, d.From, d.To));
+    }
+
+    /// <summary>Replicas 2 -> 1 given back on a healthy window (connections held 4.34 ms at 1508 uses/s), confirmed and warmed.</summary>
+    private static TuningState ScaleInJudged()
+    {
+        var before = WindowSummary.Of(Given.Healthy() with { Pods = 2, Rps = 1500, Requests = 90000, P99Ms = 20, ConnectionHoldMeanMs = 4.34, ConnectionUsesPerSecond = 1508, PoolUsage = 0.05 });
+        var giveBack = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.OverProvisioned,
+            Reason = DecisionReasons.GiveBackCapacity,
+            Message = "lowered",
+            Knob = Knob.Replicas,
+            From = 2,
+            To = 1,
+            Time = Given.Now.AddMinutes(-3),
+        };
+        return TuningState.Empty with
+        {
+            History = [new HistoryEntry(giveBack, before)],
+            Pending = new PendingChange
+            {
+                Knob = Knob.Replicas,
+                From = 2,
+                To = 1,
+                Reason = DecisionReasons.GiveBackCapacity,
+                DecidedAt = Given.Now.AddMinutes(-3),
+                ConfirmedAt = Given.Now.AddMinutes(-2),
+                Before = before,
+            },
+        };
+    }
+
+    /// <summary>The window after: the one pod's 60 connections all busy, each held 94 ms (21.7x the 4.34 ms before) at less throughput.</summary>
+    private static ObservedWindow DatabaseCollapsedAfterScaleIn(double cpu) => Given.Healthy() with
+    {
+        Pods = 1,
+        Rps = 1400,
+        Requests = 84000,
+        P99Ms = 26542,
+        ShareUnderObjective = 0.5,
+        PoolWaitP99Ms = 15000,
+        PoolUsage = 1.0,
+        PendingRequestsMean = 400,
+        ConnectionHoldMeanMs = 94,
+        ConnectionUsesPerSecond = 956,
+        CpuUtilization = cpu,
+        AppliedPoolSize = 60,
+    };
+
     /// <summary>A pool give-back (6 -> 5) decided a minute ago, judged against a healthy window, still warming.</summary>
     private static PendingChange WarmingPoolGiveBack() => new()
     {
