@@ -77,14 +77,16 @@ public static class ChangeJudge
         }
 
         if (p.Knob == Knob.Replicas && p.To < p.From && p.Reason == DecisionReasons.GiveBackCapacity
-            && !(w.CpuUtilization >= Thresholds.CpuSaturated)
-            && DatabaseSaturationSignal.Detect(w, input.State.History, input.Current.DbMaxPoolSize) is { } database)
+            && !(w.CpuUtilization >= Thresholds.CpuSaturated) && p.Before.ConnectionHoldMeanMs > 0
+            && w.ConnectionHoldMeanMs >= p.Before.ConnectionHoldMeanMs * Thresholds.HoldVersusBaseline)
         {
-            // Fewer pods with the same pool each open fewer connections: a replica give-back cannot be what saturated
-            // the database, and undoing it (barring scale-in for an hour) would only add connections to it. The
-            // database's saturation is treated instead (the pool shrinks).
+            // Connections held far longer with the pods' CPU unsaturated: the database slowed down. Fewer pods with the
+            // same pool each open fewer connections, so a replica give-back cannot be what saturated it, and undoing
+            // it (barring scale-in for an hour) would only add connections to it; the saturation is treated instead.
             return new Judgement(PendingStatus.Accepted, confirmedAt,
-                $"kept: the database, not the pods (CPU {Num.Pct(w.CpuUtilization)}), is the limit after it: {database}; fewer pods open fewer connections", p);
+                $"kept: connections are held {Num.Ms(w.ConnectionHoldMeanMs)}, {Num.F(w.ConnectionHoldMeanMs / p.Before.ConnectionHoldMeanMs)}x the "
+                + $"{Num.Ms(p.Before.ConnectionHoldMeanMs)} before it, with the pods' CPU at {Num.Pct(w.CpuUtilization)}: the database, not the pods, is "
+                + "the limit after it, and fewer pods open fewer connections", p);
         }
 
         var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);

