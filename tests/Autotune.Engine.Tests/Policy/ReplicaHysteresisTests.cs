@@ -1,5 +1,4 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Diagnosis;
 using Autotune.Engine.Model;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
@@ -7,8 +6,8 @@ using Xunit;
 namespace Autotune.Engine.Tests.Policy;
 
 /// <summary>
-/// Replicas move in a band: a scale-in may leave the others at up to 80% CPU, a scale-out starts at 85% while the
-/// objective is met (or at 80% on a miss), and the headroom a scale-out added beyond the need is given back once.
+/// Replicas move in a band: a scale-in may leave the others at up to 78% CPU, a scale-out starts at 80% (objective met
+/// or not), and the headroom a scale-out added beyond the need is given back once.
 /// </summary>
 public sealed class ReplicaHysteresisTests
 {
@@ -31,8 +30,8 @@ public sealed class ReplicaHysteresisTests
             WindowSummary.Of(Given.Healthy())))],
     };
 
-    /// <summary>The cpu-bound case after its scale-out: 4 pods at 59.8% CPU, well inside the objective.</summary>
-    private static ObservedWindow ScaledOut() => Given.Healthy() with { Pods = 4, P99Ms = 48, CpuUtilization = 0.598, PoolUsage = 0.05, AppliedPoolSize = 10 };
+    /// <summary>After a scale-out: 4 pods at 55% CPU, well inside the objective.</summary>
+    private static ObservedWindow ScaledOut() => Given.Healthy() with { Pods = 4, P99Ms = 48, CpuUtilization = 0.55, PoolUsage = 0.05, AppliedPoolSize = 10 };
 
     [Fact]
     public void Gives_back_once_the_replicas_a_scale_out_added_beyond_the_need()
@@ -42,7 +41,7 @@ public sealed class ReplicaHysteresisTests
 
         Assert.Equal(DecisionReasons.GiveBackCapacity, d.Reason);
         Assert.Equal((Knob.Replicas, 4, 3), (d.Knob, d.From, d.To));
-        Assert.Contains("3 replicas would run at 79.7% CPU", d.Message, StringComparison.Ordinal);
+        Assert.Contains("3 replicas would run at 73.3% CPU", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,9 +68,9 @@ public sealed class ReplicaHysteresisTests
     }
 
     [Theory]
-    [InlineData(0.72)]
-    [InlineData(0.83)]
-    public void Neither_gives_back_nor_adds_replicas_between_70_and_85_percent_cpu(double cpu)
+    [InlineData(0.65)]
+    [InlineData(0.79)]
+    public void Neither_gives_back_nor_adds_replicas_between_60_and_80_percent_cpu(double cpu)
     {
         var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 60, CpuUtilization = cpu }, state: ComfortableLongEnough));
 
@@ -81,20 +80,23 @@ public sealed class ReplicaHysteresisTests
     }
 
     [Fact]
-    public void Adds_replicas_at_85_percent_cpu_while_the_objective_is_met()
+    public void Adds_replicas_at_80_percent_cpu_while_the_objective_is_met()
     {
-        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.85 }));
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.8 }));
 
+        // 3 x 80% / 60% = 4 replicas' worth, and a little more: 5.
         Assert.Equal(Bottleneck.CpuSaturated, d.Bottleneck);
         Assert.Equal((Knob.Replicas, 3, 5), (d.Knob, d.From, d.To));
     }
 
     [Fact]
-    public void Counts_a_scale_out_that_landed_a_point_over_its_60_percent_target_as_comfortable()
+    public void Keeps_replicas_a_scale_in_would_leave_at_the_cpu_where_replicas_are_added()
     {
-        var f = Diagnoser.Diagnose(Given.Spec(), Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.61 }, Given.Settings(), TuningState.Empty, Given.Now);
+        // The cpu-bound case after its scale-out: 4 pods at 59.8%; 3 would run at 79.7%, within half a point of 80%.
+        var d = TuningEngine.Decide(Given.Input(ScaledOut() with { CpuUtilization = 0.598 }, state: After((Knob.Replicas, 2, 4, DecisionReasons.AddReplicas, 20)),
+            settings: new Settings(4, 16, 10, 200)));
 
-        Assert.Equal(Bottleneck.OverProvisioned, f.Bottleneck);
+        Assert.NotEqual(Knob.Replicas, d.Knob);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class ThreadAndCpuPolicyTests
     }
 
     [Fact]
-    public void Gives_back_the_last_replica_down_to_one_when_the_other_runs_at_most_80_percent_cpu()
+    public void Gives_back_the_last_replica_down_to_one_when_the_other_runs_at_most_78_percent_cpu()
     {
         var spec = Given.Spec() with { Knobs = Given.Spec().Knobs with { Replicas = new() { Min = 1, Max = 20 } } };
         var state = TuningState.Empty with { ComfortableSince = Given.Now.AddSeconds(-400) };
@@ -149,12 +149,12 @@ public sealed class ThreadAndCpuPolicyTests
     }
 
     [Fact]
-    public void Does_not_give_back_a_replica_the_others_would_run_over_80_percent_cpu()
+    public void Does_not_give_back_a_replica_the_others_would_run_over_78_percent_cpu()
     {
         var spec = Given.Spec() with { Knobs = Given.Spec().Knobs with { Replicas = new() { Min = 1, Max = 20 } } };
         var state = TuningState.Empty with { ComfortableSince = Given.Now.AddSeconds(-400) };
 
-        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.41, PoolUsage = 0.3, Pods = 2 },
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 60, CpuUtilization = 0.395, PoolUsage = 0.3, Pods = 2 },
             spec, state, new Settings(2, 16, 10, 200)));
 
         Assert.NotEqual(Knob.Replicas, d.Knob);
