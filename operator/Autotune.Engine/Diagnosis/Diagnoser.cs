@@ -154,7 +154,7 @@ public static class Diagnoser
         && !(w.ShareUnderObjective < Thresholds.ShareTarget)
         && !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable)
         && w.QueueDepthMean <= o.MaxQueueDepth * Thresholds.Comfortable
-        && !(w.CpuUtilization > Thresholds.CpuTarget);
+        && !(w.CpuUtilization > Thresholds.ComfortableCpu);
 
     private static Finding Act(Bottleneck bottleneck, Dictionary<string, double> evidence, string summary) =>
         new() { Bottleneck = bottleneck, Actionable = true, Summary = summary, Evidence = evidence };

@@ -1,6 +1,7 @@
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Diagnosis;
 using Autotune.Engine.Model;
+using Autotune.Engine.Policy;
 
 namespace Autotune.Engine.Guardrails;
 
@@ -73,6 +74,19 @@ public static class ChangeJudge
             // look better or worse for reasons that are not the change.
             return new Judgement(PendingStatus.Accepted, confirmedAt,
                 $"kept unjudged: the window it was made on was disturbed by a database restart ({disturbedBefore})", p);
+        }
+
+        if (p.Knob == Knob.Replicas && p.To < p.From && p.Reason == DecisionReasons.GiveBackCapacity
+            && !(w.CpuUtilization >= Thresholds.CpuSaturated) && p.Before.ConnectionHoldMeanMs > 0
+            && w.ConnectionHoldMeanMs >= p.Before.ConnectionHoldMeanMs * Thresholds.HoldVersusBaseline)
+        {
+            // Connections held far longer with the pods' CPU unsaturated: the database slowed down. Fewer pods with the
+            // same pool each open fewer connections, so a replica give-back cannot be what saturated it, and undoing
+            // it (barring scale-in for an hour) would only add connections to it; the saturation is treated instead.
+            return new Judgement(PendingStatus.Accepted, confirmedAt,
+                $"kept: connections are held {Num.Ms(w.ConnectionHoldMeanMs)}, {Num.F(w.ConnectionHoldMeanMs / p.Before.ConnectionHoldMeanMs)}x the "
+                + $"{Num.Ms(p.Before.ConnectionHoldMeanMs)} before it, with the pods' CPU at {Num.Pct(w.CpuUtilization)}: the database, not the pods, is "
+                + "the limit after it, and fewer pods open fewer connections", p);
         }
 
         var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);

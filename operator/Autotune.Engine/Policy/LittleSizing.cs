@@ -37,12 +37,42 @@ internal static class LittleSizing
     public static double UsesPerPod(ObservedWindow w) => w.ConnectionUsesPerSecond / Math.Max(1, w.Pods);
 
     /// <summary>
-    /// Pool per pod for connection uses x hold time, plus the requests already waiting, with headroom. With no hold
-    /// time measured (no connection came back in the window) the waiting requests are the whole of the evidence.
+    /// Share of the pool's connection time the uses took: uses per pod x mean hold time / pool size. Near 1 the pool
+    /// is the throughput limit; NaN when no hold time was measured (no connection came back in the window).
     /// </summary>
-    public static int Pool(ObservedWindow w) =>
+    public static double PoolBusyShare(ObservedWindow w, int pool) =>
+        pool > 0 && !double.IsNaN(w.ConnectionHoldMeanMs) && w.ConnectionUsesPerSecond > 0
+            ? UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000 / pool
+            : double.NaN;
+
+    /// <summary>
+    /// True when the requests waiting for a connection are work the pool did not serve, to be counted in its size:
+    /// requests timed out waiting, or the pool's connections were busy nearly all the time (completions then understate
+    /// the demand), or more requests waited than a steady queue that busy holds (twice the M/M/1 mean queue at the
+    /// same utilisation; no pool that busy queues longer in steady state). Otherwise the pool keeps up with the
+    /// demand and its waiters are the queue of a busy server: a pool sized for the uses x hold time with headroom
+    /// removes them, and counting them again would size for a queue that is gone once the pool grows.
+    /// </summary>
+    public static bool WaitersAreBacklog(ObservedWindow w, int pool)
+    {
+        var busy = PoolBusyShare(w, pool);
+        if (w.PoolTimeouts > 0 || !(busy < Thresholds.PoolCapped))
+        {
+            return true;
+        }
+
+        var steadyQueue = busy * busy / (1 - busy);
+        return w.PendingRequestsMean > steadyQueue * Thresholds.SteadyQueueSlack;
+    }
+
+    /// <summary>
+    /// Pool per pod for connection uses x hold time, with headroom, plus the requests already waiting when they are a
+    /// backlog (<see cref="WaitersAreBacklog"/>). With no hold time measured (no connection came back in the window)
+    /// the waiting requests are the whole of the evidence.
+    /// </summary>
+    public static int Pool(ObservedWindow w, int pool) =>
         Ceiling(((double.IsNaN(w.ConnectionHoldMeanMs) ? 0 : UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000)
-            + Math.Max(0, w.PendingRequestsMean)) * Thresholds.Headroom);
+            + (WaitersAreBacklog(w, pool) ? Math.Max(0, w.PendingRequestsMean) : 0)) * Thresholds.Headroom);
 
     /// <summary>Pool per pod the current work needs if each connection were held only <paramref name="holdMs"/>.</summary>
     public static int PoolAtHold(ObservedWindow w, double holdMs) => Ceiling(UsesPerPod(w) * holdMs / 1000 * Thresholds.Headroom);

@@ -23,10 +23,14 @@ internal static class PoolPolicy
             return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the applied pool size is unknown");
         }
 
-        var need = LittleSizing.Pool(w);
+        var need = LittleSizing.Pool(w, from);
         var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from + 1), poolBudget);
-        var why = $"{finding.Summary}; Little's law asks for {need} connections per pod ({Num.F(LittleSizing.UsesPerPod(w))} uses/s x "
-            + $"{Num.Ms(w.ConnectionHoldMeanMs)} + {Num.F(w.PendingRequestsMean)} waiting, x {Num.F(Thresholds.Headroom)})";
+        var uses = $"{Num.F(LittleSizing.UsesPerPod(w))} uses/s x {Num.Ms(w.ConnectionHoldMeanMs)}";
+        var why = LittleSizing.WaitersAreBacklog(w, from)
+            ? $"{finding.Summary}; Little's law asks for {need} connections per pod ({uses} + {Num.F(w.PendingRequestsMean)} waiting, x {Num.F(Thresholds.Headroom)})"
+            : $"{finding.Summary}; Little's law asks for {need} connections per pod ({uses}, x {Num.F(Thresholds.Headroom)}): the pool keeps up, "
+                + $"its connections busy {Num.Pct(LittleSizing.PoolBusyShare(w, from))} of the time with no request timed out, so the "
+                + $"{Num.F(w.PendingRequestsMean)} waiting per pod are its queue, not work it left undone";
         if (to <= from)
         {
             return Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; the pool is at its budget's maximum {poolBudget.Max}");

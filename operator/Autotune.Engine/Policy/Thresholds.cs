@@ -23,8 +23,8 @@ internal static class Thresholds
 
     /// <summary>
     /// CPU at or above this adds replicas even while the objective is still met: the next rise in load would take
-    /// the service over it, and a replica takes a window to start. Above <see cref="ScaleInCpu"/>, so a scale-in
-    /// never lands here.
+    /// the service over it, and a replica takes a window to start (at 85% the benchmark's rising diurnal load missed
+    /// two minutes before the replica came). Above <see cref="ScaleInCpu"/>, so a scale-in never lands here.
     /// </summary>
     public const double CpuNoHeadroom = 0.8;
 
@@ -32,10 +32,20 @@ internal static class Thresholds
     public const double CpuTarget = 0.6;
 
     /// <summary>
-    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuSaturated"/>,
-    /// so a scale-in never lands where a scale-out starts and cannot oscillate at the same load.
+    /// Highest CPU at which the service counts as comfortable (capacity may be given back): the scale-out target, well
+    /// under <see cref="CpuNoHeadroom"/>. A pool or thread give-back holds every other change while it is judged, so
+    /// it is not started while a rising load may soon need a replica (the benchmark's diurnal load missed two minutes
+    /// when 70% let a pool give-back start at 64% CPU).
     /// </summary>
-    public const double ScaleInCpu = 0.75;
+    public const double ComfortableCpu = CpuTarget;
+
+    /// <summary>
+    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuNoHeadroom"/>
+    /// by more than a steady load's CPU varies from window to window (about half a point in the simulator), so a
+    /// scale-in never lands where a scale-out starts and cannot oscillate at the same load. A scale-in also needs P99
+    /// under <see cref="ComfortableLatency"/> of the objective and is rolled back if it leaves the service over it.
+    /// </summary>
+    public const double ScaleInCpu = 0.78;
 
     /// <summary>Highest pool usage the remaining replicas may run at after a replica is given back.</summary>
     public const double ScaleInPoolUsage = 0.8;
@@ -45,6 +55,20 @@ internal static class Thresholds
 
     /// <summary>Pool usage at or above this is full.</summary>
     public const double PoolFull = 0.9;
+
+    /// <summary>
+    /// Share of the pool's connection time that connection uses took (uses x hold time / pool) at or above which the
+    /// pool is the throughput limit: completions understate the demand, and the requests waiting are work it did not
+    /// serve. Below it the pool keeps up and its waiters are the queue any busy server has.
+    /// </summary>
+    public const double PoolCapped = 0.95;
+
+    /// <summary>
+    /// How many times the mean queue of a steady single server at the same utilisation (rho^2 / (1 - rho), M/M/1,
+    /// the longest steady queue any pool that busy holds) the waiters may reach before they are a backlog, not a
+    /// queue: real arrivals are burstier than Poisson.
+    /// </summary>
+    public const double SteadyQueueSlack = 2;
 
     /// <summary>Requests waiting per pod, on average over the window, that make a full pool a stuck one.</summary>
     public const double StuckWaiters = 1;
@@ -61,7 +85,7 @@ internal static class Thresholds
     /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
     public const double ShareTarget = 0.99;
 
-    /// <summary>Fraction of the pool-wait, queue and CPU objectives under which the service is comfortable (capacity may be given back).</summary>
+    /// <summary>Fraction of the pool-wait and queue objectives under which the service is comfortable (capacity may be given back).</summary>
     public const double Comfortable = 0.6;
 
     /// <summary>

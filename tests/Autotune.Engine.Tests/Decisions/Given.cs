@@ -55,7 +55,10 @@ internal static class Given
         AppliedPoolSize = 10,
     };
 
-    /// <summary>Requests wait for connections: the pool of 10 is full at 1800 uses/s of 10 ms each.</summary>
+    /// <summary>
+    /// Requests wait for connections and some give up: the pool of 10 is full at 900 uses/s per pod of 10 ms each, and
+    /// requests time out waiting for it (the waiters are work it did not serve).
+    /// </summary>
     public static ObservedWindow PoolExhausted() => Healthy() with
     {
         P99Ms = 400,
@@ -63,6 +66,7 @@ internal static class Given
         PoolWaitP99Ms = 180,
         PoolUsage = 1.0,
         PendingRequestsMean = 4,
+        PoolTimeouts = 12,
         ConnectionHoldMeanMs = 10,
         ConnectionUsesPerSecond = 2700,
         CpuUtilization = 0.45,

@@ -1,4 +1,5 @@
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Guardrails;
 using Autotune.Engine.Model;
 using Autotune.Engine.Spec;
 using Autotune.Engine.Tests.Decisions;
@@ -72,6 +73,79 @@ public sealed class ScaleInAndJudgementTests
 
         Assert.Equal(DecisionReasons.AwaitingWarmup, d.Reason);
     }
+
+    [Fact]
+    public void Keeps_a_replica_give_back_when_the_window_after_it_shows_the_database_saturated()
+    {
+        var d = TuningEngine.Decide(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.45), DownToOne(), ScaleInJudged(), new Settings(1, 16, 60, 500),
+            Given.Ledger(maxConnections: 500)));
+
+        Assert.NotEqual(DecisionKind.Rollback, d.Kind);
+        Assert.NotEqual(Knob.Replicas, d.Knob);
+        Assert.Equal(PendingStatus.Accepted, ChangeJudge.Evaluate(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.45), DownToOne(), ScaleInJudged(),
+            new Settings(1, 16, 60, 500), Given.Ledger(maxConnections: 500))).Status);
+    }
+
+    [Fact]
+    public void Rolls_back_a_replica_give_back_that_left_the_pods_cpu_saturated_over_the_objective()
+    {
+        var d = TuningEngine.Decide(Given.Input(DatabaseCollapsedAfterScaleIn(cpu: 0.95), DownToOne(), ScaleInJudged(), new Settings(1, 16, 60, 500),
+            Given.Ledger(maxConnections: 500)));
+
+        Assert.Equal(DecisionKind.Rollback, d.Kind);
+        Assert.Equal((Knob.Replicas, 1, 2), (d.Knob, d.From, d.To));
+    }
+
+    /// <summary>Replicas 2 -> 1 given back on a healthy window (connections held 4.34 ms at 1508 uses/s), confirmed and warmed.</summary>
+    private static TuningState ScaleInJudged()
+    {
+        var before = WindowSummary.Of(Given.Healthy() with { Pods = 2, Rps = 1500, Requests = 90000, P99Ms = 20, ConnectionHoldMeanMs = 4.34, ConnectionUsesPerSecond = 1508, PoolUsage = 0.05 });
+        var giveBack = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.OverProvisioned,
+            Reason = DecisionReasons.GiveBackCapacity,
+            Message = "lowered",
+            Knob = Knob.Replicas,
+            From = 2,
+            To = 1,
+            Time = Given.Now.AddMinutes(-3),
+        };
+        return TuningState.Empty with
+        {
+            History = [new HistoryEntry(giveBack, before)],
+            Pending = new PendingChange
+            {
+                Knob = Knob.Replicas,
+                From = 2,
+                To = 1,
+                Reason = DecisionReasons.GiveBackCapacity,
+                DecidedAt = Given.Now.AddMinutes(-3),
+                ConfirmedAt = Given.Now.AddMinutes(-2),
+                Before = before,
+            },
+        };
+    }
+
+    /// <summary>
+    /// The window after, as the database-bound scenario showed it: the collapse begins mid-window, so the pool is 61%
+    /// used on average, thousands of requests wait, and connections are held 28.4 ms, 6.5x the 4.34 ms before.
+    /// </summary>
+    private static ObservedWindow DatabaseCollapsedAfterScaleIn(double cpu) => Given.Healthy() with
+    {
+        Pods = 1,
+        Rps = 1290,
+        Requests = 77400,
+        P99Ms = 26542,
+        ShareUnderObjective = 0.5,
+        PoolWaitP99Ms = 14614,
+        PoolUsage = 0.61,
+        PendingRequestsMean = 3813,
+        ConnectionHoldMeanMs = 28.4,
+        ConnectionUsesPerSecond = 1290,
+        CpuUtilization = cpu,
+        AppliedPoolSize = 60,
+    };
 
     /// <summary>A pool give-back (6 -> 5) decided a minute ago, judged against a healthy window, still warming.</summary>
     private static PendingChange WarmingPoolGiveBack() => new()
