@@ -74,6 +74,18 @@ public sealed class WindowScrapeParserTests
     }
 
     [Fact]
+    public void Every_value_reads_back_exactly_as_written()
+    {
+        double[] values = [0, 7, 2147483647, 2147483648, 1e300, 0.5, -3, double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, 12.47];
+        var text = string.Concat(values.Select((v, i) => $"{MetricNames.ActiveRequests.Prometheus}{{i=\"{i}\"}} {PromFloat.Format(v)}\n"));
+
+        var scrape = new WindowScrapeParser().Parse("pod-a", PodState.T0, 5, text);
+
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), scrape.Samples.Select(s => BitConverter.DoubleToInt64Bits(s.Value)));
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), Enumerable.Range(0, values.Length).Select(i => BitConverter.DoubleToInt64Bits(scrape.Samples[i].Value)));
+    }
+
+    [Fact]
     public void Series_no_window_reads_are_not_remembered()
     {
         var parser = new WindowScrapeParser();

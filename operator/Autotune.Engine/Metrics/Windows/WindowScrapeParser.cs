@@ -4,7 +4,7 @@ namespace Autotune.Engine.Metrics.Windows;
 
 /// <summary>
 /// Parses a target's scrapes into the form a window keeps while it slides: only the samples of the series a window
-/// reads (the agent-operator contract's), their values in one array beside a list of series shared by the scrapes
+/// reads (the agent-operator contract's), their values (whole counts in four bytes) beside a list of series shared by the scrapes
 /// that wrote the same series in the same order. What it leaves out (other series, <c># TYPE</c> lines, exporter
 /// timestamps) no window reads, so <see cref="WindowBuilder"/> builds the same window from these scrapes as from
 /// fully parsed ones; lines that cannot be read are counted over the whole text as before. One parser per scrape
