@@ -7,11 +7,13 @@ namespace Autotune.Operator.Reconcile;
 /// <summary>
 /// Gathers one metrics window: a round of scrapes of every pod each scrape interval, parsed as they arrive.
 /// Counters need only the first and last round, but gauges (queue length, pending requests, threads) are judged on
-/// every round, so the rounds are spread evenly over the window.
+/// every round, so the rounds are spread evenly over the window. A scrape keeps only what a window reads
+/// (<see cref="WindowScrapeParser"/>); the series are remembered in <paramref name="series"/>, which every collector of
+/// a process may share (a fresh table when null).
 /// </summary>
-public sealed class WindowCollector(IMetricsSource source, TimeProvider time)
+public sealed class WindowCollector(IMetricsSource source, TimeProvider time, SeriesTable? series = null)
 {
-    private readonly ExpositionParser _parser = new();
+    private readonly WindowScrapeParser _parser = new(series);
     private readonly Dictionary<string, (int Count, string Error)> _failures = new(StringComparer.Ordinal);
 
     /// <summary>The pods that failed to answer in the last window: how many scrapes failed and the last error.</summary>
@@ -48,7 +50,7 @@ public sealed class WindowCollector(IMetricsSource source, TimeProvider time)
 
         if (scrape.Text is { } text)
         {
-            return Scrape.Parsed(scrape.Pod, scrape.At, latencyMs, _parser.Parse(text));
+            return _parser.Parse(scrape.Pod, scrape.At, latencyMs, text);
         }
 
         return scrape.TimedOut

@@ -4,7 +4,8 @@ namespace Autotune.Engine.Metrics.Exposition;
 /// Parses Prometheus text exposition format 0.0.4 (as the OpenTelemetry Prometheus exporter and prometheus-net write
 /// it). A bad line becomes a <see cref="ParseError"/> naming its line number and parsing goes on; nothing throws.
 /// Series are looked up by their exact text in a <see cref="SeriesTable"/>, so repeated scrapes of one exporter
-/// allocate little more than the sample list.
+/// allocate little more than the sample list. With a <see cref="MetricNameFilter"/>, the samples of other metric names
+/// are read (their errors count as any line's) but neither kept nor remembered in the table.
 /// </summary>
 public sealed class ExpositionParser
 {
@@ -14,12 +15,22 @@ public sealed class ExpositionParser
     private int lastSampleCount = 64;
 
     // Exporters write the same series in the same order every scrape: the text of the previous scrape's k-th sample is
-    // compared first (a vectorised memory compare), and only on a mismatch is the table hashed.
-    private List<(string Text, Series Series)> previousOrder = [];
+    // compared first (a vectorised memory compare), and only on a mismatch is the table hashed. Between scrapes only the
+    // previous order is kept, at its exact size (a parser per scrape loop, and a process may run a thousand).
+    private (string Text, Series Series)[] previousOrder = [];
     private List<(string Text, Series Series)> currentOrder = [];
 
-    /// <summary>Creates a parser remembering series in <paramref name="table"/> (a fresh table when null).</summary>
-    public ExpositionParser(SeriesTable? table = null) => Table = table ?? new SeriesTable();
+    private readonly MetricNameFilter? keep;
+
+    /// <summary>
+    /// Creates a parser remembering series in <paramref name="table"/> (a fresh table when null), keeping only the
+    /// samples whose metric name <paramref name="keep"/> accepts (every sample when null).
+    /// </summary>
+    public ExpositionParser(SeriesTable? table = null, MetricNameFilter? keep = null)
+    {
+        Table = table ?? new SeriesTable();
+        this.keep = keep;
+    }
 
     /// <summary>The series this parser has met.</summary>
     public SeriesTable Table { get; }
@@ -28,7 +39,7 @@ public sealed class ExpositionParser
     public ParseResult Parse(ReadOnlySpan<char> text)
     {
         var samples = new List<Sample>(lastSampleCount);
-        currentOrder.Clear();
+        currentOrder = new List<(string Text, Series Series)>(previousOrder.Length);
         var types = new Dictionary<string, MetricType>(StringComparer.Ordinal);
         var errors = new List<ParseError>();
         var errorCount = 0;
@@ -59,7 +70,8 @@ public sealed class ExpositionParser
         }
 
         lastSampleCount = Math.Max(16, samples.Count);
-        (previousOrder, currentOrder) = (currentOrder, previousOrder);
+        previousOrder = [.. currentOrder];
+        currentOrder = [];
         return new ParseResult(samples, types, errors, errorCount);
     }
 
@@ -129,9 +141,17 @@ public sealed class ExpositionParser
 
         var seriesText = line[..seriesEnd];
         var position = currentOrder.Count;
-        Series series;
-        string storedText;
-        if (position < previousOrder.Count && seriesText.SequenceEqual(previousOrder[position].Text))
+        Series? series = null;
+        string? storedText = null;
+        if (keep is not null && !keep(line[..nameEnd]))
+        {
+            // Not kept: the labels are still read, so a malformed line counts as an error whichever series it is.
+            if (seriesEnd != nameEnd && LabelBlock.Read(line[j..seriesEnd], Table, out var skippedError) is null)
+            {
+                return skippedError;
+            }
+        }
+        else if (position < previousOrder.Length && seriesText.SequenceEqual(previousOrder[position].Text))
         {
             (storedText, series) = previousOrder[position];
         }
@@ -184,8 +204,12 @@ public sealed class ExpositionParser
             }
         }
 
-        samples.Add(new Sample(series, value, timestamp));
-        currentOrder.Add((storedText, series));
+        if (series is not null)
+        {
+            samples.Add(new Sample(series, value, timestamp));
+            currentOrder.Add((storedText!, series));
+        }
+
         return null;
     }
 

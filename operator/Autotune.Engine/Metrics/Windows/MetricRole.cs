@@ -59,10 +59,16 @@ internal static class MetricRoles
         [MetricNames.AppliedPoolSize.Prometheus] = MetricRole.AppliedPoolSize,
     };
 
+    private static readonly Dictionary<string, MetricRole>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan =
+        ByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The series names a window reads (for PromQL selectors).</summary>
     public static IEnumerable<string> Names => ByName.Keys;
 
     public static MetricRole Of(string seriesName) => ByName.GetValueOrDefault(seriesName);
+
+    /// <summary>True when a window reads the series of this name (a <see cref="Exposition.MetricNameFilter"/>).</summary>
+    public static bool IsRead(ReadOnlySpan<char> seriesName) => ByNameSpan.ContainsKey(seriesName);
 
     /// <summary>The role of a series, remembered on the (interned) series so each is looked up once.</summary>
     public static MetricRole Of(Exposition.Series series)

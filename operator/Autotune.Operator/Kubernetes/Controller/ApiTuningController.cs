@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Model;
 using Autotune.Engine.Validation;
 using Autotune.Operator.Kubernetes.Ports;
@@ -35,6 +36,10 @@ public sealed partial class ApiTuningController
     private readonly List<ResourceWatcher<V1Deployment>> _deployments = [];
     private readonly WorkloadInformers _informers;
     private readonly KubernetesPortOptions _portOptions;
+
+    // Every session's scrape parser remembers series here: apps built on the same exporter write the same series, so
+    // one table serves them all instead of one copy per ApiTuning.
+    private readonly SeriesTable _series = new();
 
     /// <summary>Creates the controller; <see cref="RunAsync"/> starts it.</summary>
     public ApiTuningController(IKubernetes client, ControllerOptions options, OperatorMetrics metrics, ILogger logger)
@@ -236,7 +241,7 @@ public sealed partial class ApiTuningController
             var resumed = session?.Reconciler.State ?? StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
             reconciler.Resume(resumed);
             scrapes = session?.Window() ?? [];
-            var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _time, _metrics, _logger);
+            var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _series, _time, _metrics, _logger);
             fresh.LastReplicas = session?.LastReplicas;
             _sessions[key] = fresh;
             _failureWriters.TryRemove(key, out _);

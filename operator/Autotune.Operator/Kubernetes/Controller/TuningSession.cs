@@ -1,3 +1,4 @@
+using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Validation;
 using Autotune.Operator.Kubernetes.Ports;
@@ -25,14 +26,14 @@ public sealed partial class TuningSession : IAsyncDisposable
     private readonly ILogger _logger;
     private Task _loop = Task.CompletedTask;
 
-    private TuningSession(string key, long generation, ValidatedSpec spec, Reconciler reconciler, IMetricsSource metrics, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
+    private TuningSession(string key, long generation, ValidatedSpec spec, Reconciler reconciler, IMetricsSource metrics, SeriesTable series, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
     {
         Key = key;
         Generation = generation;
         Spec = spec;
         Reconciler = reconciler;
         _metrics = metrics;
-        _collector = new WindowCollector(metrics, time);
+        _collector = new WindowCollector(metrics, time, series);
         _time = time;
         _operatorMetrics = operatorMetrics;
         _logger = logger;
@@ -60,11 +61,11 @@ public sealed partial class TuningSession : IAsyncDisposable
     /// <summary>The replicas the workload had (or was scaled to) in the last pass; a different value is someone else's scale.</summary>
     public int? LastReplicas { get; set; }
 
-    /// <summary>Starts a session and its scrape loop.</summary>
-    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, ControllerPorts ports, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
+    /// <summary>Starts a session and its scrape loop, remembering the series it meets in <paramref name="series"/> (shared by the controller's sessions).</summary>
+    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, ControllerPorts ports, SeriesTable series, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(ports);
-        var session = new TuningSession(key, generation, spec, reconciler, ports.Metrics, time, operatorMetrics, logger) { Status = ports.Status };
+        var session = new TuningSession(key, generation, spec, reconciler, ports.Metrics, series, time, operatorMetrics, logger) { Status = ports.Status };
         session._loop = session.ScrapeLoopAsync(session._stop.Token);
         return session;
     }

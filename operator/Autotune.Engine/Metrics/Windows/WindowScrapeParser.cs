@@ -1,0 +1,90 @@
+using Autotune.Engine.Metrics.Exposition;
+
+namespace Autotune.Engine.Metrics.Windows;
+
+/// <summary>
+/// Parses a target's scrapes into the form a window keeps while it slides: only the samples of the series a window
+/// reads (the agent-operator contract's), their values (whole counts in four bytes) beside a list of series shared by the scrapes
+/// that wrote the same series in the same order. What it leaves out (other series, <c># TYPE</c> lines, exporter
+/// timestamps) no window reads, so <see cref="WindowBuilder"/> builds the same window from these scrapes as from
+/// fully parsed ones; lines that cannot be read are counted over the whole text as before. One parser per scrape
+/// loop (not thread-safe); the <see cref="SeriesTable"/> may be shared by every loop of a process.
+/// </summary>
+public sealed class WindowScrapeParser
+{
+    // Pods of one target mostly write the same series; a few layouts cover pods that differ (one without a pool yet).
+    private const int LayoutsKept = 4;
+
+    private readonly ExpositionParser parser;
+    private readonly List<Series[]> layouts = [];
+
+    /// <summary>Creates a parser remembering series in <paramref name="table"/> (a fresh table when null).</summary>
+    public WindowScrapeParser(SeriesTable? table = null) => parser = new ExpositionParser(table, MetricRoles.IsRead);
+
+    /// <summary>The series this parser has met.</summary>
+    public SeriesTable Table => parser.Table;
+
+    /// <summary>A successful scrape from its exposition text, with the samples a window reads.</summary>
+    public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySpan<char> text)
+    {
+        var result = parser.Parse(text);
+        var samples = result.Samples;
+        var values = new double[samples.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = samples[i].Value;
+        }
+
+        return new Scrape
+        {
+            Pod = pod,
+            Time = time,
+            LatencyMs = latencyMs,
+            Samples = new WindowSamples(LayoutOf(samples), values),
+            ParseErrors = result.ErrorCount,
+        };
+    }
+
+    private Series[] LayoutOf(IReadOnlyList<Sample> samples)
+    {
+        foreach (var layout in layouts)
+        {
+            if (Matches(layout, samples))
+            {
+                return layout;
+            }
+        }
+
+        var fresh = new Series[samples.Count];
+        for (var i = 0; i < fresh.Length; i++)
+        {
+            fresh[i] = samples[i].Series;
+        }
+
+        layouts.Insert(0, fresh);
+        if (layouts.Count > LayoutsKept)
+        {
+            layouts.RemoveAt(layouts.Count - 1);
+        }
+
+        return fresh;
+    }
+
+    private static bool Matches(Series[] layout, IReadOnlyList<Sample> samples)
+    {
+        if (layout.Length != samples.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < layout.Length; i++)
+        {
+            if (!ReferenceEquals(layout[i], samples[i].Series))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
