@@ -13,7 +13,7 @@ public sealed class WorkQueue : IDisposable
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly HashSet<string> _processing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer)> _delayed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer, object Token)> _delayed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _ready = new(0);
     private readonly TimeProvider _time;
     private readonly TimeSpan _failureBase;
@@ -87,8 +87,10 @@ public sealed class WorkQueue : IDisposable
                 existing.Timer.Dispose();
             }
 
-            var timer = _time.CreateTimer(_ => Fire(key), null, delay, Timeout.InfiniteTimeSpan);
-            _delayed[key] = (due, timer);
+            // The token tells this schedule's callback from one that was cancelled or replaced after its timer fired.
+            var token = new object();
+            var timer = _time.CreateTimer(state => Fire(key, state!), token, delay, Timeout.InfiniteTimeSpan);
+            _delayed[key] = (due, timer, token);
         }
     }
 
@@ -206,14 +208,18 @@ public sealed class WorkQueue : IDisposable
         _ready.Dispose();
     }
 
-    private void Fire(string key)
+    private void Fire(string key, object token)
     {
         lock (_gate)
         {
-            if (_delayed.Remove(key, out var scheduled))
+            // A timer's callback may already be on its way when Cancel or an earlier AddAfter disposes it.
+            if (!_delayed.TryGetValue(key, out var scheduled) || !ReferenceEquals(scheduled.Token, token))
             {
-                scheduled.Timer.Dispose();
+                return;
             }
+
+            _delayed.Remove(key);
+            scheduled.Timer.Dispose();
         }
 
         Add(key);

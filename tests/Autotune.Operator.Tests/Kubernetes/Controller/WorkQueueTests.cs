@@ -79,15 +79,50 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
-    public async Task A_cancelled_schedule_never_fires()
+    public async Task A_cancelled_schedule_never_fires_even_when_its_timer_callback_was_already_on_its_way()
     {
-        using var queue = NewQueue();
+        var timers = new ManualTimers();
+        using var queue = new WorkQueue(timers, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(80));
         queue.AddAfter("shop/gone", TimeSpan.FromMilliseconds(10));
         queue.Cancel("shop/gone");
         queue.AddAfter("shop/marker", TimeSpan.FromMilliseconds(60));
 
+        // Every callback runs, the disposed timer's too: a callback the runtime had dispatched before Cancel disposed it.
+        timers.FireAll();
+
         Assert.Equal("shop/marker", await queue.TakeAsync(Ct).WaitAsync(Patience, Ct));
         Assert.Equal(0, queue.Count);
+    }
+
+    /// <summary>Timers that fire only when told to, and fire even once disposed.</summary>
+    private sealed class ManualTimers : TimeProvider
+    {
+        private readonly List<(TimerCallback Callback, object? State)> _callbacks = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _callbacks.Add((callback, state));
+            return new Inert();
+        }
+
+        public void FireAll()
+        {
+            foreach (var (callback, state) in _callbacks.ToList())
+            {
+                callback(state);
+            }
+        }
+
+        private sealed class Inert : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 
     [Fact]

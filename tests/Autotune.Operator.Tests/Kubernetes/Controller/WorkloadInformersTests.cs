@@ -137,6 +137,9 @@ public sealed class WorkloadInformersTests
         Assert.Equal("KEDA ScaledObject orders-scaler", owner);
         Assert.True(cluster.Server.Requests.Count("discovery") >= 1);
         Assert.Equal(2, cluster.Server.Requests.Count("list", "/scaledobjects"));
+
+        // After its list the cache watches, so later ScaledObjects arrive without another list.
+        await Eventually.UntilAsync(() => Task.FromResult(cluster.Server.Requests.Count("watch", "/scaledobjects")), n => n > 0, Patience, "the ScaledObject watch");
     }
 
     /// <summary>The Deployment watcher and the informers of one namespace, running until disposed.</summary>
