@@ -177,19 +177,27 @@ public sealed class FaultScenarioTests
         stack.Cluster.Server.Faults.Clear();
 
         // A new operator takes over from what status and the cluster show. While the resumed change is in flight the
-        // ConfigMap must stay at its generation: nothing is stepped before every pod reports it.
-        stack.StartOperator();
-        var inFlight = new List<(string Message, long Generation)>();
-        var settled = await stack.StatusAsync("orders", r =>
+        // ConfigMap must stay at its generation: nothing is stepped before every pod reports it. Each status write is
+        // paired with the tuning file current when it was committed (the store raises its changes in commit order, and
+        // a pass writes the ConfigMap before its status), so a status still calling the resumed change in flight after
+        // the next step was written is caught, while a status read that merely lags a pass is not.
+        var inFlight = new System.Collections.Concurrent.ConcurrentQueue<(string Message, long Generation)>();
+        stack.Cluster.Server.Store.ObjectChanged += change =>
         {
-            if (r.Status?.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Tuning) is { Status: ConditionStatus.True } tuning)
+            if (change.Resource.Plural == "apitunings" && change.Name == "orders"
+                && change.Object["status"]?["conditions"] is System.Text.Json.Nodes.JsonArray conditions
+                && conditions.FirstOrDefault(c => (string?)c?["type"] == ConditionTypes.Tuning && (string?)c?["status"] == "True") is { } tuning)
             {
-                inFlight.Add((tuning.Message, files.Last().Generation));
+                inFlight.Enqueue(((string?)tuning["message"] ?? "", files.Last().Generation));
             }
-
-            return r.Status?.History.Any(h => h.Reason == StatusResume.ResumedChange) == true
-                && (!IsTuning(r) || r.Status.History[0].Reason != StatusResume.ResumedChange);
-        }, "the resumed change recorded and confirmed", DecisionTimeout);
+        };
+        stack.StartOperator();
+        var settled = await stack.StatusAsync(
+            "orders",
+            r => r.Status?.History.Any(h => h.Reason == StatusResume.ResumedChange) == true
+                && (!IsTuning(r) || r.Status.History[0].Reason != StatusResume.ResumedChange),
+            "the resumed change recorded and confirmed",
+            DecisionTimeout);
 
         var history = settled.Status!.History.Reverse().Where(h => h.Knob == Knob.DbMaxPoolSize).ToList();
         var written = files.ToList();
@@ -201,7 +209,8 @@ public sealed class FaultScenarioTests
         Assert.All(history.Zip(history.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From));
         Assert.Equal(Enumerable.Range((int)first.Generation, written.Count).Select(g => (long)g), written.Select(f => f.Generation));
         Assert.Equal(history.Select(h => h.To), written.Select(f => (int?)f.DbMaxPoolSize));
-        Assert.All(inFlight.Where(t => t.Message.Contains(StatusResume.ResumedChange, StringComparison.Ordinal)), t => Assert.Equal(first.Generation, t.Generation));
+        var resumedInFlight = inFlight.Where(t => t.Message.Contains(StatusResume.ResumedChange, StringComparison.Ordinal)).ToList();
+        Assert.All(resumedInFlight, t => Assert.Equal(first.Generation, t.Generation));
         Assert.Single(events, e => e.Reason == DecisionReasons.RaisePool && e.Note.Contains($"-> {first.DbMaxPoolSize}:", StringComparison.Ordinal));
         Assert.Single(events, e => e.Reason == StatusResume.ResumedChange);
     }
