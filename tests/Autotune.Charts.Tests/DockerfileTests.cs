@@ -42,6 +42,52 @@ public sealed partial class DockerfileTests
         }
     }
 
+    /// <summary>
+    /// The build stage replayed without Docker: its COPY instructions into a fresh directory (build output left out,
+    /// as .dockerignore does), then its RUN instructions there. A file the build needs and the Dockerfile does not copy
+    /// (a props file, a project reference) fails the restore or the publish here, not first in a cluster's build.
+    /// </summary>
+    [Theory]
+    [InlineData("operator/Dockerfile", "autotune.dll")]
+    [InlineData("sample-api/Dockerfile", "SampleApi.dll")]
+    public async Task The_build_stage_publishes_the_entry_point_from_only_the_files_it_copies(string dockerfile, string entry)
+    {
+        var lines = Instructions(dockerfile);
+        var build = lines.TakeWhile((l, i) => i == 0 || !l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        var root = Directory.CreateTempSubdirectory("autotune-image-");
+        try
+        {
+            var workdir = Path.Combine(root.FullName, Assert.Single(build, l => l.StartsWith("WORKDIR ", StringComparison.Ordinal))[8..].Trim().TrimStart('/'));
+            var output = Path.Combine(root.FullName, "app");
+            foreach (var line in build.Skip(1))
+            {
+                var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words[0] == "COPY")
+                {
+                    var target = Path.Combine(workdir, words[^1]);
+                    foreach (var source in words[1..^1].Select(w => Path.Combine(Helm.RepoRoot, w)))
+                    {
+                        CopyContext(source, Directory.Exists(source) || words[^1].EndsWith('/') ? Path.Combine(target, Directory.Exists(source) ? "" : Path.GetFileName(source)) : target);
+                    }
+                }
+                else if (words[0] == "RUN")
+                {
+                    Assert.Equal("dotnet", words[1]);
+                    var arguments = words[2..].Select(w => w == "/app" ? output : w).ToList();
+                    var (exit, log) = await DotnetAsync(workdir, arguments);
+                    Assert.True(exit == 0, $"{dockerfile}: `{line}` exited {exit}:\n{log}");
+                }
+            }
+
+            Assert.True(File.Exists(Path.Combine(output, entry)), $"{dockerfile}: the build stage published no {entry}");
+            Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(entry, ".runtimeconfig.json"))), $"{dockerfile}: {entry} has no runtimeconfig");
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void The_build_context_leaves_out_build_output_local_tools_and_secrets()
     {
@@ -50,6 +96,49 @@ public sealed partial class DockerfileTests
         Assert.Superset(new HashSet<string> { "**/bin/", "**/obj/", ".git/", ".tools/", "**/*.env", "**/*.pfx", "**/*.key" }, ignored);
         Assert.DoesNotContain("operator/", ignored);
         Assert.DoesNotContain("sample-api/", ignored);
+    }
+
+    /// <summary>Copies a file, or a directory's contents without what .dockerignore keeps out of the context.</summary>
+    private static void CopyContext(string source, string target)
+    {
+        if (File.Exists(source))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target, overwrite: true);
+            return;
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(source).Where(d => Path.GetFileName(d) is not ("bin" or "obj" or "TestResults")))
+        {
+            CopyContext(directory, Path.Combine(target, Path.GetFileName(directory)));
+        }
+    }
+
+    private static async Task<(int Exit, string Log)> DotnetAsync(string workdir, IEnumerable<string> arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workdir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["MSBUILDDISABLENODEREUSE"] = "1" },
+        };
+        foreach (var argument in arguments.Append("-nodeReuse:false"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>The Dockerfile's instructions, continuation lines joined, comments dropped.</summary>
