@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Autotune.Testing;
 using SampleApi.Data;
 using SampleApi.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace SampleApi.Tests;
 
@@ -40,6 +41,50 @@ public sealed class OutageTests(SharedServers servers)
 
         await redis.StartExistingAsync(ct);
         await api.WaitUntilReadyAsync(ct);
+    }
+
+    [Fact]
+    public async Task A_read_from_a_redis_that_stopped_answering_is_served_from_postgres_before_redis_answers_and_counted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await RedisServer.StartAsync(ct);
+        var settings = await ApiSettings.ForAsync(servers.Postgres, redis, ct, seedUsers: 300);
+        settings["SampleApi:Cache:LocalEnabled"] = "false";
+        await using var api = await ApiHost.StartAsync(settings, ct);
+        Assert.Equal(1, (await api.Http.GetFromJsonAsync<User>("/users/1", ct))!.Id);
+
+        // A script that keeps Redis busy for 4 s: the server is up and the connection open, but nothing is answered.
+        // Both connections are opened first (a handshake would wait for the script too). The API's read gives up after
+        // its 50 ms bound (the client's own 1 s timeout is the backstop), long before the script ends.
+        await using var blocker = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var busy = blocker.GetDatabase().ScriptEvaluateAsync(
+            """
+            local t = redis.call('TIME')
+            local start = t[1] * 1000000 + t[2]
+            while true do
+              local now = redis.call('TIME')
+              if now[1] * 1000000 + now[2] - start > tonumber(ARGV[1]) then return 1 end
+            end
+            """,
+            values: [4_000_000]);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var ping = probe.GetDatabase().PingAsync();
+                return await Task.WhenAny(ping, Task.Delay(100, ct)) != ping && !busy.IsCompleted;
+            },
+            TimeSpan.FromSeconds(3),
+            "Redis busy with the script",
+            ct);
+        var failuresBefore = api.Metrics.RedisReadFailures;
+
+        var user = await api.Http.GetFromJsonAsync<User>("/users/7", ct);
+
+        Assert.False(busy.IsCompleted, "the row was served before Redis answered anything");
+        Assert.Equal(7, user!.Id);
+        Assert.Equal(failuresBefore + 1, api.Metrics.RedisReadFailures);
+        Assert.Equal(1, (int)await busy);
     }
 
     [Fact]

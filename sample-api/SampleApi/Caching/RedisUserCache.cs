@@ -171,14 +171,18 @@ internal sealed class RedisUserCache
 
     private RedisKey Key(long id) => string.Create(CultureInfo.InvariantCulture, $"{_prefix}user:{id}");
 
-    // Waits at most `timeout`; the abandoned operation's outcome is still observed, never left unobserved.
+    // Waits at most `timeout`; the abandoned operation's outcome is still observed, never left unobserved. An
+    // operation that finishes in time is observed by the await itself, so only an abandoned one gets a continuation.
     private static async Task<T> Bounded<T>(Task<T> operation, TimeSpan timeout)
     {
-        if (!operation.IsCompleted)
+        try
+        {
+            return await operation.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
         {
             _ = operation.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
-
-        return await operation.WaitAsync(timeout);
     }
 }
