@@ -111,6 +111,23 @@ internal static class GiveBackPolicy
         var factor = r / (double)(r - 1);
         var cpuAfter = w.CpuUtilization * factor;
         var usage = double.IsNaN(w.PoolUsage) ? 0 : w.PoolUsage;
+
+        // A database that more sessions have been shown to slow: growing the pools first adds sessions (the backfire
+        // run's 3 x 3 collapses the server), while the replica going takes its pool's sessions away and shortens every
+        // hold. The replica goes with the pools as they are; the pool grows afterwards only if the pods' pools are then
+        // exhausted (the pool rule checks the database first), and the give-back is rolled back if it left the service
+        // over its objective.
+        var contention = usage * factor > Thresholds.ScaleInPoolUsage
+            ? Diagnosis.DatabaseSaturationSignal.ContentionShown(w, input.State.History, c.DbMaxPoolSize)
+            : null;
+        if (contention is not null && StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is { } rbc)
+        {
+            return Proposal.Change(DecisionReasons.GiveBackCapacity,
+                $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU{cpu.Why} and their pools {Num.Pct(usage * factor)} used at today's hold time, "
+                + $"but {contention}: the replica's sessions going shortens the hold, so it goes with the pools as they are",
+                c with { Replicas = Math.Max(rbc.Min, r - 1) });
+        }
+
         if (usage * factor > Thresholds.ScaleInPoolUsage)
         {
             if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb || c.DbMaxPoolSize is not { } p)
