@@ -94,6 +94,12 @@ public static class Diagnoser
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}");
         }
 
+        if (w.CpuUtilization >= Thresholds.CpuNoHeadroom && LandedHere(w, state) is { } landed)
+        {
+            return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
+                $"p99 {Num.Ms(w.P99Ms)} <= {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}: {landed}", ev);
+        }
+
         if (w.CpuUtilization >= Thresholds.CpuNoHeadroom)
         {
             return Act(Bottleneck.CpuSaturated, ev,
@@ -138,6 +144,29 @@ public static class Diagnoser
         w.PoolUsage >= Thresholds.PoolFull
         && w.PendingRequestsMean >= Thresholds.StuckWaiters
         && !(w.PoolWaitP99Ms <= o.MaxPoolWaitMs);
+
+    /// <summary>
+    /// Why CPU at or over <see cref="Thresholds.CpuNoHeadroom"/> with the objective met is where the last replica
+    /// give-back meant the pods to run, not a rising load; null when it is not. The give-back predicted the CPU the
+    /// remaining pods would run at (its window's CPU x from / to, up to <see cref="Thresholds.ScaleInCpuCeiling"/> when
+    /// the latency predicted there was comfortable); at similar load and within the band's noise allowance of that
+    /// prediction, adding the replica back would only undo it, once an hour, for as long as the load stays.
+    /// </summary>
+    private static string? LandedHere(ObservedWindow w, TuningState state)
+    {
+        if (state.History.FirstOrDefault(h => h.Decision.IsAction && h.Decision.Knob == Knob.Replicas) is not
+            { Decision: { Kind: DecisionKind.Change, Reason: DecisionReasons.GiveBackCapacity, From: { } from, To: { } to }, Before: { } b }
+            || to >= from || to <= 0 || double.IsNaN(b.CpuUtilization) || !Guardrails.RegressionCheck.SimilarLoad(b.Rps, w.Rps))
+        {
+            return null;
+        }
+
+        var predicted = b.CpuUtilization * from / to;
+        return w.CpuUtilization <= predicted + (Thresholds.CpuNoHeadroom - Thresholds.ScaleInCpu)
+            ? $"replicas {from} -> {to} were given back to run here ({Num.Pct(predicted)} predicted at {Num.F(b.Rps)} rps, now {Num.F(w.Rps)} rps), "
+                + "so no replica is added until the load rises or the objective is missed"
+            : null;
+    }
 
     /// <summary>More requests per pod wait for a connection than <see cref="Thresholds.WaitersPerConnection"/> for each one the pool has.</summary>
     public static bool PoolOutnumbered(ObservedWindow w, Settings current) =>

@@ -146,6 +146,47 @@ public sealed class ReplicaHysteresisTests
         Assert.Equal(Given.Now.AddSeconds(-120), TuningStateTransitions.Next(input, d).ComfortableSince);
     }
 
+    /// <summary>Replicas 4 -> 3 given back 90 minutes ago (past the reversal hour) on 4 pods at 59.8% CPU: 79.7% predicted.</summary>
+    private static TuningState GivenBackToEightyPercent() => TuningState.Empty with
+    {
+        History =
+        [
+            new HistoryEntry(
+                new Decision
+                {
+                    Kind = DecisionKind.Change,
+                    Bottleneck = Bottleneck.OverProvisioned,
+                    Reason = DecisionReasons.GiveBackCapacity,
+                    Message = "lowered",
+                    Knob = Knob.Replicas,
+                    From = 4,
+                    To = 3,
+                    Time = Given.Now.AddMinutes(-90),
+                },
+                WindowSummary.Of(ScaledOut() with { CpuUtilization = 0.598 })),
+        ],
+    };
+
+    [Fact]
+    public void Does_not_add_back_a_replica_whose_give_back_meant_the_others_to_run_at_this_cpu_at_similar_load()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.809 }, state: GivenBackToEightyPercent(),
+            settings: new Settings(3, 16, 10, 200)));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.ObjectiveMet, d.Reason);
+        Assert.Contains("replicas 4 -> 3 were given back to run here (79.7% predicted", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adds_a_replica_when_cpu_rises_past_where_a_give_back_meant_the_others_to_run()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.83 }, state: GivenBackToEightyPercent(),
+            settings: new Settings(3, 16, 10, 200)));
+
+        Assert.Equal(DecisionReasons.AddReplicas, d.Reason);
+    }
+
     [Fact]
     public void Grows_the_pool_before_giving_back_a_replica_whose_connections_the_others_could_not_hold()
     {
