@@ -88,7 +88,7 @@ public static class SimulationCommands
 
                 return 0;
             default:
-                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... | survey | perf NAME");
+                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... | survey | perf NAME");
                 return 2;
         }
     }
@@ -109,9 +109,11 @@ public static class SimulationCommands
         var path = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results/engine.md";
         var only = Array.IndexOf(args, "--scenario");
         var scenarios = only >= 0 && only + 1 < args.Length ? [ScenarioCatalog.Get(args[only + 1])] : ScenarioCatalog.All;
+        var seedIndex = Array.IndexOf(args, "--seed");
+        var seed = seedIndex >= 0 && seedIndex + 1 < args.Length ? int.Parse(args[seedIndex + 1], CultureInfo.InvariantCulture) : 1;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var outcomes = Reporting.EngineBench.Run(scenarios, seed: 1, output);
-        var markdown = Reporting.EngineReport.Render(outcomes, seed: 1, watch.Elapsed.TotalSeconds);
+        var outcomes = Reporting.EngineBench.Run(scenarios, seed, output);
+        var markdown = Reporting.EngineReport.Render(outcomes, seed, watch.Elapsed.TotalSeconds);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
