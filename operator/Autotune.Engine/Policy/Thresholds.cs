@@ -24,7 +24,9 @@ internal static class Thresholds
     /// <summary>
     /// CPU at or above this adds replicas even while the objective is still met: the next rise in load would take
     /// the service over it, and a replica takes a window to start (at 85% the benchmark's rising diurnal load missed
-    /// two minutes before the replica came). Above <see cref="ScaleInCpu"/>, so a scale-in never lands here.
+    /// two minutes before the replica came). Above <see cref="ScaleInCpu"/>; a scale-in lands here only when the
+    /// latency predicted here was comfortable, and then, at similar load, CPU where the give-back predicted it is not
+    /// a reason to add the replica back (<c>Diagnoser.LandedHere</c>).
     /// </summary>
     public const double CpuNoHeadroom = 0.8;
 
@@ -43,10 +45,11 @@ internal static class Thresholds
     public const double ComfortableCpu = CpuTarget + (CpuNoHeadroom - ScaleInCpu);
 
     /// <summary>
-    /// Highest CPU the remaining replicas may run at after a replica is given back: under <see cref="CpuNoHeadroom"/>
-    /// by more than a steady load's CPU varies from window to window (about half a point in the simulator), so a
-    /// scale-in never lands where a scale-out starts and cannot oscillate at the same load. A scale-in also needs P99
-    /// under <see cref="ComfortableLatency"/> of the objective and is rolled back if it leaves the service over it.
+    /// Highest CPU the remaining replicas may always run at after a replica is given back: under
+    /// <see cref="CpuNoHeadroom"/> by more than a steady load's CPU varies from window to window (about half a point in
+    /// the simulator), so such a scale-in does not land where a scale-out starts. Past it, up to
+    /// <see cref="ScaleInCpuCeiling"/>, only with a comfortable predicted latency. A scale-in also needs P99 under
+    /// <see cref="ComfortableLatency"/> of the objective and is rolled back if it leaves the service over it.
     /// </summary>
     public const double ScaleInCpu = 0.78;
 
