@@ -75,7 +75,7 @@ public static class TuningStateTransitions
         var w = input.Window;
         var length = WindowDuration.Parse(input.Spec.Metrics.Window);
         if (w is null || DataSufficiency.Check(w, length, input.Spec.Objectives.MaxQueueDepth, input.Now) is not null
-            || !Diagnoser.Comfortable(w, input.Spec.Objectives))
+            || !Diagnoser.Comfortable(w, input.Spec.Objectives, Diagnoser.PoolWaitFromDatabase(w, input.Spec.Objectives, input.State, input.Current) is not null))
         {
             return null;
         }

@@ -44,4 +44,40 @@ internal static class DatabaseSaturationSignal
 
         return null;
     }
+
+    /// <summary>
+    /// Why more sessions are known to slow this API's database, in words; null when no such evidence is remembered. The
+    /// evidence is a pool raise after which (on the window the next decision was made on, or on
+    /// <paramref name="w"/> when none followed it) connections were held at least <see cref="Thresholds.HoldInflation"/>
+    /// times longer at flat throughput: each session made the others slower. Unlike <see cref="Detect"/> this does not
+    /// ask that the pool be busy now: it is what the database showed, kept in the history while the pool is
+    /// no smaller than the raise made it.
+    /// </summary>
+    public static string? ContentionShown(ObservedWindow? w, IReadOnlyList<HistoryEntry> history, int? pool)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (history[i] is not { Decision: { Kind: DecisionKind.Change, Knob: Knob.DbMaxPoolSize, From: { } from, To: { } to }, Before: { } before }
+                || to <= from || double.IsNaN(before.ConnectionHoldMeanMs) || before.ConnectionHoldMeanMs <= 0 || before.ConnectionUsesPerSecond <= 0)
+            {
+                continue;
+            }
+
+            if (pool is { } p && p < to)
+            {
+                return null;
+            }
+
+            var (hold, uses) = i > 0
+                ? (history[i - 1].Before?.ConnectionHoldMeanMs ?? double.NaN, history[i - 1].Before?.ConnectionUsesPerSecond ?? 0)
+                : (w?.ConnectionHoldMeanMs ?? double.NaN, w?.ConnectionUsesPerSecond ?? 0);
+            return hold >= before.ConnectionHoldMeanMs * Thresholds.HoldInflation && uses > 0 && uses < before.ConnectionUsesPerSecond * Thresholds.FlatThroughput
+                ? $"raising the pool {from} -> {to} made connections held {Num.Ms(before.ConnectionHoldMeanMs)} -> {Num.Ms(hold)} "
+                    + $"while connection uses changed {Num.F(before.ConnectionUsesPerSecond)} -> {Num.F(uses)}/s"
+                : null;
+        }
+
+        return null;
+    }
 }

@@ -94,6 +94,12 @@ public static class Diagnoser
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}");
         }
 
+        if (w.CpuUtilization >= Thresholds.CpuNoHeadroom && LandedHere(w, state) is { } landed)
+        {
+            return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
+                $"p99 {Num.Ms(w.P99Ms)} <= {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}: {landed}", ev);
+        }
+
         if (w.CpuUtilization >= Thresholds.CpuNoHeadroom)
         {
             return Act(Bottleneck.CpuSaturated, ev,
@@ -115,10 +121,13 @@ public static class Diagnoser
                 + $"{Num.F(StarvationSignal.ThreadsPeak(w))}: every burst waits for injection (about 2 threads per second), and a blocking path collapses once it outruns it");
         }
 
-        if (Comfortable(w, o))
+        var contention = PoolWaitFromDatabase(w, o, state, current);
+        if (Comfortable(w, o, contention is not null))
         {
             return Act(Bottleneck.OverProvisioned, ev,
-                $"p99 {Num.Ms(w.P99Ms)} is under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective with CPU at {Num.Pct(w.CpuUtilization)}");
+                $"p99 {Num.Ms(w.P99Ms)} is under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective with CPU at {Num.Pct(w.CpuUtilization)}"
+                + (contention is null ? string.Empty
+                    : $" (pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} with the pool {Num.Pct(w.PoolUsage)} used is the database's: {contention}; fewer sessions, not more connections, shorten it)"));
         }
 
         return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
@@ -136,6 +145,29 @@ public static class Diagnoser
         && w.PendingRequestsMean >= Thresholds.StuckWaiters
         && !(w.PoolWaitP99Ms <= o.MaxPoolWaitMs);
 
+    /// <summary>
+    /// Why CPU at or over <see cref="Thresholds.CpuNoHeadroom"/> with the objective met is where the last replica
+    /// give-back meant the pods to run, not a rising load; null when it is not. The give-back predicted the CPU the
+    /// remaining pods would run at (its window's CPU x from / to, up to <see cref="Thresholds.ScaleInCpuCeiling"/> when
+    /// the latency predicted there was comfortable); at similar load and within the band's noise allowance of that
+    /// prediction, adding the replica back would only undo it, once an hour, for as long as the load stays.
+    /// </summary>
+    private static string? LandedHere(ObservedWindow w, TuningState state)
+    {
+        if (state.History.FirstOrDefault(h => h.Decision.IsAction && h.Decision.Knob == Knob.Replicas) is not
+            { Decision: { Kind: DecisionKind.Change, Reason: DecisionReasons.GiveBackCapacity, From: { } from, To: { } to }, Before: { } b }
+            || to >= from || to <= 0 || double.IsNaN(b.CpuUtilization) || !Guardrails.RegressionCheck.SimilarLoad(b.Rps, w.Rps))
+        {
+            return null;
+        }
+
+        var predicted = b.CpuUtilization * from / to;
+        return w.CpuUtilization <= predicted + (Thresholds.CpuNoHeadroom - Thresholds.ScaleInCpu)
+            ? $"replicas {from} -> {to} were given back to run here ({Num.Pct(predicted)} predicted at {Num.F(b.Rps)} rps, now {Num.F(w.Rps)} rps), "
+                + "so no replica is added until the load rises or the objective is missed"
+            : null;
+    }
+
     /// <summary>More requests per pod wait for a connection than <see cref="Thresholds.WaitersPerConnection"/> for each one the pool has.</summary>
     public static bool PoolOutnumbered(ObservedWindow w, Settings current) =>
         current.DbMaxPoolSize is { } pool && w.PendingRequestsMean >= Math.Max(Thresholds.StuckWaiters, pool * Thresholds.WaitersPerConnection);
@@ -148,11 +180,35 @@ public static class Diagnoser
     public static bool OverObjective(ObservedWindow w, Objectives o) =>
         w.P99Ms > o.P99LatencyMs || w.ShareUnderObjective < Thresholds.ShareTarget;
 
+    /// <summary>
+    /// Why the pool wait over its comfortable share of the objective is the database's doing, not the pool's; null when
+    /// it is not (or the wait is comfortable). The pool is not full (so not exhausted), and a pool raise on this API has
+    /// shown that more sessions make every connection's hold longer at flat throughput
+    /// (<see cref="DatabaseSaturationSignal.ContentionShown"/>): more connections would lengthen the wait, and fewer
+    /// sessions (a replica given back takes its pool's with it) shorten it, so the wait does not keep capacity.
+    /// </summary>
+    public static string? PoolWaitFromDatabase(ObservedWindow w, Objectives o, TuningState state, Settings current)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(current);
+        return w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable && w.PoolUsage < Thresholds.PoolFull && w.PoolTimeouts <= 0
+            ? DatabaseSaturationSignal.ContentionShown(w, state.History, current.DbMaxPoolSize)
+            : null;
+    }
+
     /// <summary>Comfortably under every objective: latency, pool wait, queue and CPU leave room to give capacity back.</summary>
-    public static bool Comfortable(ObservedWindow w, Objectives o) =>
+    public static bool Comfortable(ObservedWindow w, Objectives o) => Comfortable(w, o, poolWaitFromDatabase: false);
+
+    /// <summary>
+    /// Comfortably under every objective, the pool wait excepted when <paramref name="poolWaitFromDatabase"/> (see
+    /// <see cref="PoolWaitFromDatabase"/>).
+    /// </summary>
+    public static bool Comfortable(ObservedWindow w, Objectives o, bool poolWaitFromDatabase) =>
         w.P99Ms <= o.P99LatencyMs * Thresholds.ComfortableLatency
         && !(w.ShareUnderObjective < Thresholds.ShareTarget)
-        && !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable)
+        && (poolWaitFromDatabase || !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable))
         && w.QueueDepthMean <= o.MaxQueueDepth * Thresholds.Comfortable
         && !(w.CpuUtilization > Thresholds.ComfortableCpu);
 

@@ -80,6 +80,32 @@ internal static class PoolPolicy
             With(poolAtMax, mcNeeded));
     }
 
+    /// <summary>
+    /// A saturated database whose pools are already no larger than the work needs at its uncontended hold time: the
+    /// other way to fewer sessions is fewer pods, when the others can carry the CPU (as for any scale-in) and nothing
+    /// has changed for the stabilisation window. One pool of 2n connections also serves the load of two pools of n with
+    /// less wait (one queue instead of two), so the remaining pods need fewer sessions in all; if their pools are then
+    /// exhausted at the shorter hold time the pool rule raises them, checking the database first. Judged as a give-back
+    /// (rolled back if it left the service over its objective). Null when a replica cannot go.
+    /// </summary>
+    private static Proposal? FewerPods(DecisionInput input, ObservedWindow w, string why, int pool)
+    {
+        var c = input.Current;
+        var stable = TimeSpan.FromSeconds(Math.Max(0, input.Spec.Behavior.ScaleInStabilizationSeconds));
+        var last = input.State.History.FirstOrDefault(h => h.Decision.IsAction)?.Decision.Time;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is not { } rb || c.Replicas is not { } r || r <= Math.Max(1, rb.Min)
+            || (last is { } t && input.Now - t < stable)
+            || GiveBackPolicy.CpuAfterScaleIn(w, input.Spec.Objectives.P99LatencyMs, r) is not { } cpu)
+        {
+            return null;
+        }
+
+        return Proposal.Change(DecisionReasons.GiveBackCapacity,
+            $"{why}; fewer sessions come from fewer pods: {r - 1} replicas would run at {Num.Pct(cpu.Cpu)} CPU{cpu.Why}, "
+            + $"and {r - 1} pools of {pool} open {(r - 1) * pool} sessions instead of {r * pool}",
+            c with { Replicas = r - 1 });
+    }
+
     /// <summary>Rule 4: a saturated database gets no more connections, and a pool that only queues inside it shrinks.</summary>
     public static Proposal ShrinkForSaturatedDatabase(DecisionInput input, Finding finding, ObservedWindow w)
     {
@@ -94,8 +120,8 @@ internal static class PoolPolicy
         var need = LittleSizing.PoolAtHold(w, bestHold);
         if (need >= from)
         {
-            return Proposal.Hold(DecisionReasons.DatabaseSaturated,
-                $"{why}; no connections are added, and at the {Num.Ms(bestHold)} uncontended hold time the work needs {need} per pod, no fewer than the {from} it has");
+            var atNeed = $"{why}; no connections are added, and at the {Num.Ms(bestHold)} uncontended hold time the work needs {need} per pod, no fewer than the {from} it has";
+            return FewerPods(input, w, atNeed, from) ?? Proposal.Hold(DecisionReasons.DatabaseSaturated, atNeed);
         }
 
         // Give back at most a quarter per step: the smaller pool is judged (and rolled back) before the next.

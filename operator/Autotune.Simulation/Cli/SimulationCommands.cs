@@ -5,7 +5,7 @@ using Autotune.Simulation.Scenarios;
 
 namespace Autotune.Simulation.Cli;
 
-/// <summary>The simulator's command line: <c>bench</c>, <c>calibrate</c>, <c>scenario NAME [CONTROLLER]</c>.</summary>
+/// <summary>The simulator's command line: <c>bench</c>, <c>calibrate</c>, <c>scenario NAME [CONTROLLER]</c>, <c>fixed NAME KNOB=VALUE...</c>.</summary>
 public static class SimulationCommands
 {
     /// <summary>Runs the command in <paramref name="args"/>, writing to <paramref name="output"/>; returns the exit code.</summary>
@@ -50,6 +50,18 @@ public static class SimulationCommands
                     return 0;
                 }
 
+            case "fixed" when args.Length >= 3:
+                {
+                    // One static setting, every minute's true P99 after a 2-minute warm-up (what the optimum search judges).
+                    var scenario = ScenarioCatalog.Get(args[1]);
+                    var knobs = args.Skip(2).Select(a => a.Split('=')).Select(p => (Enum.Parse<Engine.Model.Knob>(p[0]), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+                    var r = ScenarioRunner.Run(scenario, new StaticController("fixed", knobs));
+                    var tail = r.Minutes[0].Skip(2).ToList();
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"over {r.MinutesOver}, p99 med {tail.Select(m => m.P99Ms).Order().ElementAt(tail.Count / 2):0} max {tail.Max(m => m.P99Ms):0}: {string.Join(" ", tail.Select(m => m.P99Ms.ToString("0", CultureInfo.InvariantCulture)))}"));
+                    return 0;
+                }
+
             case "calibrate":
                 {
                     const string source = "bench/engine/calibration-points.csv";
@@ -76,7 +88,7 @@ public static class SimulationCommands
 
                 return 0;
             default:
-                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | survey | perf NAME");
+                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... | survey | perf NAME");
                 return 2;
         }
     }
@@ -97,9 +109,11 @@ public static class SimulationCommands
         var path = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench/results/engine.md";
         var only = Array.IndexOf(args, "--scenario");
         var scenarios = only >= 0 && only + 1 < args.Length ? [ScenarioCatalog.Get(args[only + 1])] : ScenarioCatalog.All;
+        var seedIndex = Array.IndexOf(args, "--seed");
+        var seed = seedIndex >= 0 && seedIndex + 1 < args.Length ? int.Parse(args[seedIndex + 1], CultureInfo.InvariantCulture) : 1;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var outcomes = Reporting.EngineBench.Run(scenarios, seed: 1, output);
-        var markdown = Reporting.EngineReport.Render(outcomes, seed: 1, watch.Elapsed.TotalSeconds);
+        var outcomes = Reporting.EngineBench.Run(scenarios, seed, output);
+        var markdown = Reporting.EngineReport.Render(outcomes, seed, watch.Elapsed.TotalSeconds);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {

@@ -90,13 +90,101 @@ public sealed class ReplicaHysteresisTests
     }
 
     [Fact]
-    public void Keeps_replicas_a_scale_in_would_leave_at_the_cpu_where_replicas_are_added()
+    public void Gives_back_a_replica_past_78_percent_cpu_when_the_latency_predicted_there_stays_comfortable()
     {
-        // The cpu-bound case after its scale-out: 4 pods at 59.8%; 3 would run at 79.7%, within half a point of 80%.
+        // The cpu-bound case after its scale-out: 4 pods at 59.8%, P99 48 ms; 3 would run at 79.7%, where the wait for a
+        // core grows (0.797 / 0.203) / (0.598 / 0.402) = 2.64x: P99 at most 127 ms, under 70% of 250 ms.
         var d = TuningEngine.Decide(Given.Input(ScaledOut() with { CpuUtilization = 0.598 }, state: After((Knob.Replicas, 2, 4, DecisionReasons.AddReplicas, 20)),
             settings: new Settings(4, 16, 10, 200)));
 
+        Assert.Equal(DecisionReasons.GiveBackCapacity, d.Reason);
+        Assert.Equal((Knob.Replicas, 4, 3), (d.Knob, d.From, d.To));
+        Assert.Contains("p99 to at most 127 ms", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keeps_a_replica_past_78_percent_cpu_when_the_latency_predicted_there_is_not_comfortable()
+    {
+        // The same load with P99 at 80 ms: 2.64 x 80 = 211 ms > 175 ms (70% of the objective).
+        var d = TuningEngine.Decide(Given.Input(ScaledOut() with { CpuUtilization = 0.598, P99Ms = 80 }, state: After((Knob.Replicas, 2, 4, DecisionReasons.AddReplicas, 20)),
+            settings: new Settings(4, 16, 10, 200)));
+
         Assert.NotEqual(Knob.Replicas, d.Knob);
+    }
+
+    [Fact]
+    public void Keeps_a_replica_the_others_would_carry_at_more_than_85_percent_cpu_however_low_the_latency()
+    {
+        // 4 pods at 65%: 3 would run at 86.7%, past the ceiling, even with P99 at 10 ms.
+        var d = TuningEngine.Decide(Given.Input(ScaledOut() with { CpuUtilization = 0.65, P99Ms = 10 }, state: After((Knob.Replicas, 2, 4, DecisionReasons.AddReplicas, 20)),
+            settings: new Settings(4, 16, 10, 200)));
+
+        Assert.NotEqual(Knob.Replicas, d.Knob);
+    }
+
+    [Fact]
+    public void Raises_minimum_threads_for_the_requests_in_flight_at_the_higher_cpu_before_giving_back_a_replica()
+    {
+        // Work queued for threads, 4 threads per pod at most: on 3 pods at 79.7% CPU the requests in flight per pod grow
+        // as the wait for a core does (2.64x), to 10.6, not by the 4/3 of the load alone (5.3); x 1.5 headroom = 16.
+        var w = ScaledOut() with { CpuUtilization = 0.598, QueueDepthMax = 3, ThreadsMax = 4, ThreadsFirst = 2, ThreadsLast = 2 };
+        var d = TuningEngine.Decide(Given.Input(w, state: After((Knob.Replicas, 2, 4, DecisionReasons.AddReplicas, 20)), settings: new Settings(4, 2, 10, 200)));
+
+        Assert.Equal(DecisionReasons.GiveBackCapacity, d.Reason);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 2, 16), (d.Knob, d.From, d.To));
+    }
+
+    [Fact]
+    public void Counts_a_scale_out_landing_at_its_cpu_target_give_or_take_window_noise_as_comfortable()
+    {
+        // A scale-out sized for 60% lands at 60.4% on this window: still comfortable, so the stabilisation window runs on.
+        var w = ScaledOut() with { CpuUtilization = 0.604 };
+        var input = Given.Input(w, state: TuningState.Empty with { ComfortableSince = Given.Now.AddSeconds(-120) }, settings: new Settings(4, 16, 10, 200));
+        var d = TuningEngine.Decide(input);
+
+        Assert.Equal(Bottleneck.OverProvisioned, d.Bottleneck);
+        Assert.Equal(Given.Now.AddSeconds(-120), TuningStateTransitions.Next(input, d).ComfortableSince);
+    }
+
+    /// <summary>Replicas 4 -> 3 given back 90 minutes ago (past the reversal hour) on 4 pods at 59.8% CPU: 79.7% predicted.</summary>
+    private static TuningState GivenBackToEightyPercent() => TuningState.Empty with
+    {
+        History =
+        [
+            new HistoryEntry(
+                new Decision
+                {
+                    Kind = DecisionKind.Change,
+                    Bottleneck = Bottleneck.OverProvisioned,
+                    Reason = DecisionReasons.GiveBackCapacity,
+                    Message = "lowered",
+                    Knob = Knob.Replicas,
+                    From = 4,
+                    To = 3,
+                    Time = Given.Now.AddMinutes(-90),
+                },
+                WindowSummary.Of(ScaledOut() with { CpuUtilization = 0.598 })),
+        ],
+    };
+
+    [Fact]
+    public void Does_not_add_back_a_replica_whose_give_back_meant_the_others_to_run_at_this_cpu_at_similar_load()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.809 }, state: GivenBackToEightyPercent(),
+            settings: new Settings(3, 16, 10, 200)));
+
+        Assert.Equal(DecisionKind.Hold, d.Kind);
+        Assert.Equal(DecisionReasons.ObjectiveMet, d.Reason);
+        Assert.Contains("replicas 4 -> 3 were given back to run here (79.7% predicted", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adds_a_replica_when_cpu_rises_past_where_a_give_back_meant_the_others_to_run()
+    {
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy() with { P99Ms = 150, CpuUtilization = 0.83 }, state: GivenBackToEightyPercent(),
+            settings: new Settings(3, 16, 10, 200)));
+
+        Assert.Equal(DecisionReasons.AddReplicas, d.Reason);
     }
 
     [Fact]
