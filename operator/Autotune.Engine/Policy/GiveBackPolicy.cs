@@ -8,8 +8,9 @@ namespace Autotune.Engine.Policy;
 /// <summary>
 /// Rule 6: comfortably under the objective for the whole stabilisation window gives capacity back one step at a
 /// time: a replica first (if the others can carry its CPU, connections and threads, growing their pool or minimum
-/// threads first when they could not), then a quarter of the pool, then a quarter of the minimum threads, never
-/// below their budgets or what Little's law asks for.
+/// threads first when they could not, and lowering an idle pool first when the replica's going would leave CPU past
+/// comfortable, see <see cref="PoolGoesWithReplica"/>), then a quarter of the pool, then a quarter of the minimum
+/// threads, never below their budgets or what Little's law asks for.
 /// </summary>
 internal static class GiveBackPolicy
 {
@@ -203,7 +204,8 @@ internal static class GiveBackPolicy
     /// connections (the measured usage, or uses x hold time, whichever is higher, times r / (r - 1)), with the
     /// Little's-law headroom and at most <see cref="Thresholds.ScaleInPoolUsage"/> used, need at most three quarters of
     /// the pool (a step at least as large as the pool's own give-back step), the pool comes down to that in the same
-    /// change, if the pool may be lowered now and the change fits the connection budget.
+    /// plan, if the pool may be lowered now and the plan fits the connection budget. The plan lowers the pool first
+    /// (fewer connections before fewer pods); the replica goes on a later window, when the give-back is due again.
     /// </summary>
     internal static (int To, string Why)? PoolGoesWithReplica(DecisionInput input, ObservedWindow w, CpuAfter cpu, int r, BudgetContext? budget)
     {
@@ -219,7 +221,10 @@ internal static class GiveBackPolicy
         var held = double.IsNaN(w.ConnectionHoldMeanMs) ? 0 : LittleSizing.UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000;
         var busyAfter = Math.Max(w.PoolUsage * p, held) * factor;
         var to = Math.Max(pb.Min, (int)Math.Ceiling(busyAfter * Thresholds.Headroom / Thresholds.ScaleInPoolUsage));
-        if (to > p * 0.75 || MoveGuards.Check(input, Knob.DbMaxPoolSize, Direction.Down, DecisionReasons.GiveBackCapacity) is not null)
+        // Both moves must be allowed now: the plan's first step (the pool) is the one the decision guards, and a pool
+        // lowered for a replica that may not go (cooldown, a bar, a suppressed reversal) would only be a smaller pool.
+        if (to > p * 0.75 || MoveGuards.Check(input, Knob.DbMaxPoolSize, Direction.Down, DecisionReasons.GiveBackCapacity) is not null
+            || MoveGuards.Check(input, Knob.Replicas, Direction.Down, DecisionReasons.GiveBackCapacity) is not null)
         {
             return null;
         }
@@ -227,7 +232,7 @@ internal static class GiveBackPolicy
         var after = c with { Replicas = r - 1, DbMaxPoolSize = to };
         return budget is null || budget.Plan(c, after).Fits
             ? (to, $"at that CPU the pool's own give-back step cannot follow, and about {Num.F(busyAfter)} connections per pod would be busy, "
-                + $"so the pool comes down {p} -> {to} with the replica (idle connections are sessions a burst piles into the database)")
+                + $"so the pool comes down {p} -> {to} first and the replica follows (idle connections are sessions a burst piles into the database)")
             : null;
     }
 }
