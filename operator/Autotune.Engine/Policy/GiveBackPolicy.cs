@@ -8,8 +8,9 @@ namespace Autotune.Engine.Policy;
 /// <summary>
 /// Rule 6: comfortably under the objective for the whole stabilisation window gives capacity back one step at a
 /// time: a replica first (if the others can carry its CPU, connections and threads, growing their pool or minimum
-/// threads first when they could not), then a quarter of the pool, then a quarter of the minimum threads, never
-/// below their budgets or what Little's law asks for.
+/// threads first when they could not, and lowering an idle pool first when the replica's going would leave CPU past
+/// comfortable, see <see cref="PoolGoesWithReplica"/>), then a quarter of the pool, then a quarter of the minimum
+/// threads, never below their budgets or what Little's law asks for.
 /// </summary>
 internal static class GiveBackPolicy
 {
@@ -182,7 +183,56 @@ internal static class GiveBackPolicy
         }
 
         var rb = StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas)!;
+        var fewer = c with { Replicas = Math.Max(rb.Min, r - 1) };
+        if (PoolGoesWithReplica(input, w, cpu, r, budget) is { } pool)
+        {
+            return Proposal.Change(DecisionReasons.GiveBackCapacity,
+                $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU{cpu.Why}; {pool.Why}", fewer with { DbMaxPoolSize = pool.To });
+        }
+
         return Proposal.Change(DecisionReasons.GiveBackCapacity,
-            $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU{cpu.Why}", c with { Replicas = Math.Max(rb.Min, r - 1) });
+            $"{why}; {r - 1} replicas would run at {Num.Pct(cpuAfter)} CPU{cpu.Why}", fewer);
+    }
+
+    /// <summary>
+    /// The pool per pod that goes down with a replica given back, and why; null when the pool stays. The pool's own
+    /// give-back step needs a comfortable CPU (<see cref="Thresholds.ComfortableCpu"/>): a scale-in that lands past it
+    /// would leave a pool sized for more pods' worth of sessions (or none at all) with no later window to trim it, and
+    /// every idle connection a pod holds is a session a burst can pile into the database (the benchmark's
+    /// database-bound run, 1 pod with a pool of 60 at 1500 uses/s and about 6 connections busy, collapsed the 2-core
+    /// server 2 to 37 minutes after the scale-in; a pool of 30 or less never did). So when the remaining pods' busy
+    /// connections (the measured usage, or uses x hold time, whichever is higher, times r / (r - 1)), with the
+    /// Little's-law headroom and at most <see cref="Thresholds.ScaleInPoolUsage"/> used, need at most three quarters of
+    /// the pool (a step at least as large as the pool's own give-back step), the pool comes down to that in the same
+    /// plan, if the pool may be lowered now and the plan fits the connection budget. The plan lowers the pool first
+    /// (fewer connections before fewer pods); the replica goes on a later window, when the give-back is due again.
+    /// </summary>
+    internal static (int To, string Why)? PoolGoesWithReplica(DecisionInput input, ObservedWindow w, CpuAfter cpu, int r, BudgetContext? budget)
+    {
+        var c = input.Current;
+        if (cpu.Cpu <= Thresholds.ComfortableCpu || r < 2
+            || StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb || c.DbMaxPoolSize is not { } p || p <= pb.Min
+            || double.IsNaN(w.PoolUsage))
+        {
+            return null;
+        }
+
+        var factor = r / (double)(r - 1);
+        var held = double.IsNaN(w.ConnectionHoldMeanMs) ? 0 : LittleSizing.UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000;
+        var busyAfter = Math.Max(w.PoolUsage * p, held) * factor;
+        var to = Math.Max(pb.Min, (int)Math.Ceiling(busyAfter * Thresholds.Headroom / Thresholds.ScaleInPoolUsage));
+        // Both moves must be allowed now: the plan's first step (the pool) is the one the decision guards, and a pool
+        // lowered for a replica that may not go (cooldown, a bar, a suppressed reversal) would only be a smaller pool.
+        if (to > p * 0.75 || MoveGuards.Check(input, Knob.DbMaxPoolSize, Direction.Down, DecisionReasons.GiveBackCapacity) is not null
+            || MoveGuards.Check(input, Knob.Replicas, Direction.Down, DecisionReasons.GiveBackCapacity) is not null)
+        {
+            return null;
+        }
+
+        var after = c with { Replicas = r - 1, DbMaxPoolSize = to };
+        return budget is null || budget.Plan(c, after).Fits
+            ? (to, $"at that CPU the pool's own give-back step cannot follow, and about {Num.F(busyAfter)} connections per pod would be busy, "
+                + $"so the pool comes down {p} -> {to} first and the replica follows (idle connections are sessions a burst piles into the database)")
+            : null;
     }
 }

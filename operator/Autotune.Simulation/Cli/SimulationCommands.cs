@@ -54,8 +54,10 @@ public static class SimulationCommands
                 {
                     // One static setting, every minute's true P99 after a 2-minute warm-up (what the optimum search judges).
                     var scenario = ScenarioCatalog.Get(args[1]);
-                    var knobs = args.Skip(2).Select(a => a.Split('=')).Select(p => (Enum.Parse<Engine.Model.Knob>(p[0]), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
-                    var r = ScenarioRunner.Run(scenario, new StaticController("fixed", knobs));
+                    var seedAt = Array.IndexOf(args, "--seed");
+                    var seed = seedAt >= 0 && seedAt + 1 < args.Length ? int.Parse(args[seedAt + 1], CultureInfo.InvariantCulture) : 1;
+                    var knobs = args.Skip(2).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=')).Select(p => (Enum.Parse<Engine.Model.Knob>(p[0]), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+                    var r = ScenarioRunner.Run(scenario, new StaticController("fixed", knobs), seed);
                     var tail = r.Minutes[0].Skip(2).ToList();
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"over {r.MinutesOver}, p99 med {tail.Select(m => m.P99Ms).Order().ElementAt(tail.Count / 2):0} max {tail.Max(m => m.P99Ms):0}: {string.Join(" ", tail.Select(m => m.P99Ms.ToString("0", CultureInfo.InvariantCulture)))}"));
@@ -88,7 +90,7 @@ public static class SimulationCommands
 
                 return 0;
             default:
-                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... | survey | perf NAME");
+                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] [--evidence] [--seed N] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... [--seed N] | survey | perf NAME");
                 return 2;
         }
     }
@@ -129,7 +131,9 @@ public static class SimulationCommands
     {
         var scenario = ScenarioCatalog.Get(name);
         var controller = Controller(controllerName);
-        var result = ScenarioRunner.Run(scenario, controller);
+        var seedIndex = Array.IndexOf(args, "--seed");
+        var seed = seedIndex >= 0 && seedIndex + 1 < args.Length ? int.Parse(args[seedIndex + 1], CultureInfo.InvariantCulture) : 1;
+        var result = ScenarioRunner.Run(scenario, controller, seed);
         if (controller is EngineController engine)
         {
             string? last = null;

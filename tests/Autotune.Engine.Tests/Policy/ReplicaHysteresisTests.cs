@@ -40,7 +40,8 @@ public sealed class ReplicaHysteresisTests
             settings: new Settings(4, 16, 10, 200)));
 
         Assert.Equal(DecisionReasons.GiveBackCapacity, d.Reason);
-        Assert.Equal((Knob.Replicas, 4, 3), (d.Knob, d.From, d.To));
+        // 73.3% is past comfortable CPU, so the idle pool comes down first in the same plan (PoolWithReplicaTests).
+        Assert.Contains((Knob.Replicas, 4, 3), d.Plan.Select(s => (s.Knob, s.From, s.To)));
         Assert.Contains("3 replicas would run at 73.3% CPU", d.Message, StringComparison.Ordinal);
     }
 
@@ -98,7 +99,7 @@ public sealed class ReplicaHysteresisTests
             settings: new Settings(4, 16, 10, 200)));
 
         Assert.Equal(DecisionReasons.GiveBackCapacity, d.Reason);
-        Assert.Equal((Knob.Replicas, 4, 3), (d.Knob, d.From, d.To));
+        Assert.Contains((Knob.Replicas, 4, 3), d.Plan.Select(s => (s.Knob, s.From, s.To)));
         Assert.Contains("p99 to at most 127 ms", d.Message, StringComparison.Ordinal);
     }
 
