@@ -80,10 +80,11 @@ public sealed record RuntimeStats(
     private static string Describe()
     {
         var info = GC.GetGCMemoryInfo();
+        var gc = GC.GetConfigurationVariables();
         string Setting(string name) => AppContext.GetData(name)?.ToString() ?? "default";
-        return $"{(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}, " +
-            $"concurrent {Setting("System.GC.Concurrent")}, conserve {Setting("System.GC.ConserveMemory")}, " +
-            $"gen0 {Setting("System.GC.Gen0Size")}, tiered {Setting("System.Runtime.TieredCompilation")}, " +
+        var set = string.Join(" ", gc.Where(v => v.Value is not (0L or 0UL or false or "")).OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}"));
+        return $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {GCSettings.LatencyMode}, GC settings [{set}], " +
+            $"tiered {Setting("System.Runtime.TieredCompilation")}, " +
             $"TieredPGO {Setting("System.Runtime.TieredPGO")}, committed {info.TotalCommittedBytes / 1048576.0:F0} MB, " +
             $"heap {info.HeapSizeBytes / 1048576.0:F0} MB, fragmented {info.FragmentedBytes / 1048576.0:F0} MB";
     }

@@ -61,7 +61,13 @@ public sealed class ScrapeBody : IDisposable
                 {
                     if ((long)chunks.Count * ChunkSize >= maxBytes)
                     {
-                        throw new InvalidDataException($"the response is larger than {maxBytes} bytes");
+                        // At the limit: only a response that goes on is too large.
+                        if (await stream.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                            throw new InvalidDataException($"the response is larger than {maxBytes} bytes");
+                        }
+
+                        break;
                     }
 
                     chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
