@@ -41,7 +41,7 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
         info.ArgumentList.Add("--runtimeconfig");
         info.ArgumentList.Add(runtimeConfig);
         info.ArgumentList.Add(assembly);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in ImageEnvironment().Concat(environment ?? new Dictionary<string, string>()))
         {
             info.Environment[key] = value;
         }
@@ -53,6 +53,25 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
         var child = new ChildProcessOperator(process);
         _ = Task.Run(child.ReadAsync);
         return child;
+    }
+
+    /// <summary>
+    /// The operator image's own environment: the <c>ENV KEY=VALUE</c> lines of operator/Dockerfile (copied beside this
+    /// program), so the operator here runs as it does in its image; <c>--operator-env</c> adds to them or overrides them.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ImageEnvironment()
+    {
+        var dockerfile = Path.Combine(AppContext.BaseDirectory, "image", "Dockerfile");
+        return
+        [
+            .. File.ReadLines(dockerfile)
+                .Select(l => l.Trim())
+                .Where(l => l.StartsWith("ENV ", StringComparison.Ordinal))
+                .SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(pair => pair.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .Select(pair => KeyValuePair.Create(pair[0], pair[1])),
+        ];
     }
 
     /// <summary>The dotnet host that runs this program (the muxer beside the shared runtime it runs on).</summary>

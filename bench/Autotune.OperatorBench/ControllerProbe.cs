@@ -22,6 +22,9 @@ public sealed class ControllerProbe
         controller.Timed += OnTimed;
     }
 
+    /// <summary>The timing of the controller's requests to the API server, when known.</summary>
+    public ApiTiming? Api { get; init; }
+
     /// <summary>The numbers now.</summary>
     public ProbeStats Snapshot()
     {
@@ -48,7 +51,7 @@ public sealed class ControllerProbe
             _controller.StatusWrites,
             _controller.Informers.PodLists)
         {
-            Runtime = RuntimeStats.Of(passes, Percentile(sorted, 0.99), _pauses.Snapshot()),
+            Runtime = RuntimeStats.Of(passes, Percentile(sorted, 0.99), _pauses.Snapshot(), Api?.Sorted() ?? []),
         };
     }
 

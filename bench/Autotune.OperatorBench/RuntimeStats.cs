@@ -20,6 +20,10 @@ namespace Autotune.OperatorBench;
 /// <param name="TailMeanMs">Mean duration of those passes, ms.</param>
 /// <param name="PassesPausedShare">Share of all passes a pause overlapped.</param>
 /// <param name="P99WithoutPausesMs">The P99 of the passes' durations minus their time paused, ms.</param>
+/// <param name="ApiRequests">Requests to the API server timed (watches aside).</param>
+/// <param name="ApiP50Ms">Their median duration, ms.</param>
+/// <param name="ApiP99Ms">Their 99th percentile, ms.</param>
+/// <param name="Tail">The passes at or above the P99: when each ended (UTC) and how long it took, ms.</param>
 public sealed record RuntimeStats(
     string Gc,
     int[] Collections,
@@ -33,11 +37,16 @@ public sealed record RuntimeStats(
     double TailPausedMs,
     double TailMeanMs,
     double PassesPausedShare,
-    double P99WithoutPausesMs)
+    double P99WithoutPausesMs,
+    int ApiRequests,
+    double ApiP50Ms,
+    double ApiP99Ms,
+    TailPass[] Tail)
 {
     /// <summary>Works out the stats of this process from its passes (end, duration) and its pauses.</summary>
-    public static RuntimeStats Of(IReadOnlyList<(DateTime End, double Ms)> passes, double p99Ms, RuntimePauses.Pause[] pauses)
+    public static RuntimeStats Of(IReadOnlyList<(DateTime End, double Ms)> passes, double p99Ms, RuntimePauses.Pause[] pauses, double[] apiSorted)
     {
+        ArgumentNullException.ThrowIfNull(apiSorted);
         ArgumentNullException.ThrowIfNull(passes);
         ArgumentNullException.ThrowIfNull(pauses);
         double Paused((DateTime End, double Ms) pass)
@@ -74,7 +83,11 @@ public sealed record RuntimeStats(
             tail.Count == 0 ? 0 : tail.Average(p => p.Paused),
             tail.Count == 0 ? 0 : tail.Average(p => p.Ms),
             paused.Count == 0 ? 0 : paused.Count(p => p.Paused > 0) / (double)paused.Count,
-            ControllerProbe.Percentile(without, 0.99));
+            ControllerProbe.Percentile(without, 0.99),
+            apiSorted.Length,
+            ControllerProbe.Percentile(apiSorted, 0.5),
+            ControllerProbe.Percentile(apiSorted, 0.99),
+            [.. passes.Where(p => p.Ms >= p99Ms).Select(p => new TailPass(p.End, p.Ms))]);
     }
 
     private static string Describe()
@@ -87,5 +100,19 @@ public sealed record RuntimeStats(
             $"tiered {Setting("System.Runtime.TieredCompilation")}, " +
             $"TieredPGO {Setting("System.Runtime.TieredPGO")}, committed {info.TotalCommittedBytes / 1048576.0:F0} MB, " +
             $"heap {info.HeapSizeBytes / 1048576.0:F0} MB, fragmented {info.FragmentedBytes / 1048576.0:F0} MB";
+    }
+}
+
+/// <summary>One pass of the reconcile tail.</summary>
+/// <param name="End">When it ended (UTC).</param>
+/// <param name="Ms">How long it took.</param>
+public sealed record TailPass(DateTime End, double Ms)
+{
+    /// <summary>How long <paramref name="pauses"/> overlapped it, ms.</summary>
+    public double PausedMs(IEnumerable<RuntimePauses.Pause> pauses)
+    {
+        ArgumentNullException.ThrowIfNull(pauses);
+        var start = End.AddMilliseconds(-Ms);
+        return pauses.Sum(p => p.OverlapMs(start, End));
     }
 }
