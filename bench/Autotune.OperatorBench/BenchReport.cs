@@ -36,9 +36,23 @@ public static class BenchReport
         Line($"- Steady-state requests by verb and resource: {(result.SteadyBreakdown.Count == 0 ? "none" : string.Join(", ", result.SteadyBreakdown.Select(b => $"{b.Key} {b.Value}")))}; watches reopened (server-side timeouts): {result.SteadyWatches}.");
         Line($"- Scrapes served from the capture: {result.Scrapes}.");
         Line($"- Machine: {Environment.ProcessorCount} cores ({Cpu()}), shared; load average {result.LoadAtStart} at the start, {result.LoadAtEnd} at the end; .NET {Environment.Version}.");
+        if (f.Runtime is { } rt)
+        {
+            Line($"- Operator runtime: {rt.Gc}; collections of gen0/1/2: {string.Join('/', rt.Collections)}; {rt.Pauses} pauses of its threads totalling {rt.PauseTotalMs:F0} ms (P99 {rt.PauseP99Ms:F1} ms, longest {rt.PauseMaxMs:F1} ms; {rt.NonGcPauses} not for a GC).");
+            var serverPaused = rt.Tail.Select(t => t.PausedMs(result.ServerPauses)).ToList();
+            Line($"- The operator's requests to the API server ({rt.ApiRequests}, watches aside): P50 {rt.ApiP50Ms:F1} ms, P99 {rt.ApiP99Ms:F1} ms; of the {rt.Tail.Length} passes at or above the P99, {serverPaused.Count(p => p > 0)} overlapped a GC pause of the API test server's process ({(serverPaused.Count == 0 ? 0 : serverPaused.Average()):F1} ms on average).");
+            Line($"- Reconcile tail against the pauses: of the {rt.TailPasses} passes at or above the P99, {rt.TailPassesPaused} overlapped a pause, paused {rt.TailPausedMs:F1} ms on average of their {rt.TailMeanMs:F1} ms; {rt.PassesPausedShare:P1} of all passes overlapped one; the P99 without the time paused: {rt.P99WithoutPausesMs:F1} ms.");
+        }
+
+        Line($"- The benchmark's own process (API test server, capture server): {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, collections of gen0/1/2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms in all.");
+        if (!o.InProcess)
+        {
+            Line($"- The operator ran with its runtimeconfig.json and its image's environment ({string.Join(", ", ChildProcessOperator.ImageEnvironment().Select(e => $"{e.Key}={e.Value}"))}).");
+        }
+
         if (o.OperatorEnvironment.Count > 0)
         {
-            Line($"- Operator process environment: {string.Join(", ", o.OperatorEnvironment.Select(e => $"{e.Key}={e.Value}"))}.");
+            Line($"- Operator process environment added: {string.Join(", ", o.OperatorEnvironment.Select(e => $"{e.Key}={e.Value}"))}.");
         }
 
         Line($"- Command: `{command}`");

@@ -52,6 +52,9 @@ public sealed record BenchResult
     public TimeSpan Wall { get; init; }
 
     /// <summary>LIST calls per steady-state minute.</summary>
+    /// <summary>The pauses of the benchmark's own process (the API test server's), over the run.</summary>
+    public RuntimePauses.Pause[] ServerPauses { get; init; } = [];
+
     public double ListsPerMinute => Steady.TotalMinutes <= 0 ? 0 : SteadyLists / Steady.TotalMinutes;
 
     /// <summary>API requests per pass in the steady state.</summary>

@@ -22,6 +22,7 @@ public static class BenchRun
         deadline.CancelAfter(options.Deadline);
         var ct = deadline.Token;
         var loadAtStart = LoadAverage();
+        using var serverPauses = new RuntimePauses();
 
         await using var server = await BenchCluster.StartAsync(options, ct);
         await using var capture = await CaptureServer.StartAsync(CaptureServer.DefaultCapture, ct);
@@ -68,6 +69,7 @@ public static class BenchRun
             LoadAtStart = loadAtStart,
             LoadAtEnd = LoadAverage(),
             Wall = wall.Elapsed,
+            ServerPauses = serverPauses.Snapshot(),
         };
     }
 

@@ -21,20 +21,27 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
     /// <summary>Starts this program as the operator against <paramref name="url"/>.</summary>
     public static ChildProcessOperator Start(string url, int expected, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var info = new ProcessStartInfo(self)
+        // The operator's own runtimeconfig.json (copied beside this program from the operator project), so the
+        // operator runs with the GC and JIT settings its image ships, not this program's.
+        var assembly = typeof(ChildProcessOperator).Assembly.Location;
+        var runtimeConfig = Path.Combine(AppContext.BaseDirectory, "autotune.runtimeconfig.json");
+        if (!File.Exists(runtimeConfig))
+        {
+            throw new FileNotFoundException("the operator's runtimeconfig.json is not beside the benchmark", runtimeConfig);
+        }
+
+        var info = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = false,
             UseShellExecute = false,
         };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(ChildProcessOperator).Assembly.Location);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add("--runtimeconfig");
+        info.ArgumentList.Add(runtimeConfig);
+        info.ArgumentList.Add(assembly);
+        foreach (var (key, value) in ImageEnvironment().Concat(environment ?? new Dictionary<string, string>()))
         {
             info.Environment[key] = value;
         }
@@ -46,6 +53,40 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
         var child = new ChildProcessOperator(process);
         _ = Task.Run(child.ReadAsync);
         return child;
+    }
+
+    /// <summary>
+    /// The operator image's own environment: the <c>ENV KEY=VALUE</c> lines of operator/Dockerfile (copied beside this
+    /// program), so the operator here runs as it does in its image; <c>--operator-env</c> adds to them or overrides them.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ImageEnvironment()
+    {
+        var dockerfile = Path.Combine(AppContext.BaseDirectory, "image", "Dockerfile");
+        return
+        [
+            .. File.ReadLines(dockerfile)
+                .Select(l => l.Trim())
+                .Where(l => l.StartsWith("ENV ", StringComparison.Ordinal))
+                .SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(pair => pair.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .Select(pair => KeyValuePair.Create(pair[0], pair[1])),
+        ];
+    }
+
+    /// <summary>The dotnet host that runs this program (the muxer beside the shared runtime it runs on).</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ -> <root>/dotnet
+        var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        var root = Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
     }
 
     /// <inheritdoc />

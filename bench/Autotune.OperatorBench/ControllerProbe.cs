@@ -11,7 +11,8 @@ public sealed class ControllerProbe
     private readonly ConcurrentDictionary<string, int> _passes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly List<double> _durationsMs = [];
+    private readonly List<(DateTime End, double Ms)> _durations = [];
+    private readonly RuntimePauses _pauses = new();
 
     /// <summary>Watches <paramref name="controller"/>, which should come to tune <paramref name="expected"/> ApiTunings.</summary>
     public ControllerProbe(ApiTuningController controller, int expected)
@@ -21,15 +22,19 @@ public sealed class ControllerProbe
         controller.Timed += OnTimed;
     }
 
+    /// <summary>The timing of the controller's requests to the API server, when known.</summary>
+    public ApiTiming? Api { get; init; }
+
     /// <summary>The numbers now.</summary>
     public ProbeStats Snapshot()
     {
-        double[] sorted;
+        (DateTime End, double Ms)[] passes;
         lock (_gate)
         {
-            sorted = [.. _durationsMs];
+            passes = [.. _durations];
         }
 
+        double[] sorted = [.. passes.Select(p => p.Ms)];
         Array.Sort(sorted);
         var min = _passes.Count < _expected ? 0 : _passes.Values.DefaultIfEmpty(0).Min();
         return new ProbeStats(
@@ -44,7 +49,10 @@ public sealed class ControllerProbe
             GC.GetTotalMemory(forceFullCollection: false),
             Environment.WorkingSet,
             _controller.StatusWrites,
-            _controller.Informers.PodLists);
+            _controller.Informers.PodLists)
+        {
+            Runtime = RuntimeStats.Of(passes, Percentile(sorted, 0.99), _pauses.Snapshot(), Api?.Sorted() ?? []),
+        };
     }
 
     private void OnTimed(string key, string result, TimeSpan duration)
@@ -58,7 +66,7 @@ public sealed class ControllerProbe
         _passes.AddOrUpdate(key, 1, (_, n) => n + 1);
         lock (_gate)
         {
-            _durationsMs.Add(duration.TotalMilliseconds);
+            _durations.Add((DateTime.UtcNow, duration.TotalMilliseconds));
         }
     }
 

@@ -24,12 +24,13 @@ public sealed class OperatorSide : IAsyncDisposable
     private OperatorSide(string url, int expected, ILoggerFactory logs)
     {
         _logs = logs;
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url });
+        var timing = new ApiTiming();
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url }, timing);
         var controller = new ApiTuningController(_client, new ControllerOptions
         {
             Ports = new KubernetesPortOptions { Http = _http },
         }, new OperatorMetrics(), logs.CreateLogger("Autotune.Operator.Controller"));
-        Probe = new ControllerProbe(controller, expected);
+        Probe = new ControllerProbe(controller, expected) { Api = timing };
         _running = controller.RunAsync(_stop.Token);
     }
 

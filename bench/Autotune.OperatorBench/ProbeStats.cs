@@ -27,4 +27,8 @@ public sealed record ProbeStats(
     long WorkingSetBytes,
     int StatusWrites,
     int PodLists,
-    long LiveBytes = 0);
+    long LiveBytes = 0)
+{
+    /// <summary>The runtime's settings, collections and pauses, and how the slowest passes overlapped the pauses.</summary>
+    public RuntimeStats? Runtime { get; init; }
+}

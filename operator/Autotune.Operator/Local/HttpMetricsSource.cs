@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Local;
@@ -10,6 +11,9 @@ namespace Autotune.Operator.Local;
 /// </summary>
 public sealed class HttpMetricsSource(HttpClient http, Func<CancellationToken, Task<IReadOnlyList<PodEndpoint>>> pods, TimeSpan timeout, TimeProvider time) : IMetricsSource
 {
+    /// <summary>Largest response read (a metrics endpoint writes tens of KB; more is an error, not a window).</summary>
+    public const long MaxBodyBytes = 64L * 1024 * 1024;
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<PodScrape>> ScrapeAsync(CancellationToken cancellationToken)
     {
@@ -24,15 +28,26 @@ public sealed class HttpMetricsSource(HttpClient http, Func<CancellationToken, T
         deadline.CancelAfter(timeout);
         try
         {
-            using var response = await http.GetAsync(pod.MetricsUrl, HttpCompletionOption.ResponseContentRead, deadline.Token);
-            var latency = Stopwatch.GetElapsedTime(started);
+            using var response = await http.GetAsync(pod.MetricsUrl, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return new PodScrape(pod.Name, time.GetUtcNow(), latency, null, $"HTTP {(int)response.StatusCode} from {pod.MetricsUrl}");
+                return new PodScrape(pod.Name, time.GetUtcNow(), Stopwatch.GetElapsedTime(started), null, $"HTTP {(int)response.StatusCode} from {pod.MetricsUrl}");
             }
 
-            var text = await response.Content.ReadAsStringAsync(deadline.Token);
-            return new PodScrape(pod.Name, time.GetUtcNow(), Stopwatch.GetElapsedTime(started), text, null);
+            // The body stays bytes in pooled buffers, parsed as UTF-8 (what the exposition format is); an exporter
+            // that names another charset gets its text decoded as it says.
+            await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
+            var body = await ScrapeBody.ReadAsync(stream, MaxBodyBytes, deadline.Token);
+            var latency = Stopwatch.GetElapsedTime(started);
+            if (OtherCharset(response.Content.Headers.ContentType?.CharSet) is { } encoding)
+            {
+                using (body)
+                {
+                    return new PodScrape(pod.Name, time.GetUtcNow(), latency, encoding.GetString(body.Bytes), null);
+                }
+            }
+
+            return new PodScrape(pod.Name, time.GetUtcNow(), latency, null, null) { Body = body };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -48,6 +63,29 @@ public sealed class HttpMetricsSource(HttpClient http, Func<CancellationToken, T
         catch (HttpRequestException ex)
         {
             return new PodScrape(pod.Name, time.GetUtcNow(), Stopwatch.GetElapsedTime(started), null, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return new PodScrape(pod.Name, time.GetUtcNow(), Stopwatch.GetElapsedTime(started), null, $"{ex.Message} ({pod.MetricsUrl})");
+        }
+    }
+
+    private static Encoding? OtherCharset(string? charset)
+    {
+        var name = charset?.Trim('"', ' ');
+        if (string.IsNullOrEmpty(name) || name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) ||
+            name.Equals("utf8", StringComparison.OrdinalIgnoreCase) || name.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return null; // an unknown charset: read as UTF-8
         }
     }
 }

@@ -11,12 +11,18 @@ public interface IMetricsSource
 /// <param name="Pod">Pod name (in local mode, the process's address).</param>
 /// <param name="At">When the scrape completed.</param>
 /// <param name="Latency">How long the scrape took; a slow scrape of a live process is evidence of starvation.</param>
-/// <param name="Text">The Prometheus exposition text, or null when the scrape failed.</param>
+/// <param name="Text">The Prometheus exposition text, or null when the scrape failed or its bytes are in <see cref="Body"/>.</param>
 /// <param name="Error">Why it failed (timeout, refused, HTTP status), or null.</param>
 public sealed record PodScrape(string Pod, DateTimeOffset At, TimeSpan Latency, string? Text, string? Error)
 {
+    /// <summary>
+    /// The exposition as the response's UTF-8 bytes in pooled buffers (instead of <see cref="Text"/>); whoever parses
+    /// it disposes it (<see cref="Reconcile.WindowCollector.ToScrape"/> does).
+    /// </summary>
+    public ScrapeBody? Body { get; init; }
+
     /// <summary>True when the scrape returned metrics.</summary>
-    public bool Succeeded => Text is not null;
+    public bool Succeeded => Text is not null || Body is not null;
 
     /// <summary>True when the pod accepted the connection but did not answer in time (alive but starved, or overloaded).</summary>
     public bool TimedOut { get; init; }

@@ -38,7 +38,7 @@ public sealed class WindowCollector(IMetricsSource source, TimeProvider time, Se
         return scrapes;
     }
 
-    /// <summary>Converts one pod scrape into the engine's form, parsing its text.</summary>
+    /// <summary>Converts one pod scrape into the engine's form, parsing its text or its bytes (giving the bytes' buffers back).</summary>
     public Scrape ToScrape(PodScrape scrape)
     {
         ArgumentNullException.ThrowIfNull(scrape);
@@ -46,6 +46,14 @@ public sealed class WindowCollector(IMetricsSource source, TimeProvider time, Se
         if (scrape.Error is { } error)
         {
             _failures[scrape.Pod] = (_failures.GetValueOrDefault(scrape.Pod).Count + 1, error);
+        }
+
+        if (scrape.Body is { } body)
+        {
+            using (body)
+            {
+                return _parser.Parse(scrape.Pod, scrape.At, latencyMs, body.Bytes);
+            }
         }
 
         if (scrape.Text is { } text)

@@ -110,10 +110,17 @@ public sealed class PostgresAndMetricsPortTests
         var scrapes = await ports.Metrics.ScrapeAsync(Ct);
 
         var fast = Assert.Single(scrapes, s => s.Pod == "orders-api-1-fast");
-        Assert.Equal("autotune_tuning_generation 3\n", fast.Text);
+        using (fast.Body)
+        {
+            Assert.Equal("autotune_tuning_generation 3\n", Encoding.UTF8.GetString(Assert.IsType<ScrapeBody>(fast.Body).Bytes));
+        }
+
+        Assert.True(fast.Succeeded);
         var slow = Assert.Single(scrapes, s => s.Pod == "orders-api-1-slow");
         Assert.True(slow.TimedOut);
         Assert.Null(slow.Text);
+        Assert.Null(slow.Body);
+        Assert.False(slow.Succeeded);
     }
 
     [Fact]

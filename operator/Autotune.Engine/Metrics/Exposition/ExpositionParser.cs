@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace Autotune.Engine.Metrics.Exposition;
 
 /// <summary>
@@ -12,13 +15,17 @@ public sealed class ExpositionParser
     /// <summary>Errors kept per text; further ones are only counted.</summary>
     public const int MaxErrors = 20;
 
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
     private int lastSampleCount = 64;
 
     // Exporters write the same series in the same order every scrape: the text of the previous scrape's k-th sample is
     // compared first (a vectorised memory compare), and only on a mismatch is the table hashed. Between scrapes only the
-    // previous order is kept, at its exact size (a parser per scrape loop, and a process may run a thousand).
+    // previous order is kept, at its exact size (a parser per scrape loop, and a process may run a thousand); a scrape
+    // in the same order as the previous one allocates no new order.
     private (string Text, Series Series)[] previousOrder = [];
-    private List<(string Text, Series Series)> currentOrder = [];
+    private int orderCount;
+    private List<(string Text, Series Series)>? divergedOrder;
 
     private readonly MetricNameFilter? keep;
 
@@ -38,44 +45,189 @@ public sealed class ExpositionParser
     /// <summary>Parses one scrape's text.</summary>
     public ParseResult Parse(ReadOnlySpan<char> text)
     {
-        var samples = new List<Sample>(lastSampleCount);
-        currentOrder = new List<(string Text, Series Series)>(previousOrder.Length);
-        var types = new Dictionary<string, MetricType>(StringComparer.Ordinal);
-        var errors = new List<ParseError>();
-        var errorCount = 0;
+        var run = new Run(new List<Sample>(lastSampleCount), null, new Dictionary<string, MetricType>(StringComparer.Ordinal), []);
+        BeginText();
         var lineNumber = 0;
         while (!text.IsEmpty)
         {
-            lineNumber++;
             var newline = text.IndexOf('\n');
             var line = newline < 0 ? text : text[..newline];
             text = newline < 0 ? [] : text[(newline + 1)..];
-            line = line.TrimEnd('\r');
-            line = line[SkipBlanks(line, 0)..];
-            if (line.IsEmpty)
-            {
-                continue;
-            }
+            ReadLine(line, ++lineNumber, ref run);
+        }
 
-            var error = line[0] == '#' ? ReadComment(line, types) : ReadSample(line, samples);
-            if (error is not null)
+        EndText(run.Count);
+        return new ParseResult(run.Samples!, run.Types!, run.Errors!, run.ErrorCount);
+    }
+
+    /// <summary>
+    /// Parses one scrape's UTF-8 bytes (as an HTTP response delivered them, in one buffer or several) exactly as
+    /// <see cref="Parse(ReadOnlySpan{char})"/> parses their decoded text: a leading byte order mark is skipped, invalid
+    /// sequences read as U+FFFD, and lines may be cut anywhere between buffers. Each line is decoded into a pooled
+    /// buffer, so the text is never materialised.
+    /// </summary>
+    public ParseResult Parse(ReadOnlySequence<byte> utf8)
+    {
+        var run = new Run(new List<Sample>(lastSampleCount), null, new Dictionary<string, MetricType>(StringComparer.Ordinal), []);
+        ParseUtf8(utf8, ref run);
+        return new ParseResult(run.Samples!, run.Types!, run.Errors!, run.ErrorCount);
+    }
+
+    /// <summary>
+    /// Parses UTF-8 bytes into <paramref name="samples"/> only: no sample list, no <c># TYPE</c> dictionary, no error
+    /// texts (the window's path); returns the number of unreadable lines.
+    /// </summary>
+    internal int ParseInto(ReadOnlySequence<byte> utf8, SampleBuffer samples)
+    {
+        var run = new Run(null, samples, null, null);
+        ParseUtf8(utf8, ref run);
+        return run.ErrorCount;
+    }
+
+    /// <summary>Like <see cref="ParseInto(ReadOnlySequence{byte}, SampleBuffer)"/>, from text.</summary>
+    internal int ParseInto(ReadOnlySpan<char> text, SampleBuffer samples)
+    {
+        var run = new Run(null, samples, null, null);
+        BeginText();
+        var lineNumber = 0;
+        while (!text.IsEmpty)
+        {
+            var newline = text.IndexOf('\n');
+            var line = newline < 0 ? text : text[..newline];
+            text = newline < 0 ? [] : text[(newline + 1)..];
+            ReadLine(line, ++lineNumber, ref run);
+        }
+
+        EndText(run.Count);
+        return run.ErrorCount;
+    }
+
+    private void ParseUtf8(ReadOnlySequence<byte> utf8, ref Run run)
+    {
+        BeginText();
+        var reader = new SequenceReader<byte>(utf8);
+        reader.IsNext(Utf8Bom, advancePast: true);
+        char[] chars = ArrayPool<char>.Shared.Rent(1024);
+        byte[]? joined = null;
+        try
+        {
+            var lineNumber = 0;
+            while (!reader.End)
             {
-                errorCount++;
-                if (errors.Count < MaxErrors)
+                if (!reader.TryReadTo(out ReadOnlySequence<byte> lineBytes, (byte)'\n'))
                 {
-                    var shown = line.Length > 120 ? line[..120] : line;
-                    errors.Add(new ParseError(lineNumber, error, shown.ToString()));
+                    lineBytes = reader.UnreadSequence;
+                    reader.AdvanceToEnd();
                 }
+
+                ReadOnlySpan<byte> bytes;
+                if (lineBytes.IsSingleSegment)
+                {
+                    bytes = lineBytes.FirstSpan;
+                }
+                else
+                {
+                    // A line cut between two buffers: joined in a pooled buffer of its own.
+                    var length = checked((int)lineBytes.Length);
+                    if (joined is null || joined.Length < length)
+                    {
+                        if (joined is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(joined);
+                        }
+
+                        joined = ArrayPool<byte>.Shared.Rent(length);
+                    }
+
+                    lineBytes.CopyTo(joined);
+                    bytes = joined.AsSpan(0, length);
+                }
+
+                // UTF-8 never writes more UTF-16 units than bytes, and '\n' never occurs inside a multi-byte sequence,
+                // so each line decodes on its own exactly as it would within the whole text.
+                if (chars.Length < bytes.Length)
+                {
+                    ArrayPool<char>.Shared.Return(chars);
+                    chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+                }
+
+                var count = Encoding.UTF8.GetChars(bytes, chars);
+                ReadLine(chars.AsSpan(0, count), ++lineNumber, ref run);
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            if (joined is not null)
+            {
+                ArrayPool<byte>.Shared.Return(joined);
             }
         }
 
-        lastSampleCount = Math.Max(16, samples.Count);
-        previousOrder = [.. currentOrder];
-        currentOrder = [];
-        return new ParseResult(samples, types, errors, errorCount);
+        EndText(run.Count);
     }
 
-    private string? ReadComment(ReadOnlySpan<char> line, Dictionary<string, MetricType> types)
+    private void BeginText()
+    {
+        orderCount = 0;
+        divergedOrder = null;
+    }
+
+    private void EndText(int sampleCount)
+    {
+        lastSampleCount = Math.Max(16, sampleCount);
+        if (divergedOrder is not null)
+        {
+            previousOrder = [.. divergedOrder];
+        }
+        else if (orderCount < previousOrder.Length)
+        {
+            previousOrder = previousOrder[..orderCount];
+        }
+
+        divergedOrder = null;
+    }
+
+    private void ReadLine(ReadOnlySpan<char> line, int lineNumber, ref Run run)
+    {
+        line = line.TrimEnd('\r');
+        line = line[SkipBlanks(line, 0)..];
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        var error = line[0] == '#' ? ReadComment(line, run.Types) : ReadSample(line, ref run);
+        if (error is not null)
+        {
+            run.ErrorCount++;
+            if (run.Errors is { Count: < MaxErrors } errors)
+            {
+                var shown = line.Length > 120 ? line[..120] : line;
+                errors.Add(new ParseError(lineNumber, error, shown.ToString()));
+            }
+        }
+    }
+
+    private void Remember(string text, Series series)
+    {
+        var position = orderCount++;
+        if (divergedOrder is null)
+        {
+            if (position < previousOrder.Length && ReferenceEquals(previousOrder[position].Series, series) &&
+                string.Equals(previousOrder[position].Text, text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            divergedOrder = new List<(string Text, Series Series)>(Math.Max(previousOrder.Length, position + 1));
+            divergedOrder.AddRange(previousOrder.AsSpan(0, position));
+        }
+
+        divergedOrder.Add((text, series));
+    }
+
+    private string? ReadComment(ReadOnlySpan<char> line, Dictionary<string, MetricType>? types)
     {
         // "# HELP" and "# TYPE" carry metadata; any other comment ("# UNIT", "# EOF", free text) is ignored.
         var isType = line.StartsWith("# TYPE ", StringComparison.Ordinal);
@@ -115,11 +267,16 @@ public sealed class ExpositionParser
             return "unknown metric type in TYPE line";
         }
 
-        types[Table.Intern(rest[..nameEnd])] = type.Value;
+        var name = Table.Intern(rest[..nameEnd]);
+        if (types is not null)
+        {
+            types[name] = type.Value;
+        }
+
         return null;
     }
 
-    private string? ReadSample(ReadOnlySpan<char> line, List<Sample> samples)
+    private string? ReadSample(ReadOnlySpan<char> line, ref Run run)
     {
         var i = LabelBlock.MetricNameLength(line);
         if (i == 0)
@@ -140,13 +297,14 @@ public sealed class ExpositionParser
         }
 
         var seriesText = line[..seriesEnd];
-        var position = currentOrder.Count;
+        var position = orderCount;
         Series? series = null;
         string? storedText = null;
         if (keep is not null && !keep(line[..nameEnd]))
         {
             // Not kept: the labels are still read, so a malformed line counts as an error whichever series it is.
-            if (seriesEnd != nameEnd && LabelBlock.Read(line[j..seriesEnd], Table, out var skippedError) is null)
+            if (seriesEnd != nameEnd && !LabelBlock.IsValid(line[j..seriesEnd]) &&
+                LabelBlock.Read(line[j..seriesEnd], Table, out var skippedError) is null)
             {
                 return skippedError;
             }
@@ -206,8 +364,8 @@ public sealed class ExpositionParser
 
         if (series is not null)
         {
-            samples.Add(new Sample(series, value, timestamp));
-            currentOrder.Add((storedText!, series));
+            run.Add(series, value, timestamp);
+            Remember(storedText!, series);
         }
 
         return null;
@@ -243,5 +401,28 @@ public sealed class ExpositionParser
         }
 
         return i;
+    }
+
+    // What one parse collects: every sample (the full parse) or the kept values only (the window's).
+    private struct Run(List<Sample>? samples, SampleBuffer? buffer, Dictionary<string, MetricType>? types, List<ParseError>? errors)
+    {
+        public readonly List<Sample>? Samples = samples;
+        public readonly Dictionary<string, MetricType>? Types = types;
+        public readonly List<ParseError>? Errors = errors;
+        public int ErrorCount;
+
+        public readonly int Count => Samples?.Count ?? buffer!.Count;
+
+        public readonly void Add(Series series, double value, long? timestamp)
+        {
+            if (Samples is not null)
+            {
+                Samples.Add(new Sample(series, value, timestamp));
+            }
+            else
+            {
+                buffer!.Add(series, value);
+            }
+        }
     }
 }

@@ -135,6 +135,95 @@ internal static class LabelBlock
         }
     }
 
+    /// <summary>
+    /// True when <see cref="Read"/> would accept the block, checked without allocating (for the series a parser does
+    /// not keep); false when it would not, or when the block has more labels than checked here: <see cref="Read"/>
+    /// then says why, or reads it.
+    /// </summary>
+    public static bool IsValid(ReadOnlySpan<char> block)
+    {
+        Span<Range> names = stackalloc Range[16];
+        var count = 0;
+        var i = 1; // past '{'
+        var end = block.Length - 1; // the '}'
+        while (true)
+        {
+            i = SkipBlanks(block, i);
+            if (i >= end)
+            {
+                return true;
+            }
+
+            var nameStart = i;
+            while (i < end && IsNameChar(block[i], i == nameStart, allowColon: false))
+            {
+                i++;
+            }
+
+            var nameEnd = i;
+            i = SkipBlanks(block, i);
+            if (nameEnd == nameStart || i >= end || block[i] != '=')
+            {
+                return false;
+            }
+
+            i = SkipBlanks(block, i + 1);
+            if (i >= end || block[i] != '"')
+            {
+                return false;
+            }
+
+            for (i++; ; i++)
+            {
+                if (i >= end)
+                {
+                    return false;
+                }
+
+                if (block[i] == '"')
+                {
+                    i++;
+                    break;
+                }
+
+                if (block[i] == '\\')
+                {
+                    if (i + 1 >= end || block[i + 1] is not ('\\' or '"' or 'n'))
+                    {
+                        return false;
+                    }
+
+                    i++;
+                }
+            }
+
+            if (count == names.Length)
+            {
+                return false;
+            }
+
+            var name = block[nameStart..nameEnd];
+            foreach (var seen in names[..count])
+            {
+                if (block[seen].SequenceEqual(name))
+                {
+                    return false;
+                }
+            }
+
+            names[count++] = nameStart..nameEnd;
+            i = SkipBlanks(block, i);
+            if (i < end && block[i] == ',')
+            {
+                i++;
+            }
+            else if (i < end)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>True for characters allowed in metric names (<paramref name="allowColon"/>) or label names.</summary>
     public static bool IsNameChar(char c, bool first, bool allowColon) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (allowColon && c == ':') || (!first && c is >= '0' and <= '9');

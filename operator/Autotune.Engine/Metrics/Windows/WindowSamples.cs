@@ -18,11 +18,11 @@ internal sealed class WindowSamples : IReadOnlyList<Sample>
     private readonly int[] codes;
     private readonly double[] others;
 
-    public WindowSamples(Series[] series, IReadOnlyList<double> values)
+    public WindowSamples(Series[] series, ReadOnlySpan<double> values)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Count, series.Length);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Length, series.Length);
         this.series = series;
-        codes = new int[values.Count];
+        codes = new int[values.Length];
         var otherCount = 0;
         for (var i = 0; i < codes.Length; i++)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Autotune.Engine.Metrics.Exposition;
 
 namespace Autotune.Engine.Metrics.Windows;
@@ -17,6 +18,7 @@ public sealed class WindowScrapeParser
 
     private readonly ExpositionParser parser;
     private readonly List<Series[]> layouts = [];
+    private readonly SampleBuffer buffer = new();
 
     /// <summary>Creates a parser remembering series in <paramref name="table"/> (a fresh table when null).</summary>
     public WindowScrapeParser(SeriesTable? table = null) => parser = new ExpositionParser(table, MetricRoles.IsRead);
@@ -27,40 +29,54 @@ public sealed class WindowScrapeParser
     /// <summary>A successful scrape from its exposition text, with the samples a window reads.</summary>
     public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySpan<char> text)
     {
-        var result = parser.Parse(text);
-        var samples = result.Samples;
-        var values = new double[samples.Count];
-        for (var i = 0; i < values.Length; i++)
+        try
         {
-            values[i] = samples[i].Value;
+            var errors = parser.ParseInto(text, buffer);
+            return Compact(pod, time, latencyMs, errors);
         }
-
-        return new Scrape
+        finally
         {
-            Pod = pod,
-            Time = time,
-            LatencyMs = latencyMs,
-            Samples = new WindowSamples(LayoutOf(samples), values),
-            ParseErrors = result.ErrorCount,
-        };
+            buffer.Clear();
+        }
     }
 
-    private Series[] LayoutOf(IReadOnlyList<Sample> samples)
+    /// <summary>
+    /// A successful scrape from its exposition text as UTF-8 bytes (an HTTP response's, in one buffer or several),
+    /// read exactly as the decoded text would be and without materialising it.
+    /// </summary>
+    public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySequence<byte> utf8)
+    {
+        try
+        {
+            var errors = parser.ParseInto(utf8, buffer);
+            return Compact(pod, time, latencyMs, errors);
+        }
+        finally
+        {
+            buffer.Clear();
+        }
+    }
+
+    private Scrape Compact(string pod, DateTimeOffset time, double latencyMs, int errors) => new()
+    {
+        Pod = pod,
+        Time = time,
+        LatencyMs = latencyMs,
+        Samples = new WindowSamples(LayoutOf(buffer.Series), buffer.Values),
+        ParseErrors = errors,
+    };
+
+    private Series[] LayoutOf(ReadOnlySpan<Series> samples)
     {
         foreach (var layout in layouts)
         {
-            if (Matches(layout, samples))
+            if (samples.SequenceEqual(layout, ReferenceEqualityComparer.Instance))
             {
                 return layout;
             }
         }
 
-        var fresh = new Series[samples.Count];
-        for (var i = 0; i < fresh.Length; i++)
-        {
-            fresh[i] = samples[i].Series;
-        }
-
+        var fresh = samples.ToArray();
         layouts.Insert(0, fresh);
         if (layouts.Count > LayoutsKept)
         {
@@ -68,23 +84,5 @@ public sealed class WindowScrapeParser
         }
 
         return fresh;
-    }
-
-    private static bool Matches(Series[] layout, IReadOnlyList<Sample> samples)
-    {
-        if (layout.Length != samples.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < layout.Length; i++)
-        {
-            if (!ReferenceEquals(layout[i], samples[i].Series))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
