@@ -46,17 +46,7 @@ public sealed class ExpositionParser
     public ParseResult Parse(ReadOnlySpan<char> text)
     {
         var run = new Run(new List<Sample>(lastSampleCount), null, new Dictionary<string, MetricType>(StringComparer.Ordinal), []);
-        BeginText();
-        var lineNumber = 0;
-        while (!text.IsEmpty)
-        {
-            var newline = text.IndexOf('\n');
-            var line = newline < 0 ? text : text[..newline];
-            text = newline < 0 ? [] : text[(newline + 1)..];
-            ReadLine(line, ++lineNumber, ref run);
-        }
-
-        EndText(run.Count);
+        ParseText(text, ref run);
         return new ParseResult(run.Samples!, run.Types!, run.Errors!, run.ErrorCount);
     }
 
@@ -88,6 +78,12 @@ public sealed class ExpositionParser
     internal int ParseInto(ReadOnlySpan<char> text, SampleBuffer samples)
     {
         var run = new Run(null, samples, null, null);
+        ParseText(text, ref run);
+        return run.ErrorCount;
+    }
+
+    private void ParseText(ReadOnlySpan<char> text, ref Run run)
+    {
         BeginText();
         var lineNumber = 0;
         while (!text.IsEmpty)
@@ -99,7 +95,6 @@ public sealed class ExpositionParser
         }
 
         EndText(run.Count);
-        return run.ErrorCount;
     }
 
     private void ParseUtf8(ReadOnlySequence<byte> utf8, ref Run run)
