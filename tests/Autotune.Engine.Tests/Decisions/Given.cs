@@ -72,6 +72,22 @@ internal static class Given
         CpuUtilization = 0.45,
     };
 
+    /// <summary>A change made at <paramref name="time"/>, remembered with the window it was decided on.</summary>
+    public static HistoryEntry Change(Knob knob, int from, int to, string reason, Bottleneck bottleneck, DateTimeOffset time, ObservedWindow before, string message = "changed", bool requiresRestart = false) => new(
+        new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = bottleneck,
+            Reason = reason,
+            Message = message,
+            Knob = knob,
+            From = from,
+            To = to,
+            Time = time,
+            RequiresRestart = requiresRestart,
+        },
+        WindowSummary.Of(before));
+
     public static Settings Settings() => new(3, 16, 10, 200);
 
     /// <summary>max_connections 200; this API holds (3 + 1) x 10; another holds (4 + 1) x 20.</summary>

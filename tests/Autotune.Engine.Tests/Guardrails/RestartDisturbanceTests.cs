@@ -17,20 +17,9 @@ public sealed class RestartDisturbanceTests
 
     private static readonly Settings Raised = new(3, 16, 14, 200);
 
-    private static HistoryEntry MaxConnectionsRaise(DateTimeOffset at) => new(
-        new Decision
-        {
-            Kind = DecisionKind.Change,
-            Bottleneck = Bottleneck.PoolExhaustion,
-            Reason = DecisionReasons.RaiseMaxConnections,
-            Message = "raised max_connections",
-            Knob = Knob.PostgresMaxConnections,
-            From = 150,
-            To = 200,
-            Time = at,
-            RequiresRestart = true,
-        },
-        WindowSummary.Of(Given.PoolExhausted() with { Start = at.AddSeconds(-60), End = at }));
+    private static HistoryEntry MaxConnectionsRaise(DateTimeOffset at) => Given.Change(
+        Knob.PostgresMaxConnections, 150, 200, DecisionReasons.RaiseMaxConnections, Bottleneck.PoolExhaustion, at,
+        Given.PoolExhausted() with { Start = at.AddSeconds(-60), End = at }, "raised max_connections", requiresRestart: true);
 
     /// <summary>
     /// The pool raise made on the window right after the restart (it overlaps the restart: failures, cleared pools, a

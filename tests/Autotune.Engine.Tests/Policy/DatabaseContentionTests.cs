@@ -23,19 +23,10 @@ public sealed class DatabaseContentionTests
         },
     };
 
-    private static HistoryEntry PoolRaise(int minutesAgo) => new(
-        new Decision
-        {
-            Kind = DecisionKind.Change,
-            Bottleneck = Bottleneck.PoolExhaustion,
-            Reason = DecisionReasons.RaisePool,
-            Message = "raised",
-            Knob = Knob.DbMaxPoolSize,
-            From = 1,
-            To = 2,
-            Time = Given.Now.AddMinutes(-minutesAgo),
-        },
-        WindowSummary.Of(Given.Healthy() with { Rps = 1453, Requests = 87180, P99Ms = 107, ConnectionHoldMeanMs = 1.83, ConnectionUsesPerSecond = 1453, PoolUsage = 1 }));
+    private static HistoryEntry PoolRaise(int minutesAgo) => Given.Change(
+        Knob.DbMaxPoolSize, 1, 2, DecisionReasons.RaisePool, Bottleneck.PoolExhaustion, Given.Now.AddMinutes(-minutesAgo),
+        Given.Healthy() with { Rps = 1453, Requests = 87180, P99Ms = 107, ConnectionHoldMeanMs = 1.83, ConnectionUsesPerSecond = 1453, PoolUsage = 1 },
+        "raised");
 
     /// <summary>3 pods x pool 2 after the raise: P99 44 ms, pool wait p99 45.6 ms with the pool 71% used, CPU 24%.</summary>
     private static ObservedWindow ThreeByTwo(double poolWaitMs = 45.6) => Given.Healthy() with
@@ -117,19 +108,8 @@ public sealed class DatabaseContentionTests
         CpuUtilization = 0.363,
     };
 
-    private static HistoryEntry ReplicaGiveBack(int minutesAgo) => new(
-        new Decision
-        {
-            Kind = DecisionKind.Change,
-            Bottleneck = Bottleneck.OverProvisioned,
-            Reason = DecisionReasons.GiveBackCapacity,
-            Message = "lowered",
-            Knob = Knob.Replicas,
-            From = 3,
-            To = 2,
-            Time = Given.Now.AddMinutes(-minutesAgo),
-        },
-        WindowSummary.Of(ThreeByTwo()));
+    private static HistoryEntry ReplicaGiveBack(int minutesAgo) => Given.Change(
+        Knob.Replicas, 3, 2, DecisionReasons.GiveBackCapacity, Bottleneck.OverProvisioned, Given.Now.AddMinutes(-minutesAgo), ThreeByTwo(), "lowered");
 
     [Fact]
     public void Gives_back_a_replica_for_a_saturated_database_when_the_pool_is_already_no_larger_than_the_work_needs()

@@ -15,19 +15,7 @@ public sealed class ReplicaHysteresisTests
 
     private static TuningState After(params (Knob Knob, int From, int To, string Reason, int MinutesAgo)[] moves) => ComfortableLongEnough with
     {
-        History = [.. moves.Select(m => new HistoryEntry(
-            new Decision
-            {
-                Kind = DecisionKind.Change,
-                Bottleneck = Bottleneck.CpuSaturated,
-                Reason = m.Reason,
-                Message = "moved",
-                Knob = m.Knob,
-                From = m.From,
-                To = m.To,
-                Time = Given.Now.AddMinutes(-m.MinutesAgo),
-            },
-            WindowSummary.Of(Given.Healthy())))],
+        History = [.. moves.Select(m => Given.Change(m.Knob, m.From, m.To, m.Reason, Bottleneck.CpuSaturated, Given.Now.AddMinutes(-m.MinutesAgo), Given.Healthy(), "moved"))],
     };
 
     /// <summary>After a scale-out: 4 pods at 55% CPU, well inside the objective.</summary>
@@ -152,19 +140,7 @@ public sealed class ReplicaHysteresisTests
     {
         History =
         [
-            new HistoryEntry(
-                new Decision
-                {
-                    Kind = DecisionKind.Change,
-                    Bottleneck = Bottleneck.OverProvisioned,
-                    Reason = DecisionReasons.GiveBackCapacity,
-                    Message = "lowered",
-                    Knob = Knob.Replicas,
-                    From = 4,
-                    To = 3,
-                    Time = Given.Now.AddMinutes(-90),
-                },
-                WindowSummary.Of(ScaledOut() with { CpuUtilization = 0.598 })),
+            Given.Change(Knob.Replicas, 4, 3, DecisionReasons.GiveBackCapacity, Bottleneck.OverProvisioned, Given.Now.AddMinutes(-90), ScaledOut() with { CpuUtilization = 0.598 }, "lowered"),
         ],
     };
 
