@@ -2,6 +2,7 @@ using Autotune.Contracts;
 using Autotune.Engine.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Local;
 using Autotune.Operator.Ports;
 using k8s;
 using Xunit;
@@ -45,6 +46,34 @@ public sealed class SettingsApplierTests
         Assert.Equal(("ApiTuning", "orders", KubernetesNames.ReportingController), (added.Regarding.Kind, added.Regarding.Name, added.ReportingController));
         Assert.Contains("AUTOTUNE_TUNING_FILE=/etc/autotune/tuning.json", added.Note, StringComparison.Ordinal);
         Assert.Single(events.Items, e => e.Reason == "TuningConfigMapCreated");
+    }
+
+    [Fact]
+    public void HotReload_keeps_its_owners_identity_not_the_resource_it_was_created_from()
+    {
+        // A session's applier lives as long as its ApiTuning; the object it was created from must not stay reachable
+        // through it beside the watch cache's newer copies (one whole resource per ApiTuning, spec and status).
+        var (applier, created) = Create();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(created.IsAlive);
+        Assert.Equal("orders-autotune", applier.ConfigMapName);
+        GC.KeepAlive(applier);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static (ConfigMapSettingsApplier, WeakReference) Create()
+        {
+            var owner = new ApiTuningResource
+            {
+                Metadata = new k8s.Models.V1ObjectMeta { Name = "orders", NamespaceProperty = "shop", Uid = "7d0c1f5e" },
+                Spec = Spec(),
+            };
+            using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+            var applier = new ConfigMapSettingsApplier(client, owner, "orders-api", "/etc/autotune", new ConsoleStatusWriter(TextWriter.Null, null), TimeProvider.System);
+            return (applier, new WeakReference(owner));
+        }
     }
 
     [Fact]

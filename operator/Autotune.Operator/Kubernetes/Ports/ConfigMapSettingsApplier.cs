@@ -14,7 +14,11 @@ namespace Autotune.Operator.Kubernetes.Ports;
 /// </summary>
 public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResource owner, string deployment, string mountPath, IStatusWriter events, TimeProvider time) : ISettingsApplier
 {
+    // Only the owner's identity is kept, not the resource: a session lives as long as its ApiTuning, and the object it
+    // was created from would stay reachable from here for all that time beside the watch cache's newer copy.
     private readonly string _namespace = owner.Metadata.NamespaceProperty;
+    private readonly string _owner = owner.Metadata.Name;
+    private readonly V1OwnerReference _ownerReference = OwnerReference(owner);
     private readonly string _configMap = KubernetesNames.TuningConfigMap(owner.Metadata.Name);
 
     /// <summary>The ConfigMap's name.</summary>
@@ -72,14 +76,14 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
             {
                 Name = _configMap,
                 NamespaceProperty = _namespace,
-                Labels = new Dictionary<string, string> { [KubernetesNames.ApiTuningLabel] = owner.Metadata.Name },
-                OwnerReferences = [OwnerReference(owner)],
+                Labels = new Dictionary<string, string> { [KubernetesNames.ApiTuningLabel] = _owner },
+                OwnerReferences = [_ownerReference],
             },
             Data = data,
         };
         await client.CoreV1.CreateNamespacedConfigMapAsync(map, _namespace, cancellationToken: cancellationToken);
         await events.EventAsync(new TuningEvent(time.GetUtcNow(), TuningEvent.Normal, "TuningConfigMapCreated",
-            $"Created ConfigMap {_configMap} holding the tuning file, owned by ApiTuning {owner.Metadata.Name}"), cancellationToken);
+            $"Created ConfigMap {_configMap} holding the tuning file, owned by ApiTuning {_owner}"), cancellationToken);
     }
 
     /// <summary>Adds the volume, mount and env var to the Deployment when any is missing; retries once on a concurrent change.</summary>
