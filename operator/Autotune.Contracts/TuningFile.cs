@@ -10,14 +10,16 @@ namespace Autotune.Contracts;
 /// <param name="Generation">Increases with every change; the agent reports the generation it applied.</param>
 /// <param name="ThreadPoolMinThreads">Minimum worker threads, or null to leave the runtime's default.</param>
 /// <param name="DbMaxPoolSize">Npgsql <c>Maximum Pool Size</c> per process, or null to leave the connection string's.</param>
+/// <param name="SchemaVersion">
+/// The format version; a reader refuses a file written for a version it does not know. A file without one is of the
+/// current version (a parameter's default, which the generated JSON reader also gives to a missing property).
+/// </param>
 public sealed record TuningFile(
     long Generation,
     int? ThreadPoolMinThreads,
-    int? DbMaxPoolSize)
+    int? DbMaxPoolSize,
+    int SchemaVersion = TuningFile.CurrentSchemaVersion)
 {
-    /// <summary>The format version; a reader refuses a file written for a version it does not know.</summary>
-    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
-
     /// <summary>The format version this library writes.</summary>
     public const int CurrentSchemaVersion = 1;
 
@@ -27,16 +29,8 @@ public sealed record TuningFile(
     /// <summary>Largest pool size the file may ask for; PostgreSQL cannot accept more connections than this anyway.</summary>
     public const int MaxDbPoolSize = 262_143;
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>Serialises the file in its canonical JSON form.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => JsonSerializer.Serialize(this, TuningFileJson.Default.TuningFile);
 
     /// <summary>
     /// Parses a tuning file. Returns false with a reason naming what is wrong for a file that is empty,
@@ -54,7 +48,7 @@ public sealed record TuningFile(
         TuningFile? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize<TuningFile>(text, Options);
+            parsed = JsonSerializer.Deserialize(text, TuningFileJson.Default.TuningFile);
         }
         catch (JsonException ex)
         {
@@ -104,3 +98,15 @@ public sealed record TuningFile(
         return null;
     }
 }
+
+/// <summary>
+/// The tuning file's JSON form, generated at compile time: no reflection, so the agent also works in trimmed and
+/// Native AOT apps.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(TuningFile))]
+internal sealed partial class TuningFileJson : JsonSerializerContext;

@@ -23,6 +23,15 @@ public sealed class TuningFileTests
         Assert.Null(parsed!.ThreadPoolMinThreads);
     }
 
+    [Fact]
+    public void Reads_a_file_without_a_schema_version_as_the_current_one()
+    {
+        Assert.True(TuningFile.TryParse("{\"generation\": 2, \"dbMaxPoolSize\": 8}", out var parsed, out var error), error);
+        Assert.Equal(new TuningFile(2, null, 8), parsed);
+        Assert.Equal(TuningFile.CurrentSchemaVersion, parsed!.SchemaVersion);
+        Assert.Contains("\"schemaVersion\": 1", parsed.ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("{\"generation\": 3, \"threadPoolMin", "not valid JSON")]
