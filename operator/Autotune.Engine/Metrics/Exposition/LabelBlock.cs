@@ -71,68 +71,20 @@ internal static class LabelBlock
     public static List<Label>? Read(ReadOnlySpan<char> block, SeriesTable table, out string? error)
     {
         var labels = new List<Label>();
-        var i = 1; // past '{'
-        var end = block.Length - 1; // the '}'
-        error = null;
-        while (true)
+        var scanner = new Scanner(block);
+        while (scanner.Next(out var nameRange, out var valueRange, out error))
         {
-            i = SkipBlanks(block, i);
-            if (i >= end)
-            {
-                return labels;
-            }
-
-            var nameStart = i;
-            while (i < end && IsNameChar(block[i], i == nameStart, allowColon: false))
-            {
-                i++;
-            }
-
-            if (i == nameStart)
-            {
-                error = $"invalid label name at column {nameStart + 1}";
-                return null;
-            }
-
-            var name = table.Intern(block[nameStart..i]);
-            i = SkipBlanks(block, i);
-            if (i >= end || block[i] != '=')
-            {
-                error = $"expected '=' after label name '{name}'";
-                return null;
-            }
-
-            i = SkipBlanks(block, i + 1);
-            if (i >= end || block[i] != '"')
-            {
-                error = $"expected '\"' to open the value of label '{name}'";
-                return null;
-            }
-
-            var value = ReadQuoted(block, ref i, end, name, out error);
-            if (value is null)
-            {
-                return null;
-            }
-
+            var name = table.Intern(block[nameRange]);
             if (labels.Exists(l => l.Name == name))
             {
                 error = $"label '{name}' appears twice";
                 return null;
             }
 
-            labels.Add(new Label(name, value));
-            i = SkipBlanks(block, i);
-            if (i < end && block[i] == ',')
-            {
-                i++;
-            }
-            else if (i < end)
-            {
-                error = $"expected ',' or '}}' after the value of label '{name}'";
-                return null;
-            }
+            labels.Add(new Label(name, Unescape(block[valueRange])));
         }
+
+        return error is null ? labels : null;
     }
 
     /// <summary>
@@ -144,65 +96,16 @@ internal static class LabelBlock
     {
         Span<Range> names = stackalloc Range[16];
         var count = 0;
-        var i = 1; // past '{'
-        var end = block.Length - 1; // the '}'
-        while (true)
+        var scanner = new Scanner(block);
+        string? error;
+        while (scanner.Next(out var nameRange, out _, out error))
         {
-            i = SkipBlanks(block, i);
-            if (i >= end)
-            {
-                return true;
-            }
-
-            var nameStart = i;
-            while (i < end && IsNameChar(block[i], i == nameStart, allowColon: false))
-            {
-                i++;
-            }
-
-            var nameEnd = i;
-            i = SkipBlanks(block, i);
-            if (nameEnd == nameStart || i >= end || block[i] != '=')
-            {
-                return false;
-            }
-
-            i = SkipBlanks(block, i + 1);
-            if (i >= end || block[i] != '"')
-            {
-                return false;
-            }
-
-            for (i++; ; i++)
-            {
-                if (i >= end)
-                {
-                    return false;
-                }
-
-                if (block[i] == '"')
-                {
-                    i++;
-                    break;
-                }
-
-                if (block[i] == '\\')
-                {
-                    if (i + 1 >= end || block[i + 1] is not ('\\' or '"' or 'n'))
-                    {
-                        return false;
-                    }
-
-                    i++;
-                }
-            }
-
             if (count == names.Length)
             {
                 return false;
             }
 
-            var name = block[nameStart..nameEnd];
+            var name = block[nameRange];
             foreach (var seen in names[..count])
             {
                 if (block[seen].SequenceEqual(name))
@@ -211,68 +114,33 @@ internal static class LabelBlock
                 }
             }
 
-            names[count++] = nameStart..nameEnd;
-            i = SkipBlanks(block, i);
-            if (i < end && block[i] == ',')
-            {
-                i++;
-            }
-            else if (i < end)
-            {
-                return false;
-            }
+            names[count++] = nameRange;
         }
+
+        return error is null;
     }
 
     /// <summary>True for characters allowed in metric names (<paramref name="allowColon"/>) or label names.</summary>
     public static bool IsNameChar(char c, bool first, bool allowColon) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (allowColon && c == ':') || (!first && c is >= '0' and <= '9');
 
-    private static string? ReadQuoted(ReadOnlySpan<char> block, ref int i, int end, string name, out string? error)
+    // The value as written, its escapes (already checked by the scanner: \\, \" and \n) replaced.
+    private static string Unescape(ReadOnlySpan<char> raw)
     {
-        error = null;
-        var start = ++i;
-        StringBuilder? unescaped = null;
-        for (; i < end; i++)
+        var slash = raw.IndexOf('\\');
+        if (slash < 0)
         {
-            var c = block[i];
-            if (c == '"')
-            {
-                var text = unescaped is null ? block[start..i].ToString() : unescaped.ToString();
-                i++;
-                return text;
-            }
-
-            if (c != '\\')
-            {
-                unescaped?.Append(c);
-                continue;
-            }
-
-            unescaped ??= new StringBuilder().Append(block[start..i]);
-            if (i + 1 >= end)
-            {
-                break;
-            }
-
-            var escaped = block[++i] switch
-            {
-                '\\' => '\\',
-                '"' => '"',
-                'n' => '\n',
-                _ => '\0',
-            };
-            if (escaped == '\0')
-            {
-                error = $"invalid escape '\\{block[i]}' in the value of label '{name}'";
-                return null;
-            }
-
-            unescaped.Append(escaped);
+            return raw.ToString();
         }
 
-        error = $"unterminated value of label '{name}'";
-        return null;
+        var unescaped = new StringBuilder(raw.Length).Append(raw[..slash]);
+        for (var i = slash; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            unescaped.Append(c != '\\' ? c : raw[++i] == 'n' ? '\n' : raw[i]);
+        }
+
+        return unescaped.ToString();
     }
 
     private static int SkipBlanks(ReadOnlySpan<char> text, int i)
@@ -283,5 +151,103 @@ internal static class LabelBlock
         }
 
         return i;
+    }
+
+    /// <summary>
+    /// The grammar of a label block, shared by <see cref="Read"/> and <see cref="IsValid"/>: each call gives the next
+    /// label's name and raw value (escapes checked, not replaced), false at the closing brace or, with the reason, at
+    /// the first thing that breaks the grammar. Allocates only for that reason.
+    /// </summary>
+    private ref struct Scanner(ReadOnlySpan<char> block)
+    {
+        private readonly ReadOnlySpan<char> _block = block;
+        private readonly int _end = block.Length - 1; // the '}'
+        private int _i = 1; // past '{'
+        private Range _last;
+        private bool _started;
+
+        public bool Next(out Range name, out Range value, out string? error)
+        {
+            var block = _block;
+            var end = _end;
+            name = value = default;
+            error = null;
+            var i = SkipBlanks(block, _i);
+            if (_started)
+            {
+                // The separator after the label before: a comma, or the end of the block.
+                if (i < end && block[i] == ',')
+                {
+                    i = SkipBlanks(block, i + 1);
+                }
+                else if (i < end)
+                {
+                    error = $"expected ',' or '}}' after the value of label '{block[_last]}'";
+                    return false;
+                }
+            }
+
+            if (i >= end)
+            {
+                return false;
+            }
+
+            var nameStart = i;
+            while (i < end && IsNameChar(block[i], i == nameStart, allowColon: false))
+            {
+                i++;
+            }
+
+            if (i == nameStart)
+            {
+                error = $"invalid label name at column {nameStart + 1}";
+                return false;
+            }
+
+            name = nameStart..i;
+            i = SkipBlanks(block, i);
+            if (i >= end || block[i] != '=')
+            {
+                error = $"expected '=' after label name '{block[name]}'";
+                return false;
+            }
+
+            i = SkipBlanks(block, i + 1);
+            if (i >= end || block[i] != '"')
+            {
+                error = $"expected '\"' to open the value of label '{block[name]}'";
+                return false;
+            }
+
+            var valueStart = ++i;
+            for (; ; i++)
+            {
+                if (i >= end || (block[i] == '\\' && i + 1 >= end))
+                {
+                    error = $"unterminated value of label '{block[name]}'";
+                    return false;
+                }
+
+                if (block[i] == '"')
+                {
+                    break;
+                }
+
+                if (block[i] == '\\')
+                {
+                    if (block[++i] is not ('\\' or '"' or 'n'))
+                    {
+                        error = $"invalid escape '\\{block[i]}' in the value of label '{block[name]}'";
+                        return false;
+                    }
+                }
+            }
+
+            value = valueStart..i;
+            _i = i + 1;
+            _last = name;
+            _started = true;
+            return true;
+        }
     }
 }
