@@ -29,15 +29,8 @@ public sealed class WindowScrapeParser
     /// <summary>A successful scrape from its exposition text, with the samples a window reads.</summary>
     public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySpan<char> text)
     {
-        try
-        {
-            var errors = parser.ParseInto(text, buffer);
-            return Compact(pod, time, latencyMs, errors);
-        }
-        finally
-        {
-            buffer.Clear();
-        }
+        buffer.Clear(); // of anything a parse that threw left behind
+        return Compact(pod, time, latencyMs, parser.ParseInto(text, buffer));
     }
 
     /// <summary>
@@ -46,15 +39,8 @@ public sealed class WindowScrapeParser
     /// </summary>
     public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySequence<byte> utf8)
     {
-        try
-        {
-            var errors = parser.ParseInto(utf8, buffer);
-            return Compact(pod, time, latencyMs, errors);
-        }
-        finally
-        {
-            buffer.Clear();
-        }
+        buffer.Clear();
+        return Compact(pod, time, latencyMs, parser.ParseInto(utf8, buffer));
     }
 
     private Scrape Compact(string pod, DateTimeOffset time, double latencyMs, int errors) => new()
