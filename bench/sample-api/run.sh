@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the sample API on loopback: starts its own PostgreSQL and Redis in a temp directory, loads the API
 # with wrk, runs pgbench -S, and writes bench/results/sample-api.md. Not a test; takes about 15 minutes.
-# Settings (env): BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 32), BENCH_POOL (default 8).
+# Settings (env): BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 32), BENCH_POOL (default 8),
+# BENCH_ROUNDS (paired rounds per ratio target, odd, default 5).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,7 @@ out=$root/bench/results/sample-api.md
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
 pool=${BENCH_POOL:-8}
+rounds=${BENCH_ROUNDS:-5}
 sweep_connections=64
 key=bench-key
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || shuf -i 20000-60000 -n 1; }
@@ -86,6 +88,7 @@ warm() {
 }
 
 rows=() csv=()
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 record() { # record SCENARIO "rps p50 p99 non2xx errors" [NOTE]
   read -r rps p50 p99 bad errors <<<"$2"
   rows+=("| $1 | $rps | $p50 | $p99 | $bad | $errors | ${3:-} |")
@@ -105,10 +108,10 @@ start_api redis SampleApi__Cache__LocalEnabled=false SampleApi__BareEndpoint=tru
 secs=$(warm redis users 1000 0)
 redis_hit=$(load redis users 1000 0 "$connections" "$duration"); record "GET /users/{id}, Redis hit, in-process cache off" "$redis_hit" "warm-up ${secs} s"
 # Paired rounds for the Redis target: the bare endpoint and the Redis hit of this one process, one right after the
-# other, three times; the target's ratio is the median round (see the uncached pairs below for why).
+# other, $rounds times; the target's ratio is the median round (see the uncached pairs below for why).
 warm redis-bare bare 1 0 >/dev/null
 redis_pairs=() redis_ratios=()
-for round in 1 2 3; do
+for round in $(seq 1 "$rounds"); do
   p_bare=$(load "redis-bare-$round" bare 1 0 "$connections" "$duration")
   p_redis=$(load "redis-hit-$round" users 1000 0 "$connections" "$duration")
   p_ratio=$(awk -v a="${p_redis%% *}" -v b="${p_bare%% *}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
@@ -116,7 +119,7 @@ for round in 1 2 3; do
   redis_ratios+=("$p_ratio")
   echo "paired round $round: bare ${p_bare%% *} req/s, Redis hit ${p_redis%% *} req/s, ratio $p_ratio"
 done
-redis_median=$(printf '%s\n' "${redis_ratios[@]}" | sort -n | sed -n 2p)
+redis_median=$(median "${redis_ratios[@]}")
 stop_api
 
 # --- pgbench -S: the database's own ceiling ---------------------------------------------------------------
@@ -174,18 +177,36 @@ record "GET /users/{id}, uncached (PostgreSQL, pool $pool)" "$uncached" "both ca
 record "minimal endpoint: one Npgsql primary-key read, no middleware (GET /bare/npgsql/{id})" "$minimal" "same process as the row above; mean of two runs"
 echo "(the two uncached rows are the means of two ${duration} runs each, see the layer table)"
 # Paired rounds for the uncached target: the uncached endpoint, then pgbench -S at its best client count right
-# after it, three times. Each round's ratio compares two runs seconds apart, so a busy spell of the shared machine
+# after it, $rounds times. Each round's ratio compares two runs seconds apart, so a busy spell of the shared machine
 # lands on both sides of it; the target's ratio is the median round.
 paired_rows=() paired_ratios=()
-for round in 1 2 3; do
+for round in $(seq 1 "$rounds"); do
   p_api=$(load "paired-$round" users 100000 0 "$connections" "$duration")
   p_pgb=$(pgbench_tps "$pgb_best_clients")
   p_ratio=$(awk -v a="${p_api%% *}" -v b="$p_pgb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  paired_rows+=("| $round | ${p_api%% *} | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
+  paired_rows+=("| $round | ${p_api%% *} | $(cut -d' ' -f1 "$work/cost-paired-$round.txt") | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
   paired_ratios+=("$p_ratio")
   echo "paired round $round: uncached ${p_api%% *} req/s, pgbench -S ($pgb_best_clients clients) $p_pgb tps, ratio $p_ratio"
 done
-paired_median=$(printf '%s\n' "${paired_ratios[@]}" | sort -n | sed -n 2p)
+paired_median=$(median "${paired_ratios[@]}")
+stop_api
+
+# Reference, not how the API runs: the same uncached endpoint with Npgsql's multiplexing on, paired with pgbench -S the
+# same way. Multiplexing writes the commands of concurrent requests over shared connections, so a request never waits
+# for a connection of its own; the API does not use it (docs/sample-api.md, "Why the API does not multiplex").
+start_api multiplexing SampleApi__Cache__LocalEnabled=false SampleApi__Cache__RedisEnabled=false \
+  ConnectionStrings__Postgres="$pg;Maximum Pool Size=$pool;Multiplexing=true"
+warm multiplexing users 100000 0 >/dev/null
+mux_rows=() mux_ratios=()
+for round in $(seq 1 "$rounds"); do
+  p_api=$(load "multiplexing-$round" users 100000 0 "$connections" "$duration")
+  p_pgb=$(pgbench_tps "$pgb_best_clients")
+  p_ratio=$(awk -v a="${p_api%% *}" -v b="$p_pgb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  mux_rows+=("| $round | ${p_api%% *} | $(cut -d' ' -f1 "$work/cost-multiplexing-$round.txt") | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
+  mux_ratios+=("$p_ratio")
+  echo "multiplexing round $round: uncached ${p_api%% *} req/s, pgbench -S ($pgb_best_clients clients) $p_pgb tps, ratio $p_ratio"
+done
+mux_median=$(median "${mux_ratios[@]}")
 stop_api
 
 start_api mix
@@ -256,12 +277,13 @@ mkdir -p "$(dirname "$out")"
   echo "| ratio | measured | target |"
   echo "| --- | ---: | ---: |"
   echo "| in-process hit / bare endpoint | $(ratio "$local_rps" "$bare_rps") | >= 0.6 |"
-  echo "| Redis hit / bare endpoint, median of three paired rounds in one process (below) | $redis_median | >= 0.4 |"
+  echo "| Redis hit / bare endpoint, median of $rounds paired rounds in one process (below) | $redis_median | >= 0.4 |"
   echo "| Redis hit / bare endpoint, rows above (two processes, minutes apart) | $(ratio "$redis_rps" "$bare_rps") | |"
-  echo "| uncached / pgbench -S at $pgb_best_clients clients, median of three paired rounds (below) | $paired_median | >= 0.4 |"
+  echo "| uncached / pgbench -S at $pgb_best_clients clients, median of $rounds paired rounds (below) | $paired_median | >= 0.4 |"
   echo "| uncached (layer table) / pgbench -S best of the sweep ($pgb_best_clients clients, $pgb_best tps), runs minutes apart | $(ratio "$uncached_rps" "$pgb_best") | |"
   echo "| minimal Npgsql endpoint / pgbench -S best (reference: what one read costs without our code) | $(ratio "$minimal_rps" "$pgb_best") | |"
   echo "| uncached / minimal Npgsql endpoint (what our code path keeps of it) | $(ratio "$uncached_rps" "$minimal_rps") | |"
+  echo "| reference: uncached with Npgsql multiplexing on / pgbench -S, median of $rounds paired rounds (below; not how the API runs) | $mux_median | |"
   echo "| peak RSS under the mix | $((rss_kb / 1024)) MB | < 300 MB |"
   echo
   echo "## Redis hit against the bare endpoint, paired"
@@ -278,9 +300,20 @@ mkdir -p "$(dirname "$out")"
   echo "The uncached endpoint (same process as the layer table, after it) and then \`pgbench -S -M prepared\` at the sweep's"
   echo "best client count ($pgb_best_clients), ${duration} each, one right after the other; the ratio is of each pair."
   echo
-  echo "| round | uncached req/s | pgbench -S tps | ratio | non-2xx |"
-  echo "| ---: | ---: | ---: | ---: | ---: |"
+  echo "| round | uncached req/s | API CPU us/req | pgbench -S tps | ratio | non-2xx |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${paired_rows[@]}"
+  echo
+  echo "## Reference: uncached with Npgsql multiplexing, paired"
+  echo
+  echo "A separate API process, caches off, with \`Multiplexing=true\` added to its connection string (pool $pool), paired with"
+  echo "\`pgbench -S\` like the rounds above. Not how the API runs: with multiplexing no request waits for a connection of"
+  echo "its own, so the pool waits that the operator sizes pools by are gone, and synchronous commands (the blocking"
+  echo "demonstration profile) are refused (docs/sample-api.md, \"Why the API does not multiplex\")."
+  echo
+  echo "| round | uncached req/s | API CPU us/req | pgbench -S tps | ratio | non-2xx |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${mux_rows[@]}"
   echo
   echo "## Layer costs of the uncached path (same process, same run)"
   echo
