@@ -25,9 +25,7 @@ public sealed class ChangeJudgementTests
         },
         History =
         [
-            new HistoryEntry(
-                new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = DecisionReasons.RaisePool, Message = "raised", Knob = Knob.DbMaxPoolSize, From = 10, To = 14, Time = Given.Now.AddMinutes(-3) },
-                WindowSummary.Of(Given.Healthy())),
+            Given.Change(Knob.DbMaxPoolSize, 10, 14, DecisionReasons.RaisePool, Bottleneck.PoolExhaustion, Given.Now.AddMinutes(-3), Given.Healthy(), "raised"),
         ],
     };
 

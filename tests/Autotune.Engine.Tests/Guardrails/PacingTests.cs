@@ -13,9 +13,7 @@ public sealed class PacingTests
     {
         History =
         [
-            new HistoryEntry(
-                new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.None, Reason = "Test", Message = "moved", Knob = knob, From = from, To = to, Time = Given.Now - ago },
-                WindowSummary.Of(Given.Healthy())),
+            Given.Change(knob, from, to, "Test", Bottleneck.None, Given.Now - ago, Given.Healthy(), "moved"),
         ],
         ComfortableSince = Given.Now.AddMinutes(-10),
     };

@@ -106,19 +106,10 @@ public sealed class PoolPolicyTests
     [Fact]
     public void Shrinks_pool_when_database_is_saturated()
     {
-        var before = WindowSummary.Of(Given.PoolExhausted());
-        var raise = new Decision
+        var state = TuningState.Empty with
         {
-            Kind = DecisionKind.Change,
-            Bottleneck = Bottleneck.PoolExhaustion,
-            Reason = DecisionReasons.RaisePool,
-            Message = "raised",
-            Knob = Knob.DbMaxPoolSize,
-            From = 10,
-            To = 20,
-            Time = Given.Now.AddMinutes(-70),
+            History = [Given.Change(Knob.DbMaxPoolSize, 10, 20, DecisionReasons.RaisePool, Bottleneck.PoolExhaustion, Given.Now.AddMinutes(-70), Given.PoolExhausted(), "raised")],
         };
-        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
         var saturated = Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750, AppliedPoolSize = 20 };
 
         var d = TuningEngine.Decide(Given.Input(saturated, state: state, settings: new Settings(3, 16, 20, 200), ledger: Given.Ledger(otherPool: 10)));
@@ -132,9 +123,11 @@ public sealed class PoolPolicyTests
     [Fact]
     public void Never_adds_connections_to_a_saturated_database_with_the_pool_at_its_minimum()
     {
-        var before = WindowSummary.Of(Given.PoolExhausted());
-        var raise = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = DecisionReasons.RaisePool, Message = "raised", Knob = Knob.DbMaxPoolSize, From = 4, To = 5 };
-        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
+        // Raised 4 -> 5 long ago (no time given: the oldest there is).
+        var state = TuningState.Empty with
+        {
+            History = [Given.Change(Knob.DbMaxPoolSize, 4, 5, DecisionReasons.RaisePool, Bottleneck.PoolExhaustion, DateTimeOffset.MinValue, Given.PoolExhausted(), "raised")],
+        };
 
         var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2700 },
             state: state, settings: new Settings(3, 16, 5, 200)));
@@ -148,19 +141,10 @@ public sealed class PoolPolicyTests
     [Fact]
     public void Does_not_shrink_a_pool_it_raised_within_the_hour_at_similar_load()
     {
-        var before = WindowSummary.Of(Given.PoolExhausted());
-        var raise = new Decision
+        var state = TuningState.Empty with
         {
-            Kind = DecisionKind.Change,
-            Bottleneck = Bottleneck.PoolExhaustion,
-            Reason = DecisionReasons.RaisePool,
-            Message = "raised",
-            Knob = Knob.DbMaxPoolSize,
-            From = 10,
-            To = 20,
-            Time = Given.Now.AddMinutes(-10),
+            History = [Given.Change(Knob.DbMaxPoolSize, 10, 20, DecisionReasons.RaisePool, Bottleneck.PoolExhaustion, Given.Now.AddMinutes(-10), Given.PoolExhausted(), "raised")],
         };
-        var state = TuningState.Empty with { History = [new HistoryEntry(raise, before)] };
         var saturated = Given.PoolExhausted() with { ConnectionHoldMeanMs = 21, ConnectionUsesPerSecond = 2750, AppliedPoolSize = 20 };
 
         var d = TuningEngine.Decide(Given.Input(saturated, state: state, settings: new Settings(3, 16, 20, 200), ledger: Given.Ledger(otherPool: 10)));
