@@ -176,19 +176,26 @@ uncached=$(cut -d' ' -f1-5 "$work/layer-uncached.txt") minimal=$(cut -d' ' -f1-5
 record "GET /users/{id}, uncached (PostgreSQL, pool $pool)" "$uncached" "both caches off by their settings; mean of two runs; warm-up $(cut -d' ' -f8 "$work/layer-uncached.txt") s"
 record "minimal endpoint: one Npgsql primary-key read, no middleware (GET /bare/npgsql/{id})" "$minimal" "same process as the row above; mean of two runs"
 echo "(the two uncached rows are the means of two ${duration} runs each, see the layer table)"
-# Paired rounds for the uncached target: the uncached endpoint, then pgbench -S at its best client count right
-# after it, $rounds times. Each round's ratio compares two runs seconds apart, so a busy spell of the shared machine
-# lands on both sides of it; the target's ratio is the median round.
-paired_rows=() paired_ratios=()
-for round in $(seq 1 "$rounds"); do
-  p_api=$(load "paired-$round" users 100000 0 "$connections" "$duration")
-  p_pgb=$(pgbench_tps "$pgb_best_clients")
-  p_ratio=$(awk -v a="${p_api%% *}" -v b="$p_pgb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  paired_rows+=("| $round | ${p_api%% *} | $(cut -d' ' -f1 "$work/cost-paired-$round.txt") | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
-  paired_ratios+=("$p_ratio")
-  echo "paired round $round: uncached ${p_api%% *} req/s, pgbench -S ($pgb_best_clients clients) $p_pgb tps, ratio $p_ratio"
-done
-paired_median=$(median "${paired_ratios[@]}")
+# against_pgbench NAME: $rounds paired rounds of the running API's uncached endpoint (runs NAME-1...) each followed
+# right after by pgbench -S at the sweep's best client count. Each round's ratio compares two runs seconds apart, so
+# a busy spell of the shared machine lands on both sides of it; the median round is the ratio. Leaves the table rows
+# in pair_rows and the median in pair_median.
+against_pgbench() {
+  local round p_api p_pgb p_ratio ratios=()
+  pair_rows=()
+  for round in $(seq 1 "$rounds"); do
+    p_api=$(load "$1-$round" users 100000 0 "$connections" "$duration")
+    p_pgb=$(pgbench_tps "$pgb_best_clients")
+    p_ratio=$(awk -v a="${p_api%% *}" -v b="$p_pgb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    pair_rows+=("| $round | ${p_api%% *} | $(cut -d' ' -f1 "$work/cost-$1-$round.txt") | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
+    ratios+=("$p_ratio")
+    echo "$1 round $round: uncached ${p_api%% *} req/s, pgbench -S ($pgb_best_clients clients) $p_pgb tps, ratio $p_ratio"
+  done
+  pair_median=$(median "${ratios[@]}")
+}
+# The uncached target, in the process of the layer table.
+against_pgbench paired
+paired_rows=("${pair_rows[@]}") paired_median=$pair_median
 stop_api
 
 # Reference, not how the API runs: the same uncached endpoint with Npgsql's multiplexing on, paired with pgbench -S the
@@ -197,16 +204,8 @@ stop_api
 start_api multiplexing SampleApi__Cache__LocalEnabled=false SampleApi__Cache__RedisEnabled=false \
   ConnectionStrings__Postgres="$pg;Maximum Pool Size=$pool;Multiplexing=true"
 warm multiplexing users 100000 0 >/dev/null
-mux_rows=() mux_ratios=()
-for round in $(seq 1 "$rounds"); do
-  p_api=$(load "multiplexing-$round" users 100000 0 "$connections" "$duration")
-  p_pgb=$(pgbench_tps "$pgb_best_clients")
-  p_ratio=$(awk -v a="${p_api%% *}" -v b="$p_pgb" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  mux_rows+=("| $round | ${p_api%% *} | $(cut -d' ' -f1 "$work/cost-multiplexing-$round.txt") | $p_pgb | $p_ratio | $(echo "$p_api" | cut -d' ' -f4) |")
-  mux_ratios+=("$p_ratio")
-  echo "multiplexing round $round: uncached ${p_api%% *} req/s, pgbench -S ($pgb_best_clients clients) $p_pgb tps, ratio $p_ratio"
-done
-mux_median=$(median "${mux_ratios[@]}")
+against_pgbench multiplexing
+mux_rows=("${pair_rows[@]}") mux_median=$pair_median
 stop_api
 
 start_api mix
