@@ -64,7 +64,8 @@ public sealed class ConnectionBudgetTests
         var peak = 0;
         var sampler = Task.Run(async () =>
         {
-            while (!sampling.IsCancellationRequested)
+            // Ends only in the delay's cancellation, so a sampler that stopped any other way fails the test.
+            while (true)
             {
                 peak = Math.Max(peak, await stack.ApiConnectionsAsync(sampling.Token));
                 await Task.Delay(100, sampling.Token);

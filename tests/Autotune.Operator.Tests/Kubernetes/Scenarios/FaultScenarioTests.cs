@@ -47,7 +47,8 @@ public sealed class FaultScenarioTests
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var sampler = Task.Run(async () =>
         {
-            while (!sampling.IsCancellationRequested)
+            // Ends only in the delay's cancellation, so a sampler that stopped any other way fails the test.
+            while (true)
             {
                 var db = await stack.DatabaseSampleAsync();
                 var orders = (await stack.ReplicasAsync(ScenarioStack.Target), (await stack.ConfigMapTuningAsync("orders"))?.DbMaxPoolSize ?? StartPool);
