@@ -27,6 +27,27 @@ public sealed class StatusWriterTests
     }
 
     [Fact]
+    public async Task The_watch_copy_of_its_own_write_replaces_the_writers_and_no_other_version_does()
+    {
+        await using var cluster = await StartAsync();
+        var created = await cluster.CreateApiTuningAsync("orders", Spec());
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, created, new KubernetesPortOptions { Http = new HttpClient() });
+        await writer.WriteStatusAsync(Status(rps: 10), Ct);
+        var written = writer.Resource;
+
+        writer.ShareIfSame(created);
+        Assert.Same(written, writer.Resource); // an older version (the one before the write) is not taken
+
+        var echo = await cluster.GetApiTuningAsync("orders");
+        writer.ShareIfSame(echo);
+        Assert.Same(echo, writer.Resource);
+
+        // And the writer still knows what it wrote: the same status again is not written.
+        Assert.False(await writer.WriteStatusAsync(Status(rps: 10), Ct));
+        Assert.Equal(1, cluster.Server.Requests.Count("patch", "/apitunings/orders/status"));
+    }
+
+    [Fact]
     public async Task A_field_left_out_of_the_new_status_is_removed()
     {
         await using var cluster = await StartAsync();

@@ -400,6 +400,12 @@ public sealed partial class ApiTuningController
 
     private void OnTuningChanged(WatchEventType type, ApiTuningResource now, ApiTuningResource? before)
     {
+        // The echo of a status write of this operator's: its writer keeps the watch's copy instead of its own.
+        if (type == WatchEventType.Modified && _sessions.TryGetValue(ResourceWatcher<ApiTuningResource>.KeyOf(now), out var session))
+        {
+            session.Status.ShareIfSame(now);
+        }
+
         // Status-only changes (this operator's own writes among them) leave metadata.generation alone: skip them.
         if (type == WatchEventType.Modified && before is not null && before.Metadata.Generation == now.Metadata.Generation && now.Metadata.DeletionTimestamp is null)
         {

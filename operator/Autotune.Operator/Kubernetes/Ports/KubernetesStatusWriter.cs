@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Autotune.Engine.Spec;
 using Autotune.Operator.Ports;
@@ -23,10 +25,17 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     private const int NoteLimit = 1024;
     private readonly ConcurrentDictionary<string, EventSeries> _series = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _statusGate = new(1, 1);
-    private string? _lastWritten;
+    // The SHA-256 of the status last written, not its text: a status of a few KB kept for every ApiTuning only to be
+    // compared is a few MB at a thousand of them.
+    private byte[]? _lastWritten;
+    private ApiTuningResource _resource = resource;
 
     /// <summary>The ApiTuning as last read or written (its resourceVersion is the precondition of the next write).</summary>
-    public ApiTuningResource Resource { get; private set; } = resource;
+    public ApiTuningResource Resource
+    {
+        get => Volatile.Read(ref _resource);
+        private set => Volatile.Write(ref _resource, value);
+    }
 
     /// <summary>The last progress line of a pass, for the operator's log.</summary>
     public TuningProgress? LastProgress { get; private set; }
@@ -39,6 +48,23 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     {
         ArgumentNullException.ThrowIfNull(latest);
         Resource = latest;
+    }
+
+    /// <summary>
+    /// Takes the watch's copy of the ApiTuning in place of its own when both are the same version (the watch's echo
+    /// of this writer's last write), so the operator keeps one copy of each ApiTuning rather than two. A copy of any
+    /// other version is left alone: an older one would drop what this writer wrote, a newer one is taken by the
+    /// next pass (<see cref="Observe"/>) or met by the 409 re-read.
+    /// </summary>
+    public void ShareIfSame(ApiTuningResource watched)
+    {
+        ArgumentNullException.ThrowIfNull(watched);
+        var held = Resource;
+        if (!ReferenceEquals(held, watched) && held.Metadata.ResourceVersion is { } version && version == watched.Metadata.ResourceVersion)
+        {
+            // A write that lands meanwhile replaces the held copy; the exchange then leaves the newer one in place.
+            Interlocked.CompareExchange(ref _resource, watched, held);
+        }
     }
 
     /// <summary>Keeps the pass's progress line; the status itself is written by <see cref="WriteStatusAsync"/>.</summary>
@@ -61,7 +87,8 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
             for (var attempt = 0; ; attempt++)
             {
                 var json = KubernetesJson.Serialize(status);
-                if (json == _lastWritten || (Resource.Status is { } current && json == KubernetesJson.Serialize(current)))
+                var hash = SHA256.HashData(Encoding.UTF8.GetBytes(json));
+                if (hash.AsSpan().SequenceEqual(_lastWritten) || (Resource.Status is { } current && json == KubernetesJson.Serialize(current)))
                 {
                     return false;
                 }
@@ -71,7 +98,7 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
                     var patch = new V1Patch(PatchBody(status, Resource), V1Patch.PatchType.MergePatch);
                     Resource = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync<ApiTuningResource>(
                         patch, ApiTuningResource.Group, ApiTuningResource.Version, Resource.Metadata.NamespaceProperty, ApiTuningResource.Plural, Resource.Metadata.Name, cancellationToken: cancellationToken);
-                    _lastWritten = json;
+                    _lastWritten = hash;
                     StatusWrites++;
                     return true;
                 }

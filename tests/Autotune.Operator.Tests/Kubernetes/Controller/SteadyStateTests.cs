@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Ports;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -50,6 +51,46 @@ public sealed class SteadyStateTests
         Assert.DoesNotContain(requests, r => r.Verb == "list");
         Assert.Equal(1, controller.Informers.PodLists);
         Assert.DoesNotContain(results, r => r == ReconcileResult.Error);
+    }
+
+    [Fact]
+    public async Task After_its_status_write_is_echoed_the_operator_keeps_one_copy_of_the_ApiTuning()
+    {
+        await using var cluster = await KubeTestCluster.StartAsync();
+        await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
+        await cluster.CreatePodAsync("orders-api-a", "orders-api", "127.0.0.1", ready: true);
+        using var http = new HttpClient();
+        var writers = new ConcurrentQueue<KubernetesStatusWriter>();
+        var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
+        {
+            Namespaces = [cluster.Namespace],
+            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
+            PortFactory = (client, resource, options) =>
+            {
+                var ports = ControllerPorts.Kubernetes(client, resource, options);
+                writers.Enqueue(ports.Status);
+                return ports;
+            },
+        }, new OperatorMetrics(), new TestLogger("operator"));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var running = controller.RunAsync(stop.Token);
+
+        await cluster.ApplyAsync("orders", """
+            {
+              "targetRef": { "name": "orders-api" },
+              "objectives": { "p99LatencyMs": 250 },
+              "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": 1 }
+            }
+            """);
+        await Eventually.UntilAsync(() => controller.StatusWrites >= 1, Patience, "the first status write");
+        var writer = Assert.Single(writers);
+        var key = $"{cluster.Namespace}/orders";
+
+        // The watch's copy of the version written becomes the writer's: one object, not two equal ones.
+        await Eventually.UntilAsync(() => ReferenceEquals(controller.TuningWatchers[0].Get(key), writer.Resource), Patience, "the writer to keep the watch's copy");
+        Assert.NotNull(writer.Resource.Status);
+        await stop.CancelAsync();
+        await running;
     }
 
     private static int Passes(ConcurrentQueue<string> results) =>
