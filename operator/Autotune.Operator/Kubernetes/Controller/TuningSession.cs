@@ -137,7 +137,9 @@ public sealed partial class TuningSession : IAsyncDisposable
                     }
                 }
 
-                var keepFrom = _time.GetUtcNow() - Spec.Window - Spec.ScrapeInterval;
+                // A pass reads the scrapes of the window before it (Window()), and it always comes later than now:
+                // nothing older than a window from now is read again, so nothing older is kept.
+                var keepFrom = _time.GetUtcNow() - Spec.Window;
                 lock (_gate)
                 {
                     _scrapes.RemoveAll(s => s.Time < keepFrom);
