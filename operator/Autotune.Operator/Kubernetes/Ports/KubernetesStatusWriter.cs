@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json.Nodes;
 using Autotune.Engine.Spec;
@@ -25,8 +25,8 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     private const int NoteLimit = 1024;
     private readonly ConcurrentDictionary<string, EventSeries> _series = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _statusGate = new(1, 1);
-    // The SHA-256 of the status last written, not its text: a status of a few KB kept for every ApiTuning only to be
-    // compared is a few MB at a thousand of them.
+    // A 128-bit hash of the status last written, not its text, which every ApiTuning would keep only to compare. Not a
+    // cryptographic hash: there is no adversary here, and one would load OpenSSL into a process that may not need it.
     private byte[]? _lastWritten;
     private ApiTuningResource _resource = resource;
 
@@ -87,7 +87,7 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
             for (var attempt = 0; ; attempt++)
             {
                 var json = KubernetesJson.Serialize(status);
-                var hash = SHA256.HashData(Encoding.UTF8.GetBytes(json));
+                var hash = XxHash128.Hash(Encoding.UTF8.GetBytes(json));
                 if (hash.AsSpan().SequenceEqual(_lastWritten) || (Resource.Status is { } current && json == KubernetesJson.Serialize(current)))
                 {
                     return false;
