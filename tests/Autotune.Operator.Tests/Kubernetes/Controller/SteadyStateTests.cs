@@ -16,29 +16,15 @@ public sealed class SteadyStateTests
     [Fact]
     public async Task A_steady_state_pass_and_the_scrapes_beside_it_make_no_LIST_call()
     {
-        await using var cluster = await KubeTestCluster.StartAsync();
-        await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
-        await cluster.CreatePodAsync("orders-api-a", "orders-api", "127.0.0.1", ready: true);
-        await cluster.CreatePodAsync("orders-api-b", "orders-api", "127.0.0.1", ready: true);
+        await using var cluster = await ClusterAsync(pods: 2);
         using var http = new HttpClient();
         var results = new ConcurrentQueue<string>();
-        var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
-        {
-            Namespaces = [cluster.Namespace],
-            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
-        }, new OperatorMetrics(), new TestLogger("operator"));
+        var controller = Controller(cluster, http);
         controller.Reconciled += (_, result) => results.Enqueue(result);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = controller.RunAsync(stop.Token);
 
-        // Nothing listens on port 1 of loopback: every scrape is refused at once and the engine holds.
-        await cluster.ApplyAsync("orders", """
-            {
-              "targetRef": { "name": "orders-api" },
-              "objectives": { "p99LatencyMs": 250 },
-              "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": 1 }
-            }
-            """);
+        await cluster.ApplyAsync("orders", RefusedScrapes);
         await Eventually.UntilAsync(() => Passes(results) >= 1, Patience, "the first pass after the first window");
         cluster.Server.Requests.Clear();
         var before = Passes(results);
@@ -56,32 +42,19 @@ public sealed class SteadyStateTests
     [Fact]
     public async Task After_its_status_write_is_echoed_the_operator_keeps_one_copy_of_the_ApiTuning()
     {
-        await using var cluster = await KubeTestCluster.StartAsync();
-        await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
-        await cluster.CreatePodAsync("orders-api-a", "orders-api", "127.0.0.1", ready: true);
+        await using var cluster = await ClusterAsync(pods: 1);
         using var http = new HttpClient();
         var writers = new ConcurrentQueue<KubernetesStatusWriter>();
-        var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
+        var controller = Controller(cluster, http, (client, resource, options) =>
         {
-            Namespaces = [cluster.Namespace],
-            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
-            PortFactory = (client, resource, options) =>
-            {
-                var ports = ControllerPorts.Kubernetes(client, resource, options);
-                writers.Enqueue(ports.Status);
-                return ports;
-            },
-        }, new OperatorMetrics(), new TestLogger("operator"));
+            var ports = ControllerPorts.Kubernetes(client, resource, options);
+            writers.Enqueue(ports.Status);
+            return ports;
+        });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = controller.RunAsync(stop.Token);
 
-        await cluster.ApplyAsync("orders", """
-            {
-              "targetRef": { "name": "orders-api" },
-              "objectives": { "p99LatencyMs": 250 },
-              "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": 1 }
-            }
-            """);
+        await cluster.ApplyAsync("orders", RefusedScrapes);
         await Eventually.UntilAsync(() => controller.StatusWrites >= 1, Patience, "the first status write");
         var writer = Assert.Single(writers);
         var key = $"{cluster.Namespace}/orders";
@@ -92,6 +65,45 @@ public sealed class SteadyStateTests
         await stop.CancelAsync();
         await running;
     }
+
+    // Nothing listens on port 1 of loopback: every scrape is refused at once and the engine holds.
+    private const string RefusedScrapes = """
+        {
+          "targetRef": { "name": "orders-api" },
+          "objectives": { "p99LatencyMs": 250 },
+          "metrics": { "window": "10s", "scrapesPerWindow": 5, "port": 1 }
+        }
+        """;
+
+    /// <summary>A cluster with the orders-api Deployment and <paramref name="pods"/> ready pods of it.</summary>
+    private static async Task<KubeTestCluster> ClusterAsync(int pods)
+    {
+        var cluster = await KubeTestCluster.StartAsync();
+        try
+        {
+            await cluster.CreateDeploymentAsync("orders-api", replicas: pods);
+            foreach (var suffix in "abcdefgh"[..pods])
+            {
+                await cluster.CreatePodAsync($"orders-api-{suffix}", "orders-api", "127.0.0.1", ready: true);
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The controller of the cluster's namespace with the Kubernetes ports (or those <paramref name="ports"/> makes).</summary>
+    private static ApiTuningController Controller(KubeTestCluster cluster, HttpClient http, Func<k8s.IKubernetes, ApiTuningResource, KubernetesPortOptions, ControllerPorts>? ports = null) =>
+        new(cluster.OperatorClient, new ControllerOptions
+        {
+            Namespaces = [cluster.Namespace],
+            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
+            PortFactory = ports ?? ControllerPorts.Kubernetes,
+        }, new OperatorMetrics(), new TestLogger("operator"));
 
     private static int Passes(ConcurrentQueue<string> results) =>
         results.Count(r => r is ReconcileResult.Held or ReconcileResult.Acted or ReconcileResult.Recommended);
