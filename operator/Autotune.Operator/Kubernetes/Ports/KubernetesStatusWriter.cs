@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Autotune.Engine.Spec;
 using Autotune.Operator.Ports;
@@ -87,7 +87,7 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
             for (var attempt = 0; ; attempt++)
             {
                 var json = KubernetesJson.Serialize(status);
-                var hash = XxHash128.Hash(Encoding.UTF8.GetBytes(json));
+                var hash = XxHash128.Hash(MemoryMarshal.AsBytes(json.AsSpan())); // the text's own UTF-16 bytes: no copy to hash
                 if (hash.AsSpan().SequenceEqual(_lastWritten) || (Resource.Status is { } current && json == KubernetesJson.Serialize(current)))
                 {
                     return false;
