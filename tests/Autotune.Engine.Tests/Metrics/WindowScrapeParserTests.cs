@@ -115,6 +115,25 @@ public sealed class WindowScrapeParserTests
     }
 
     [Fact]
+    public void A_parser_gives_its_buffer_back_between_scrapes_and_later_scrapes_keep_their_values()
+    {
+        var parser = new WindowScrapeParser();
+        var text = Fixture.Read("otel-sample-api.prom");
+        var reference = new WindowScrapeParser().Parse("pod-a", PodState.T0, 5, text).Samples.ToList();
+
+        var first = parser.Parse("pod-a", PodState.T0, 5, text);
+        Assert.Equal(0, parser.HeldCapacity);
+        var utf8 = parser.Parse("pod-a", PodState.T0.AddSeconds(10), 5, new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(0, parser.HeldCapacity);
+        var state = new PodState().Observe(0.03, 50);
+        parser.Parse("pod-b", PodState.T0.AddSeconds(20), 5, state.ToText());
+
+        Assert.True(reference.Count > 100, $"the fixture kept {reference.Count} samples");
+        Assert.Equal(reference, first.Samples);
+        Assert.Equal(reference, utf8.Samples);
+    }
+
+    [Fact]
     public void Parsers_on_many_threads_share_one_table_and_one_instance_per_series()
     {
         var text = Fixture.Read("otel-sample-api.prom");

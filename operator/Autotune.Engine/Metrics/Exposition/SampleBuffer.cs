@@ -3,9 +3,8 @@ using System.Buffers;
 namespace Autotune.Engine.Metrics.Exposition;
 
 /// <summary>
-/// The kept samples of one parse, series and values side by side in arrays rented from the shared pool: reused
-/// parse after parse by one parser and returned to the pool by <see cref="Clear"/>, so a parse allocates no sample list.
-/// Not thread-safe.
+/// The kept samples of one parse, series and values side by side in arrays rented from the shared pool and returned
+/// to it by <see cref="Clear"/>, so a parse allocates no sample list. Not thread-safe.
 /// </summary>
 internal sealed class SampleBuffer
 {
@@ -13,6 +12,9 @@ internal sealed class SampleBuffer
     private double[] values = [];
 
     public int Count { get; private set; }
+
+    /// <summary>Samples the rented arrays can hold (0 when none are rented).</summary>
+    public int Capacity => series.Length;
 
     public ReadOnlySpan<Series> Series => series.AsSpan(0, Count);
 

@@ -26,11 +26,20 @@ public sealed class WindowScrapeParser
     /// <summary>The series this parser has met.</summary>
     public SeriesTable Table => parser.Table;
 
+    /// <summary>Samples the parser's rented buffer can hold between scrapes (0: it holds none).</summary>
+    internal int HeldCapacity => buffer.Capacity;
+
     /// <summary>A successful scrape from its exposition text, with the samples a window reads.</summary>
     public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySpan<char> text)
     {
-        buffer.Clear(); // of anything a parse that threw left behind
-        return Compact(pod, time, latencyMs, parser.ParseInto(text, buffer));
+        try
+        {
+            return Compact(pod, time, latencyMs, parser.ParseInto(text, buffer));
+        }
+        finally
+        {
+            buffer.Clear();
+        }
     }
 
     /// <summary>
@@ -39,8 +48,16 @@ public sealed class WindowScrapeParser
     /// </summary>
     public Scrape Parse(string pod, DateTimeOffset time, double latencyMs, ReadOnlySequence<byte> utf8)
     {
-        buffer.Clear();
-        return Compact(pod, time, latencyMs, parser.ParseInto(utf8, buffer));
+        try
+        {
+            return Compact(pod, time, latencyMs, parser.ParseInto(utf8, buffer));
+        }
+        finally
+        {
+            // The buffer's arrays go back to the pool between scrapes: a process runs a scrape loop per ApiTuning,
+            // and each holding its own pair of arrays from one scrape to the next would keep about 4 KB per loop.
+            buffer.Clear();
+        }
     }
 
     private Scrape Compact(string pod, DateTimeOffset time, double latencyMs, int errors) => new()
