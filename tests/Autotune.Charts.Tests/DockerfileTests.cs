@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Autotune.KubeApi.Authorization;
 using Xunit;
@@ -47,10 +48,14 @@ public sealed partial class DockerfileTests
     /// as .dockerignore does), then its RUN instructions there. A file the build needs and the Dockerfile does not copy
     /// (a props file, a project reference) fails the restore or the publish here, not first in a cluster's build.
     /// </summary>
+    /// <remarks>
+    /// The runtime settings the operator's memory was measured with (bench/results/operator.md) are checked in the
+    /// runtimeconfig the image runs, so a change to the project file cannot drop them unnoticed.
+    /// </remarks>
     [Theory]
-    [InlineData("operator/Dockerfile", "autotune.dll")]
+    [InlineData("operator/Dockerfile", "autotune.dll", "System.GC.ConserveMemory=9", "System.GC.RegionSize=1048576", "System.Runtime.TieredPGO=false")]
     [InlineData("sample-api/Dockerfile", "SampleApi.dll")]
-    public async Task The_build_stage_publishes_the_entry_point_from_only_the_files_it_copies(string dockerfile, string entry)
+    public async Task The_build_stage_publishes_the_entry_point_from_only_the_files_it_copies(string dockerfile, string entry, params string[] settings)
     {
         var lines = Instructions(dockerfile);
         var build = lines.TakeWhile((l, i) => i == 0 || !l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
@@ -80,7 +85,14 @@ public sealed partial class DockerfileTests
             }
 
             Assert.True(File.Exists(Path.Combine(output, entry)), $"{dockerfile}: the build stage published no {entry}");
-            Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(entry, ".runtimeconfig.json"))), $"{dockerfile}: {entry} has no runtimeconfig");
+            var runtimeConfig = Path.Combine(output, Path.ChangeExtension(entry, ".runtimeconfig.json"));
+            Assert.True(File.Exists(runtimeConfig), $"{dockerfile}: {entry} has no runtimeconfig");
+            var properties = JsonNode.Parse(await File.ReadAllTextAsync(runtimeConfig, TestContext.Current.CancellationToken))!["runtimeOptions"]!["configProperties"];
+            foreach (var setting in settings)
+            {
+                var (name, value) = (setting.Split('=')[0], setting.Split('=')[1]);
+                Assert.True(properties?[name]?.ToJsonString() == value, $"{dockerfile}: the runtimeconfig has {name}={properties?[name]?.ToJsonString() ?? "nothing"}, not {value}");
+            }
         }
         finally
         {
