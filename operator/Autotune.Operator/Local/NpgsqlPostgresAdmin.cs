@@ -53,8 +53,13 @@ public sealed class NpgsqlPostgresAdmin : IPostgresAdmin, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var maxConnections = reader.GetInt32(0);
-        var pending = !await reader.IsDBNullAsync(3, cancellationToken) && reader.GetBoolean(3);
         int? fileValue = await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetInt32(4);
+
+        // pg_settings.pending_restart turns true only once this backend has processed the reload that
+        // pg_reload_conf() merely signals, so read straight after a change it can still say false. pg_file_settings
+        // reads the configuration files at each query: a value there other than the running one waits for a restart.
+        var pending = (!await reader.IsDBNullAsync(3, cancellationToken) && reader.GetBoolean(3))
+            || (fileValue is { } configured && configured != maxConnections);
         return new DatabaseState(
             Server,
             maxConnections,

@@ -27,6 +27,25 @@ public sealed class NpgsqlPostgresAdminTests
     }
 
     [Fact]
+    public async Task A_value_in_the_configuration_files_other_than_the_running_one_is_pending_before_any_reload()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(maxConnections: 30, cancellationToken: ct);
+        await using var admin = new NpgsqlPostgresAdmin(server.ConnectionString, restartCommand: null, TimeSpan.FromSeconds(60));
+        await using (var other = new NpgsqlConnection(server.ConnectionString + ";Pooling=false"))
+        {
+            // No reload: pg_settings.pending_restart still says false here, as it can for a moment after one.
+            await other.OpenAsync(ct);
+            await using var alter = new NpgsqlCommand("ALTER SYSTEM SET max_connections = 52", other);
+            await alter.ExecuteNonQueryAsync(ct);
+        }
+
+        var state = await admin.ReadAsync(ct);
+
+        Assert.Equal((30, true, (int?)52), (state.MaxConnections, state.PendingRestart, state.PendingMaxConnections));
+    }
+
+    [Fact]
     public async Task Raises_max_connections_through_alter_system_and_a_restart_confirmed_by_show()
     {
         var ct = TestContext.Current.CancellationToken;
