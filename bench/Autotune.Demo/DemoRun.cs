@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Autotune.Engine.Spec.Yaml;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Spec.Yaml;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Testing;
 
 namespace Autotune.Demo;

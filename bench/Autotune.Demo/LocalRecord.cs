@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
 
 namespace Autotune.Demo;
 

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Metrics.Windows;
 using Autotune.Load;
 
 namespace Autotune.Demo;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Autotune.Engine.Model;
+using Autotune.Engine.Metrics.Windows;
 using Autotune.Load;
 
 namespace Autotune.Demo;

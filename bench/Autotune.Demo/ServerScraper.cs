@@ -1,5 +1,4 @@
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Model;
 using Autotune.Operator.Local;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;

@@ -27,7 +27,7 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         await WaitForTargetsAsync(targets, replicas, cancellationToken);
         await output.WriteLineAsync($"demo: {name}: {replicas} replica(s) at {settings}; ramp {string.Join(" -> ", scenario.RampRates)} req/s, {scenario.RampStep.TotalSeconds:0} s each");
 
-        var windows = new List<Autotune.Engine.Model.ObservedWindow?>();
+        var windows = new List<Autotune.Engine.Metrics.Windows.ObservedWindow?>();
         var steps = new List<IntervalReport>();
         var seconds = new List<IntervalReport>();
         var misses = 0;

@@ -74,7 +74,7 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         try
         {
             var exitCode = await local;
-            return (new PhaseResult("tuning", startedAt, steps, seconds, steps.Select(_ => (Autotune.Engine.Model.ObservedWindow?)null).ToList(), string.Empty), exitCode);
+            return (new PhaseResult("tuning", startedAt, steps, seconds, steps.Select(_ => (Autotune.Engine.Metrics.Windows.ObservedWindow?)null).ToList(), string.Empty), exitCode);
         }
         finally
         {

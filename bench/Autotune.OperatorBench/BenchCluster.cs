@@ -46,11 +46,11 @@ public static class BenchCluster
         });
     }
 
-    private static Engine.Spec.ApiTuningSpec Spec(string target, BenchOptions options, int metricsPort) => new()
+    private static Engine.Resource.Spec.ApiTuningSpec Spec(string target, BenchOptions options, int metricsPort) => new()
     {
-        TargetRef = new Engine.Spec.TargetRef { Name = target },
-        Objectives = new Engine.Spec.Objectives { P99LatencyMs = 250 },
-        Metrics = new Engine.Spec.MetricsSpec
+        TargetRef = new Engine.Resource.Spec.TargetRef { Name = target },
+        Objectives = new Engine.Resource.Spec.Objectives { P99LatencyMs = 250 },
+        Metrics = new Engine.Resource.Spec.MetricsSpec
         {
             Window = $"{options.WindowSeconds}s",
             ScrapesPerWindow = options.ScrapesPerWindow,

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Local;
 using Autotune.Operator.Ports;
 using Xunit;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Control;
 using Autotune.Simulation.Model;
 using Autotune.Simulation.Runner;

@@ -36,7 +36,7 @@ public sealed class ScenarioEngineTests
     {
         var scenario = ScenarioCatalog.Get("tiny-pool") with { DurationSeconds = 120 };
 
-        var result = ScenarioRunner.Run(scenario, new StaticController("too big", [(Engine.Model.Knob.DbMaxPoolSize, 60)]));
+        var result = ScenarioRunner.Run(scenario, new StaticController("too big", [(Engine.Resource.Spec.Knob.DbMaxPoolSize, 60)]));
 
         var change = Assert.Single(result.Changes);
         Assert.True(change.Violation, "3 x 60 + 14 reserved > max_connections 100");

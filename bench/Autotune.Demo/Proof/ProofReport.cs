@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Load;
 
 namespace Autotune.Demo.Proof;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Autotune.Contracts;
-using Autotune.Engine.Spec.Yaml;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Spec.Yaml;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Load;
 using Autotune.Operator.Local;
 using Autotune.Testing;

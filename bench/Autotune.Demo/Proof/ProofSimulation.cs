@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Control;
 using Autotune.Simulation.Model;
 using Autotune.Simulation.Runner;

@@ -1,8 +1,8 @@
-using Autotune.Engine.Diagnosis;
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
-using Autotune.Engine.Policy;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Policy;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions;
 

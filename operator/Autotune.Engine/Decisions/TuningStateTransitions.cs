@@ -1,6 +1,7 @@
-using Autotune.Engine.Diagnosis;
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using k8s;
 using k8s.Models;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Reconcile;
 
 namespace Autotune.Operator.Kubernetes;

@@ -1,5 +1,5 @@
-using Autotune.Engine.Spec;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
 using k8s;
 

@@ -1,5 +1,5 @@
-using Autotune.Engine.Spec.Yaml;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Spec.Yaml;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 

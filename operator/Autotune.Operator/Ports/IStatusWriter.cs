@@ -1,3 +1,4 @@
+
 namespace Autotune.Operator.Ports;
 
 /// <summary>Reports what a reconcile saw and did: status once per pass, and an Event per change or refusal.</summary>
@@ -37,5 +38,5 @@ public sealed record TuningProgress(
     string? Decision)
 {
     /// <summary>The settings in force, knob by knob (null where unknown); <see cref="Settings"/> says the same in words.</summary>
-    public Autotune.Engine.Model.Settings? Applied { get; init; }
+    public Autotune.Engine.Decisions.Model.Settings? Applied { get; init; }
 }

@@ -1,6 +1,6 @@
 using Autotune.Contracts;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Ports;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Autotune.Engine.Budget;
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Reconcile;

@@ -1,5 +1,6 @@
 using Autotune.Contracts;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Reconcile;

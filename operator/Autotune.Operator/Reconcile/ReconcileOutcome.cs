@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
 
 namespace Autotune.Operator.Reconcile;
 

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
-using Autotune.Engine.Budget;
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Ports;
 using Npgsql;
 

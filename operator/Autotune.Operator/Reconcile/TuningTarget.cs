@@ -1,4 +1,4 @@
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Reconcile;

@@ -38,7 +38,7 @@ public static class SimulationCommands
             case "sweep" when args.Length >= 3:
                 {
                     var scenario = ScenarioCatalog.Get(args[1]);
-                    var knob = Enum.Parse<Engine.Model.Knob>(args[2]);
+                    var knob = Enum.Parse<Engine.Resource.Spec.Knob>(args[2]);
                     foreach (var value in args.Skip(3).Select(v => int.Parse(v, CultureInfo.InvariantCulture)))
                     {
                         var r = ScenarioRunner.Run(scenario, new StaticController("sweep", [(knob, value)]));
@@ -56,7 +56,7 @@ public static class SimulationCommands
                     var scenario = ScenarioCatalog.Get(args[1]);
                     var seedAt = Array.IndexOf(args, "--seed");
                     var seed = seedAt >= 0 && seedAt + 1 < args.Length ? int.Parse(args[seedAt + 1], CultureInfo.InvariantCulture) : 1;
-                    var knobs = args.Skip(2).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=')).Select(p => (Enum.Parse<Engine.Model.Knob>(p[0]), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+                    var knobs = args.Skip(2).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=')).Select(p => (Enum.Parse<Engine.Resource.Spec.Knob>(p[0]), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
                     var r = ScenarioRunner.Run(scenario, new StaticController("fixed", knobs), seed);
                     var tail = r.Minutes[0].Skip(2).ToList();
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Simulation.Metrics;
 using Autotune.Simulation.Model;
 using Autotune.Simulation.Scenarios;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Simulation.Control;
 
@@ -38,7 +38,7 @@ public sealed class CpuAutoscalerController : IController
         for (var i = 0; i < context.Cluster.Apis.Count; i++)
         {
             var api = context.Cluster.Apis[i];
-            var budget = context.Scenario.Specs[i].Knobs.Replicas ?? new Engine.Spec.KnobBudget { Min = 1, Max = 1000 };
+            var budget = context.Scenario.Specs[i].Knobs.Replicas ?? new Engine.Resource.Spec.KnobBudget { Min = 1, Max = 1000 };
             var ready = api.ReadyPods(context.Now).ToList();
             if (ready.Count == 0)
             {

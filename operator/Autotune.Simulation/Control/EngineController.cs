@@ -1,9 +1,9 @@
-using Autotune.Engine.Budget;
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Metrics;
 
 namespace Autotune.Simulation.Control;

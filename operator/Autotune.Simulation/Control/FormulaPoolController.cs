@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Simulation.Control;
 

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Simulation.Control;
 
@@ -37,9 +37,9 @@ public sealed class StaticController : IController
 
         // Raise max_connections before the pools grow, lower it after they shrink (the order the budget needs).
         var current = context.Cluster.Database.MaxConnections;
-        var ordered = _initial.OrderBy(k => k.Knob != Engine.Model.Knob.PostgresMaxConnections ? 1 : k.Value >= current ? 0 : 2);
+        var ordered = _initial.OrderBy(k => k.Knob != Engine.Resource.Spec.Knob.PostgresMaxConnections ? 1 : k.Value >= current ? 0 : 2);
         return [.. ordered.SelectMany(k => Enumerable.Range(0, context.Cluster.Apis.Count)
-            .Where(i => k.Knob != Engine.Model.Knob.PostgresMaxConnections || i == 0)
+            .Where(i => k.Knob != Engine.Resource.Spec.Knob.PostgresMaxConnections || i == 0)
             .Select(i => new KnobChange(i, k.Knob, k.Value, "static setting")))];
     }
 }

@@ -1,4 +1,4 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Model;
 using Autotune.Simulation.Scenarios;
 
@@ -51,5 +51,5 @@ public static class BudgetCheck
         };
     }
 
-    private static bool Outside(Engine.Spec.KnobBudget? budget, int value) => budget is not null && (value < budget.Min || value > budget.Max);
+    private static bool Outside(Engine.Resource.Spec.KnobBudget? budget, int value) => budget is not null && (value < budget.Min || value > budget.Max);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Control;
 using Autotune.Simulation.Metrics;
 using Autotune.Simulation.Model;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Model;
 
 namespace Autotune.Simulation.Scenarios;

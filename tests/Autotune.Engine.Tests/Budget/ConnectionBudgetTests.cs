@@ -1,6 +1,7 @@
-using Autotune.Engine.Budget;
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
 

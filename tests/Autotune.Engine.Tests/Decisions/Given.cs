@@ -1,6 +1,7 @@
-using Autotune.Engine.Budget;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Tests.Decisions;
 

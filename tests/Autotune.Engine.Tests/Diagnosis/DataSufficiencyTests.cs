@@ -1,5 +1,7 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
 

@@ -1,6 +1,8 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Diagnosis;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
 

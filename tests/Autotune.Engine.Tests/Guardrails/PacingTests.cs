@@ -1,7 +1,7 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
 

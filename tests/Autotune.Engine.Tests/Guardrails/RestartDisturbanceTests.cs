@@ -1,7 +1,9 @@
 using Autotune.Contracts;
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
 

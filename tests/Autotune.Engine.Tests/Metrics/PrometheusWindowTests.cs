@@ -2,7 +2,6 @@ using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Histograms;
 using Autotune.Engine.Metrics.Prometheus;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Model;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Metrics;

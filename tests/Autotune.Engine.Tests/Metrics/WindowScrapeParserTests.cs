@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Autotune.Contracts;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Model;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Metrics;

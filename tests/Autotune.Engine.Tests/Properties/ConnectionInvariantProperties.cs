@@ -1,7 +1,7 @@
-using Autotune.Engine.Budget;
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 using CsCheck;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
+using Autotune.Engine.Resource.Spec;
 using CsCheck;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using Autotune.Engine.Budget;
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Resource.Spec;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Properties;

@@ -1,6 +1,7 @@
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using CsCheck;
 
 namespace Autotune.Engine.Tests.Properties;

@@ -1,7 +1,6 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Guardrails;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Resource.Spec;
 using CsCheck;
 using Xunit;
 

@@ -1,4 +1,5 @@
-using Autotune.Engine.Model;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
 using CsCheck;
 
 namespace Autotune.Engine.Tests.Properties;

@@ -1,5 +1,5 @@
-using Autotune.Engine.Spec;
-using Autotune.Engine.Spec.Yaml;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Resource.Spec.Yaml;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Validation;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Autotune.Engine.Spec.Yaml;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Spec.Yaml;
+using Autotune.Engine.Resource.Validation;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;

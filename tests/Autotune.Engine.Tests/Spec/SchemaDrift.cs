@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Tests.Spec;
 

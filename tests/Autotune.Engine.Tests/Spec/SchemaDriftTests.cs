@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;

@@ -1,5 +1,5 @@
-using Autotune.Engine.Spec;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Resource.Validation;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Spec;

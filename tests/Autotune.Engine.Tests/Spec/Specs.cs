@@ -1,4 +1,4 @@
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Tests.Spec;
 

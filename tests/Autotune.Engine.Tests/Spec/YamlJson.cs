@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Autotune.Engine.Spec.Yaml;
+using Autotune.Engine.Resource.Spec.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Autotune.Engine.Tests.Spec;

@@ -1,5 +1,4 @@
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Xunit;
 using static Autotune.Operator.Tests.Kubernetes.KubeTestCluster;
@@ -38,7 +37,7 @@ public sealed class ApiTuningResourceTests
         Assert.Equal("pg-admin", created.Spec.Postgres.AdminSecretRef!.Name);
         Assert.Equal(1, created.Metadata.Generation);
 
-        var writer = new Autotune.Operator.Kubernetes.Ports.KubernetesStatusWriter(cluster.OperatorClient, created, new KubernetesPortOptions { Http = new HttpClient() });
+        var writer = new Autotune.Operator.Kubernetes.Adapters.KubernetesStatusWriter(cluster.OperatorClient, created, new KubernetesPortOptions { Http = new HttpClient() });
         var now = new DateTimeOffset(2026, 11, 27, 7, 0, 0, TimeSpan.Zero);
         var status = new ApiTuningStatus
         {

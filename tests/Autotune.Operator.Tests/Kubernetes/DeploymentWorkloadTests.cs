@@ -1,4 +1,4 @@
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Kubernetes.Adapters;
 using k8s;
 using k8s.Models;
 using Xunit;

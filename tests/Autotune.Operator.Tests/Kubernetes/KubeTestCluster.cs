@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.KubeApi;
 using Autotune.KubeApi.Authorization;
 using Autotune.Operator.Kubernetes;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.KubeApi.Kubelet;
 using Autotune.Operator.Kubernetes;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
 using Autotune.Testing;
 using k8s;

@@ -1,7 +1,7 @@
 using Autotune.Contracts;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Local;
 using Autotune.Operator.Ports;
 using k8s;

@@ -1,6 +1,6 @@
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
 using k8s;
 using Xunit;

@@ -1,6 +1,6 @@
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
-using Autotune.Engine.Validation;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 using Xunit;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Budget;
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 using Xunit;

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Autotune.Contracts;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Histograms;
-using Autotune.Engine.Model;
 
 namespace Autotune.Engine.Metrics.Windows;
 

@@ -1,4 +1,3 @@
-using Autotune.Engine.Model;
 
 namespace Autotune.Engine.Metrics.Windows;
 

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Exposition;
-using Autotune.Engine.Model;
-using Autotune.Engine.Validation;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Resource.Validation;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
@@ -322,7 +323,7 @@ public sealed partial class ApiTuningController
         }
     }
 
-    private void Record(ApiTuningResource resource, Decision decision, Engine.Spec.ApiTuningStatus status)
+    private void Record(ApiTuningResource resource, Decision decision, Engine.Resource.Spec.ApiTuningStatus status)
     {
         _metrics.Decisions.WithLabels(decision.Knob?.ToString() ?? "none", decision.Reason, decision.Kind.ToString()).Inc();
         var (ns, name) = (resource.Metadata.NamespaceProperty, resource.Metadata.Name);
@@ -341,7 +342,7 @@ public sealed partial class ApiTuningController
         }
     }
 
-    private async Task WriteStatusAsync(KubernetesStatusWriter writer, Engine.Spec.ApiTuningStatus status, CancellationToken cancellationToken)
+    private async Task WriteStatusAsync(KubernetesStatusWriter writer, Engine.Resource.Spec.ApiTuningStatus status, CancellationToken cancellationToken)
     {
         if (await writer.WriteStatusAsync(status, cancellationToken))
         {

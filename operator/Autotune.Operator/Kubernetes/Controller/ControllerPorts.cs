@@ -1,4 +1,4 @@
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
 using k8s;
 

@@ -82,12 +82,12 @@ public sealed class OperatorMetrics
     }
 
     /// <summary>Sets the condition gauges of an ApiTuning from the status just composed (1 for True, 0 otherwise).</summary>
-    public void RecordConditions(string ns, string name, IEnumerable<Engine.Spec.StatusCondition> conditions)
+    public void RecordConditions(string ns, string name, IEnumerable<Engine.Resource.Spec.StatusCondition> conditions)
     {
         ArgumentNullException.ThrowIfNull(conditions);
         foreach (var condition in conditions)
         {
-            Condition.WithLabels(ns, name, condition.Type).Set(condition.Status == Engine.Spec.ConditionStatus.True ? 1 : 0);
+            Condition.WithLabels(ns, name, condition.Type).Set(condition.Status == Engine.Resource.Spec.ConditionStatus.True ? 1 : 0);
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Autotune.Contracts;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Operator.Kubernetes.Controller;
 

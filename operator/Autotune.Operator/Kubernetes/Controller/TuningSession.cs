@@ -1,7 +1,7 @@
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Validation;
-using Autotune.Operator.Kubernetes.Ports;
+using Autotune.Engine.Resource.Validation;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using k8s.Autorest;

@@ -1,7 +1,7 @@
 using Autotune.Contracts;
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Kubernetes.Controller;
-using Autotune.Operator.Kubernetes.Ports;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;

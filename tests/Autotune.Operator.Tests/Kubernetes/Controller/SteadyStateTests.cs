@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Kubernetes.Controller;
-using Autotune.Operator.Kubernetes.Ports;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;

@@ -1,6 +1,6 @@
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Kubernetes.Controller;
-using Autotune.Operator.Kubernetes.Ports;
 using k8s;
 using k8s.Models;
 using Xunit;

@@ -1,4 +1,4 @@
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using Autotune.Operator.Tests.Kubernetes.Controller;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using Autotune.Operator.Tests.Kubernetes.Controller;

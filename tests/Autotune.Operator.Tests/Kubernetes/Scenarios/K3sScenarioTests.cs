@@ -1,6 +1,5 @@
 using System.Net;
-using Autotune.Engine.Model;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using k8s;
 using k8s.Autorest;

@@ -1,5 +1,5 @@
 using Autotune.Engine.Decisions;
-using Autotune.Engine.Spec;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Tests.Kubernetes.Controller;
 using Autotune.Operator.Tests.LocalMode;
 using k8s;

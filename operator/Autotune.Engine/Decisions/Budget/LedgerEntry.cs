@@ -1,0 +1,29 @@
+namespace Autotune.Engine.Decisions.Budget;
+
+/// <summary>
+/// What one ApiTuning holds on a database server: its pods, their surge and pool size, and, while a change is in
+/// flight, the change (so its transitional peak stays claimed until it is confirmed).
+/// </summary>
+public sealed record LedgerEntry
+{
+    /// <summary>The ApiTuning, as namespace/name.</summary>
+    public required string ApiId { get; init; }
+
+    /// <summary>Replicas now.</summary>
+    public required int Replicas { get; init; }
+
+    /// <summary>Extra pods a rollout may add (the Deployment's maxSurge).</summary>
+    public int Surge { get; init; }
+
+    /// <summary>Npgsql Maximum Pool Size per pod now.</summary>
+    public required int PoolSize { get; init; }
+
+    /// <summary>The change in flight, if any.</summary>
+    public ConnectionTransition? Transition { get; init; }
+
+    /// <summary>Connections the steady state may open: (replicas + surge) x pool.</summary>
+    public int SteadyDemand => ConnectionMath.Steady(Replicas, Surge, PoolSize);
+
+    /// <summary>Connections claimed: the steady demand, or the peak of the change in flight.</summary>
+    public int Demand => Transition is null ? SteadyDemand : Transition.PeakDemand(this);
+}

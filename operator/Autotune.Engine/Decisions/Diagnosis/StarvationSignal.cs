@@ -1,0 +1,98 @@
+using Autotune.Engine.Decisions.Policy;
+using Autotune.Engine.Metrics.Windows;
+
+namespace Autotune.Engine.Decisions.Diagnosis;
+
+/// <summary>The signs of thread starvation: work queues and grows while CPU is idle and threads trickle in.</summary>
+internal static class StarvationSignal
+{
+    /// <summary>
+    /// The thread-pool queue is over its limit and growing (or the scrapes of the live process are slow), or it is a
+    /// backlog (see <see cref="Backlogged"/>).
+    /// </summary>
+    public static bool QueueGrows(ObservedWindow w, double maxQueueDepth) =>
+        (w.QueueDepthMean > maxQueueDepth && (w.QueueDepthSlopePerSecond > 0 || SlowScrapes(w))) || Backlogged(w, maxQueueDepth);
+
+    /// <summary>
+    /// A backlog: the queue stands far over its limit (<see cref="Thresholds.BacklogFactor"/> times) and the window
+    /// would not drain even half of it. An overloaded process on a blocking path gets here: every queued item blocks a
+    /// thread as soon as it runs, the queue stops growing only because arrivals and injection balance, and almost
+    /// nothing completes. That is starvation, not missing data.
+    /// </summary>
+    public static bool Backlogged(ObservedWindow w, double maxQueueDepth) =>
+        w.QueueDepthMean > maxQueueDepth * Thresholds.BacklogFactor
+        && -w.QueueDepthSlopePerSecond * w.Duration.TotalSeconds < w.QueueDepthMean / 2;
+
+    /// <summary>A live process answered its scrapes slowly, or let them time out.</summary>
+    public static bool SlowScrapes(ObservedWindow w) => w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs || w.TimedOutScrapes > 0;
+
+    /// <summary>CPU is idle (unknown CPU counts as idle only when scrapes are slow: the process is alive but stuck).</summary>
+    public static bool CpuIdle(ObservedWindow w) =>
+        double.IsNaN(w.CpuUtilization) ? SlowScrapes(w) : w.CpuUtilization < Thresholds.CpuIdle;
+
+    /// <summary>Threads per second the pool added over the window.</summary>
+    public static double ThreadGrowthPerSecond(ObservedWindow w) =>
+        w.Duration.TotalSeconds > 0 ? (w.ThreadsLast - w.ThreadsFirst) / w.Duration.TotalSeconds : 0;
+
+    /// <summary>Threads sit near the minimum or grow only at the runtime's slow injection rate.</summary>
+    public static bool ThreadsStuck(ObservedWindow w, int? minThreads) =>
+        ThreadGrowthPerSecond(w) <= Thresholds.SlowThreadGrowthPerSecond
+        || (minThreads is { } min && w.ThreadsLast <= (min * 1.25) + 2);
+
+    /// <summary>All signs together.</summary>
+    public static bool Starving(ObservedWindow w, double maxQueueDepth, int? minThreads) =>
+        QueueGrows(w, maxQueueDepth) && CpuIdle(w) && ThreadsStuck(w, minThreads);
+
+    /// <summary>The longest queue per pod any scrape saw (the mean when no maximum was recorded).</summary>
+    public static double QueuePeak(ObservedWindow w) => Finite(Math.Max(Finite(w.QueueDepthMax), Finite(w.QueueDepthMean)));
+
+    /// <summary>The most threads per pod any scrape saw (first or last when no maximum was recorded); 0 when unknown.</summary>
+    public static double ThreadsPeak(ObservedWindow w) =>
+        Math.Max(Finite(w.ThreadsMax), Math.Max(Finite(w.ThreadsFirst), Finite(w.ThreadsLast)));
+
+    /// <summary>
+    /// The runtime had to inject threads past the minimum: past it, .NET adds about one thread per half second only
+    /// while work waits for a thread, so a pool that grew well past its minimum was short of threads.
+    /// </summary>
+    public static bool InjectedPastMinimum(ObservedWindow w, int? minThreads) =>
+        minThreads is { } min && ThreadsPeak(w) > Math.Max(min + 2, min * 1.25);
+
+    /// <summary>
+    /// Starvation in bursts: over the objective with CPU idle, work queued for a thread at some scrape, and the pool
+    /// had to grow past its minimum by injection. Bursts after idle gaps find few threads (idle ones retired), queue
+    /// while threads trickle in, and drain before the queue's mean or slope shows it; this catches them.
+    /// </summary>
+    /// <remarks>
+    /// Judged per pod when the pods are known: a pod that is CPU-bound with a backlog beside fresh idle pods (just
+    /// after a scale-out) averages to "idle CPU and a queue", which is not starvation.
+    /// </remarks>
+    public static bool StarvingInBursts(ObservedWindow w, bool overObjective, int? minThreads)
+    {
+        if (!overObjective)
+        {
+            return false;
+        }
+
+        if (w.PerPod.Count == 0)
+        {
+            return CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads);
+        }
+
+        return w.PerPod.Any(p => (double.IsNaN(p.CpuUtilization) ? SlowScrapes(w) : p.CpuUtilization < Thresholds.CpuIdle)
+            && Finite(p.QueueDepthMax) > 0 && minThreads is { } min
+            && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25));
+    }
+
+    /// <summary>
+    /// Short of threads before the objective is missed: CPU idle, work queued for a thread at some scrape, and the
+    /// runtime had to inject threads past the minimum. Raising the minimum costs nothing until the threads are
+    /// needed (the runtime creates them on demand), while waiting for injection is how a blocking path collapses:
+    /// each queued item blocks the thread that runs it, and the backlog outgrows 2 threads a second.
+    /// </summary>
+    public static bool ShortOfThreads(ObservedWindow w, int? minThreads) =>
+        CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
+        && (w.PerPod.Count == 0 || w.PerPod.Any(p => !(p.CpuUtilization >= Thresholds.CpuIdle) && Finite(p.QueueDepthMax) > 0
+            && minThreads is { } min && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25)));
+
+    private static double Finite(double v) => double.IsFinite(v) ? v : 0;
+}

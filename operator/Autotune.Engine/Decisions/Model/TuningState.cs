@@ -1,0 +1,23 @@
+namespace Autotune.Engine.Decisions.Model;
+
+/// <summary>
+/// What the engine remembers between windows for one ApiTuning (kept in status, so a restarted operator resumes):
+/// recent decisions, the change awaiting confirmation, barred moves and how long the service has been comfortable.
+/// </summary>
+public sealed record TuningState
+{
+    /// <summary>The state of an ApiTuning nothing has been decided for yet.</summary>
+    public static TuningState Empty { get; } = new();
+
+    /// <summary>Most recent decisions that did or advised something, newest first, bounded.</summary>
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+
+    /// <summary>The change awaiting confirmation and judgement; while set, nothing new is changed.</summary>
+    public PendingChange? Pending { get; init; }
+
+    /// <summary>Moves that backfired and are barred for a while.</summary>
+    public IReadOnlyList<BarredMove> Barred { get; init; } = [];
+
+    /// <summary>Start of the unbroken run of windows comfortably under the objective; null when not comfortable.</summary>
+    public DateTimeOffset? ComfortableSince { get; init; }
+}

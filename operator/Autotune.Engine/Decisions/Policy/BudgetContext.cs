@@ -1,0 +1,69 @@
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>This ApiTuning's place in its server's ledger, and the plans it can afford.</summary>
+internal sealed class BudgetContext
+{
+    private BudgetContext(DatabaseLedger ledger, LedgerEntry self, SwapKind swap, int busy)
+    {
+        Ledger = ledger;
+        Self = self;
+        Swap = swap;
+        BusyPerPod = busy;
+    }
+
+    /// <summary>The ledger with this ApiTuning's entry rebuilt from its current settings.</summary>
+    public DatabaseLedger Ledger { get; }
+
+    /// <summary>This ApiTuning's holding.</summary>
+    public LedgerEntry Self { get; }
+
+    /// <summary>How a pool change reaches the pods.</summary>
+    public SwapKind Swap { get; }
+
+    /// <summary>Busy connections per pod in the pool now (the old pool's share of a swap).</summary>
+    public int BusyPerPod { get; }
+
+    /// <summary>Connections left for growth.</summary>
+    public int Free => Ledger.Free;
+
+    /// <summary>The context, or null when the ApiTuning is not budgeted (no ledger, or replicas or pool unknown).</summary>
+    public static BudgetContext? For(DecisionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Ledger is not { } ledger || input.Current.Replicas is not { } r || input.Current.DbMaxPoolSize is not { } p)
+        {
+            return null;
+        }
+
+        var self = new LedgerEntry { ApiId = input.ApiId, Replicas = r, Surge = Math.Max(0, input.Spec.Apply.MaxSurge), PoolSize = p };
+        var usage = input.Window?.PoolUsage ?? double.NaN;
+
+        // The busy share of the old pool when a pod swaps it; unknown usage counts the whole pool as busy.
+        var busy = double.IsNaN(usage) ? p : (int)Math.Ceiling(Math.Clamp(usage, 0, 1) * p);
+        var swap = input.Spec.Apply.Method == ApplyMethod.RollingRestart ? SwapKind.Rollout : SwapKind.HotSwap;
+        var reserved = Math.Max(ledger.ReservedConnections, input.Spec.Postgres?.ReservedConnections ?? 0);
+        return new BudgetContext(ledger.With(self) with { ReservedConnections = reserved }, self, swap, busy);
+    }
+
+    /// <summary>The plan from now to the target settings.</summary>
+    public ChangePlan Plan(Settings current, Settings target)
+    {
+        var mcNow = current.PostgresMaxConnections ?? Ledger.MaxConnections;
+        var mcAfter = target.PostgresMaxConnections ?? mcNow;
+        return ConnectionPlanner.Plan(Ledger, Self, (mcNow, mcAfter),
+            (target.Replicas ?? Self.Replicas, target.DbMaxPoolSize ?? Self.PoolSize), Swap, BusyPerPod);
+    }
+
+    /// <summary>The largest value in (from, want] for which the plan to <paramref name="make"/>(value) fits; from when none does.</summary>
+    /// <remarks>The connections a plan needs grow with the value, so a binary search finds it.</remarks>
+    public int LargestFitting(Settings current, int from, int want, Func<int, Settings> make) =>
+        Search.Largest(from + 1, want, v => Plan(current, make(v)).Fits) ?? from;
+
+    /// <summary>"database has 61 free connections (max_connections 200, reserved 10)".</summary>
+    public string Note() =>
+        $"database has {Free} free connections (max_connections {Ledger.EffectiveMaxConnections}, reserved {Ledger.Reserved})";
+}

@@ -1,0 +1,72 @@
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>
+/// A starting state that already breaks the connection budget is repaired before anything else: by raising
+/// max_connections where the spec allows it with an immediate restart and its budget suffices; otherwise every
+/// ApiTuning on the server shrinks its pool in proportion (capacity / demand), so the repair is shared fairly.
+/// </summary>
+internal static class BudgetRepair
+{
+    /// <summary>A repair proposal, or null when the budget holds.</summary>
+    public static Proposal? Propose(DecisionInput input, BudgetContext? budget)
+    {
+        if (budget is null)
+        {
+            return null;
+        }
+
+        var steady = budget.Ledger.Entries.Sum(e => e.SteadyDemand);
+        var capacity = budget.Ledger.Capacity;
+        if (steady <= capacity)
+        {
+            return null;
+        }
+
+        var broken = $"the connection budget is broken: pools may open {steady} connections but max_connections {budget.Ledger.EffectiveMaxConnections} "
+            + $"minus {budget.Ledger.Reserved} reserved leaves {capacity}";
+        var pool = budget.Self.PoolSize;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted, $"{broken}; dbMaxPoolSize is not in the spec, so it cannot be repaired here");
+        }
+
+        if (RaiseMaxConnections(input, budget, steady, broken) is { } raise)
+        {
+            return raise;
+        }
+
+        var share = Math.Max(0, capacity) / (double)steady;
+        var to = Math.Max(pb.Min, Math.Min(pool - 1, (int)Math.Floor(pool * share)));
+        return to >= pool
+            ? Proposal.Hold(DecisionReasons.BudgetExhausted, $"{broken}; the pool is at its budget's minimum {pb.Min}")
+            : Proposal.Change(DecisionReasons.RepairBudget,
+                $"{broken}; every pool on the server shrinks to {Num.Pct(share)} of its size", input.Current with { DbMaxPoolSize = to });
+    }
+
+    /// <summary>
+    /// Where the spec lets max_connections rise through an immediate restart and its budget holds every pool, the
+    /// repair raises it to the smallest value that does: shrinking the pools would cost every API on the server
+    /// throughput now, and a pool that then runs short asks for the same restart anyway.
+    /// </summary>
+    private static Proposal? RaiseMaxConnections(DecisionInput input, BudgetContext budget, int steady, string broken)
+    {
+        if (input.Spec.Postgres?.Restart != RestartPolicy.Immediate
+            || StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { Mode: KnobMode.Auto } mcBudget)
+        {
+            return null;
+        }
+
+        // The raise is checked after the restart: what every pool may open plus the reserve must fit the new value
+        // (during it the pools hold what they already hold; the plan of any later change starts from there).
+        var from = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
+        var to = Math.Max(from + 1, steady + budget.Ledger.Reserved);
+        return to <= StepBounds.Bound(Knob.PostgresMaxConnections, from, mcBudget.Max, mcBudget)
+            ? Proposal.Change(DecisionReasons.RepairBudget,
+                $"{broken}; max_connections rises to {to} so that every pool keeps its size (restart Immediate)", input.Current with { PostgresMaxConnections = to })
+            : null;
+    }
+}

@@ -1,0 +1,136 @@
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>
+/// Rule 3: pool exhaustion raises the pool to uses x hold time x headroom if the database budget allows; else raises
+/// max_connections if its budget allows (the pool grows once the server confirms it); else BudgetExhausted.
+/// </summary>
+internal static class PoolPolicy
+{
+    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget)
+        {
+            return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; dbMaxPoolSize is not in the spec, so it is not changed");
+        }
+
+        if (input.Current.DbMaxPoolSize is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the applied pool size is unknown");
+        }
+
+        var need = LittleSizing.Pool(w, from);
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from + 1), poolBudget);
+        var uses = $"{Num.F(LittleSizing.UsesPerPod(w))} uses/s x {Num.Ms(w.ConnectionHoldMeanMs)}";
+        var why = LittleSizing.WaitersAreBacklog(w, from)
+            ? $"{finding.Summary}; Little's law asks for {need} connections per pod ({uses} + {Num.F(w.PendingRequestsMean)} waiting, x {Num.F(Thresholds.Headroom)})"
+            : $"{finding.Summary}; Little's law asks for {need} connections per pod ({uses}, x {Num.F(Thresholds.Headroom)}): the pool keeps up, "
+                + $"its connections busy {Num.Pct(LittleSizing.PoolBusyShare(w, from))} of the time with no request timed out, so the "
+                + $"{Num.F(w.PendingRequestsMean)} waiting per pod are its queue, not work it left undone";
+        if (to <= from)
+        {
+            return Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; the pool is at its budget's maximum {poolBudget.Max}");
+        }
+
+        Settings Pool(int p) => input.Current with { DbMaxPoolSize = p };
+        if (budget is null)
+        {
+            return Proposal.Change(DecisionReasons.RaisePool, why, Pool(to));
+        }
+
+        var fit = budget.LargestFitting(input.Current, from, to, Pool);
+        if (fit > from)
+        {
+            var limited = fit < to ? $" (the budget allows {fit} of the {to} wanted)" : string.Empty;
+            return Proposal.Change(DecisionReasons.RaisePool, $"{why}; {budget.Note()}{limited}", Pool(fit));
+        }
+
+        return RaiseMaxConnections(input, why, budget, to);
+    }
+
+    private static Proposal RaiseMaxConnections(DecisionInput input, string why, BudgetContext budget, int pool)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mcBudget)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()} and postgresMaxConnections is not in the spec");
+        }
+
+        var mcFrom = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
+        var mcTo = StepBounds.Bound(Knob.PostgresMaxConnections, mcFrom, mcBudget.Max, mcBudget);
+        var from = budget.Self.PoolSize;
+
+        // The smallest max_connections in the step that lets the wanted pool (or as much of it as fits) in.
+        Settings With(int p, int mc) => input.Current with { DbMaxPoolSize = p, PostgresMaxConnections = mc };
+        var poolAtMax = budget.LargestFitting(input.Current, from, pool, p => With(p, mcTo));
+        if (mcTo <= mcFrom || poolAtMax <= from)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()} and max_connections is at {mcFrom} (budget max {mcBudget.Max})");
+        }
+
+        var mcNeeded = Search.Smallest(mcFrom + 1, mcTo, mc => budget.Plan(input.Current, With(poolAtMax, mc)).Fits) ?? mcTo;
+
+        return Proposal.Change(DecisionReasons.RaiseMaxConnections,
+            $"{why}; {budget.Note()}, too few for a pool of {poolAtMax}; the pool grows after the server confirms max_connections {mcNeeded}",
+            With(poolAtMax, mcNeeded));
+    }
+
+    /// <summary>
+    /// A saturated database whose pools are already no larger than the work needs at its uncontended hold time: the
+    /// other way to fewer sessions is fewer pods, when the others can carry the CPU (as for any scale-in) and nothing
+    /// has changed for the stabilisation window. One pool of 2n connections also serves the load of two pools of n with
+    /// less wait (one queue instead of two), so the remaining pods need fewer sessions in all; if their pools are then
+    /// exhausted at the shorter hold time the pool rule raises them, checking the database first. Judged as a give-back
+    /// (rolled back if it left the service over its objective). Null when a replica cannot go.
+    /// </summary>
+    private static Proposal? FewerPods(DecisionInput input, ObservedWindow w, string why, int pool)
+    {
+        var c = input.Current;
+        var stable = TimeSpan.FromSeconds(Math.Max(0, input.Spec.Behavior.ScaleInStabilizationSeconds));
+        var last = input.State.History.FirstOrDefault(h => h.Decision.IsAction)?.Decision.Time;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is not { } rb || c.Replicas is not { } r || r <= Math.Max(1, rb.Min)
+            || (last is { } t && input.Now - t < stable)
+            || GiveBackPolicy.CpuAfterScaleIn(w, input.Spec.Objectives.P99LatencyMs, r) is not { } cpu)
+        {
+            return null;
+        }
+
+        return Proposal.Change(DecisionReasons.GiveBackCapacity,
+            $"{why}; fewer sessions come from fewer pods: {r - 1} replicas would run at {Num.Pct(cpu.Cpu)} CPU{cpu.Why}, "
+            + $"and {r - 1} pools of {pool} open {(r - 1) * pool} sessions instead of {r * pool}",
+            c with { Replicas = r - 1 });
+    }
+
+    /// <summary>Rule 4: a saturated database gets no more connections, and a pool that only queues inside it shrinks.</summary>
+    public static Proposal ShrinkForSaturatedDatabase(DecisionInput input, Finding finding, ObservedWindow w)
+    {
+        var why = finding.Summary;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget || input.Current.DbMaxPoolSize is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added");
+        }
+
+        var bestHold = input.State.History.Select(r => r.Before?.ConnectionHoldMeanMs ?? double.NaN)
+            .Where(h => double.IsFinite(h) && h > 0).DefaultIfEmpty(w.ConnectionHoldMeanMs / Thresholds.HoldInflation).Min();
+        var need = LittleSizing.PoolAtHold(w, bestHold);
+        if (need >= from)
+        {
+            var atNeed = $"{why}; no connections are added, and at the {Num.Ms(bestHold)} uncontended hold time the work needs {need} per pod, no fewer than the {from} it has";
+            return FewerPods(input, w, atNeed, from) ?? Proposal.Hold(DecisionReasons.DatabaseSaturated, atNeed);
+        }
+
+        // Give back at most a quarter per step: the smaller pool is judged (and rolled back) before the next.
+        var to = StepBounds.Bound(Knob.DbMaxPoolSize, from, Math.Max(need, from - Math.Max(1, from / 4)), poolBudget);
+        return to >= from
+            ? Proposal.Hold(DecisionReasons.DatabaseSaturated, $"{why}; no connections are added and the pool is at its budget's minimum {poolBudget.Min}")
+            : Proposal.Change(DecisionReasons.ShrinkPool,
+                $"{why}; at the {Num.Ms(bestHold)} hold time the database gives uncontended, {Num.F(LittleSizing.UsesPerPod(w))} uses/s per pod need {need} connections",
+                input.Current with { DbMaxPoolSize = to });
+    }
+}

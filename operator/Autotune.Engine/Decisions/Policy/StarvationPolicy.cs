@@ -1,0 +1,32 @@
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>Rule 2: thread starvation raises the minimum threads to what Little's law asks for, in a bounded step.</summary>
+internal static class StarvationPolicy
+{
+    public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.ThreadPoolMinThreads) is not { } budget)
+        {
+            return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; threadPoolMinThreads is not in the spec, so it is not changed");
+        }
+
+        if (input.Current.ThreadPoolMinThreads is not { } from)
+        {
+            return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the applied minimum threads are unknown");
+        }
+
+        var need = LittleSizing.Threads(w);
+        var to = StepBounds.Bound(Knob.ThreadPoolMinThreads, from, Math.Max(need, from + Math.Max(4, from / 2)), budget);
+        var why = $"{finding.Summary}; Little's law asks for {need} threads per pod (the larger of {Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
+            + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} and {Num.F(LittleSizing.InFlightPerPod(w))} requests in flight at the busiest scrape, x {Num.F(Thresholds.Headroom)})";
+        return to <= from
+            ? Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; minimum threads are at their budget's maximum {budget.Max}")
+            : Proposal.Change(DecisionReasons.RaiseMinThreads, why, input.Current with { ThreadPoolMinThreads = to });
+    }
+}

@@ -1,0 +1,125 @@
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>The engine's fixed judgement thresholds, in one place (the spec sets objectives; these read evidence).</summary>
+internal static class Thresholds
+{
+    /// <summary>Fewest scrapes a window needs (gauges are judged on every scrape).</summary>
+    public const int MinScrapes = 4;
+
+    /// <summary>Fewest requests a window needs before latency is judged.</summary>
+    public const double MinRequests = 50;
+
+    /// <summary>Fewest scrapes that still show a trend (queue growth) when the rest of the window is starved.</summary>
+    public const int MinScrapesForTrend = 2;
+
+    /// <summary>A scrape slower than this from a live process is starvation evidence.</summary>
+    public const double SlowScrapeMs = 1000;
+
+    /// <summary>CPU below this is idle enough for starvation.</summary>
+    public const double CpuIdle = 0.6;
+
+    /// <summary>CPU at or above this is saturated.</summary>
+    public const double CpuSaturated = 0.8;
+
+    /// <summary>
+    /// CPU at or above this adds replicas even while the objective is still met: the next rise in load would take
+    /// the service over it, and a replica takes a window to start (at 85% the benchmark's rising diurnal load missed
+    /// two minutes before the replica came). Above <see cref="ScaleInCpu"/>; a scale-in lands here only when the
+    /// latency predicted here was comfortable, and then, at similar load, CPU where the give-back predicted it is not
+    /// a reason to add the replica back (<c>Diagnoser.LandedHere</c>).
+    /// </summary>
+    public const double CpuNoHeadroom = 0.8;
+
+    /// <summary>CPU utilisation aimed for when sizing replicas.</summary>
+    public const double CpuTarget = 0.6;
+
+    /// <summary>
+    /// Highest CPU at which the service counts as comfortable (capacity may be given back): the scale-out target plus
+    /// the same allowance for window-to-window noise as the replica band (<see cref="CpuNoHeadroom"/> -
+    /// <see cref="ScaleInCpu"/>), well under <see cref="CpuNoHeadroom"/>. A scale-out lands on its target give or take
+    /// that noise, so a limit at the target itself broke the comfortable run on every other window after one (the
+    /// benchmark's cpu-bound run, 4 pods at 59.2-60.0%, needed 41 minutes to find 5 comfortable windows in a row). A pool
+    /// or thread give-back holds every other change while it is judged, so it is not started while a rising load may
+    /// soon need a replica (the benchmark's diurnal load missed two minutes when 70% let a pool give-back start at 64% CPU).
+    /// </summary>
+    public const double ComfortableCpu = CpuTarget + (CpuNoHeadroom - ScaleInCpu);
+
+    /// <summary>
+    /// Highest CPU the remaining replicas may always run at after a replica is given back: under
+    /// <see cref="CpuNoHeadroom"/> by more than a steady load's CPU varies from window to window (about half a point in
+    /// the simulator), so such a scale-in does not land where a scale-out starts. Past it, up to
+    /// <see cref="ScaleInCpuCeiling"/>, only with a comfortable predicted latency. A scale-in also needs P99 under
+    /// <see cref="ComfortableLatency"/> of the objective and is rolled back if it leaves the service over it.
+    /// </summary>
+    public const double ScaleInCpu = 0.78;
+
+    /// <summary>
+    /// Highest CPU the remaining replicas may ever run at after a replica is given back: past <see cref="ScaleInCpu"/>
+    /// only when the latency predicted there stays comfortable (see <c>GiveBackPolicy</c>). Beyond it the wait for a
+    /// core grows too steeply (rho / (1 - rho) doubles from 85% to 92%) to extrapolate from a window at lower CPU.
+    /// </summary>
+    public const double ScaleInCpuCeiling = 0.85;
+
+    /// <summary>Highest pool usage the remaining replicas may run at after a replica is given back.</summary>
+    public const double ScaleInPoolUsage = 0.8;
+
+    /// <summary>Thread growth per second at or below which the pool is injecting slowly (the runtime's ~1/s past the minimum).</summary>
+    public const double SlowThreadGrowthPerSecond = 2;
+
+    /// <summary>Pool usage at or above this is full.</summary>
+    public const double PoolFull = 0.9;
+
+    /// <summary>
+    /// Share of the pool's connection time that connection uses took (uses x hold time / pool) at or above which the
+    /// pool is the throughput limit: completions understate the demand, and the requests waiting are work it did not
+    /// serve. Below it the pool keeps up and its waiters are the queue any busy server has.
+    /// </summary>
+    public const double PoolCapped = 0.95;
+
+    /// <summary>
+    /// How many times the mean queue of a steady single server at the same utilisation (rho^2 / (1 - rho), M/M/1,
+    /// the longest steady queue any pool that busy holds) the waiters may reach before they are a backlog, not a
+    /// queue: real arrivals are burstier than Poisson.
+    /// </summary>
+    public const double SteadyQueueSlack = 2;
+
+    /// <summary>Requests waiting per pod, on average over the window, that make a full pool a stuck one.</summary>
+    public const double StuckWaiters = 1;
+
+    /// <summary>
+    /// Requests waiting per pod for each pooled connection at which, under starvation and after a raise of minimum
+    /// threads, the pool is raised next.
+    /// </summary>
+    public const double WaitersPerConnection = 2;
+
+    /// <summary>A thread-pool queue this many times its limit, not draining, is a backlog.</summary>
+    public const double BacklogFactor = 10;
+
+    /// <summary>Share under the objective that counts as meeting a P99 objective.</summary>
+    public const double ShareTarget = 0.99;
+
+    /// <summary>Fraction of the pool-wait and queue objectives under which the service is comfortable (capacity may be given back).</summary>
+    public const double Comfortable = 0.6;
+
+    /// <summary>
+    /// Fraction of the P99 objective under which latency is comfortable. Latency that comes from the work itself (a
+    /// far database, a blocking call) does not fall with more capacity, so the margin asked of it is smaller than of
+    /// the resources; whether fewer replicas can carry the load is judged on CPU, pool and threads.
+    /// </summary>
+    public const double ComfortableLatency = 0.7;
+
+    /// <summary>Headroom applied to Little's-law sizing.</summary>
+    public const double Headroom = 1.5;
+
+    /// <summary>Hold-time growth, after a pool raise that added no throughput, that shows the database queues.</summary>
+    public const double HoldInflation = 1.3;
+
+    /// <summary>Throughput gain below which a pool raise added nothing.</summary>
+    public const double FlatThroughput = 1.1;
+
+    /// <summary>Hold time against the best seen, with the pool busy, that shows the database queues.</summary>
+    public const double HoldVersusBaseline = 2.5;
+
+    /// <summary>Relative load difference within which two windows are at similar load.</summary>
+    public const double SimilarLoad = 0.15;
+}

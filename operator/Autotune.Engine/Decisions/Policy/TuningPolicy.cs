@@ -1,0 +1,27 @@
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>Maps a finding to what should change: one rule per bottleneck.</summary>
+internal static class TuningPolicy
+{
+    public static Proposal Propose(DecisionInput input, Finding finding, BudgetContext? budget)
+    {
+        if (!finding.Actionable || input.Window is not { } w)
+        {
+            return Proposal.Hold(finding.HoldReason ?? DecisionReasons.NoData, finding.Summary);
+        }
+
+        return finding.Bottleneck switch
+        {
+            Bottleneck.ThreadStarvation => StarvationPolicy.Propose(input, finding, w),
+            Bottleneck.PoolExhaustion => PoolPolicy.Propose(input, finding, w, budget),
+            Bottleneck.DatabaseSaturated => PoolPolicy.ShrinkForSaturatedDatabase(input, finding, w),
+            Bottleneck.CpuSaturated => CpuPolicy.Propose(input, finding, w, budget),
+            Bottleneck.OverProvisioned => GiveBackPolicy.Propose(input, finding, w, budget),
+            _ => Proposal.Hold(finding.HoldReason ?? DecisionReasons.ObjectiveMet, finding.Summary),
+        };
+    }
+}

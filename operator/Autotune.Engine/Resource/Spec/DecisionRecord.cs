@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Autotune.Engine.Resource.Spec;
+
+/// <summary>One decision as status records it (<c>lastDecision</c>, <c>history</c>).</summary>
+public sealed record DecisionRecord
+{
+    /// <summary>When it was decided.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>Change, Rollback, Recommend or Hold.</summary>
+    public required DecisionKind Kind { get; init; }
+
+    /// <summary>The knob it concerns, if any.</summary>
+    public Knob? Knob { get; init; }
+
+    /// <summary>The knob's value before.</summary>
+    public int? From { get; init; }
+
+    /// <summary>The knob's value after (or advised).</summary>
+    public int? To { get; init; }
+
+    /// <summary>The bottleneck diagnosed when it was decided.</summary>
+    public Bottleneck? Bottleneck { get; init; }
+
+    /// <summary>Machine-readable reason, CamelCase.</summary>
+    [Length(1, 1024)]
+    [RegularExpression(SpecPatterns.Reason, ErrorMessage = "a CamelCase reason")]
+    public required string Reason { get; init; }
+
+    /// <summary>The one-line explanation with its numbers (the Event's text).</summary>
+    [Length(0, 1024)]
+    public required string Message { get; init; }
+}
