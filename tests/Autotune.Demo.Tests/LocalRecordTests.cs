@@ -1,6 +1,6 @@
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Local;
-using Autotune.Operator.Ports;
 using Xunit;
 
 namespace Autotune.Demo.Tests;

@@ -102,4 +102,18 @@ public static class DecisionReasons
 
     /// <summary>A change made things worse at similar load and is undone.</summary>
     public const string Rollback = "Rollback";
+
+    // Holds and changes the pass adds around the engine's decision.
+
+    /// <summary>
+    /// An action not applied yet because another ApiTuning on the same database server has not had its first pass,
+    /// so what it holds is unknown and its connections would be counted as free.
+    /// </summary>
+    public const string AwaitingLedger = "AwaitingLedger";
+
+    /// <summary>
+    /// A change the tuning ConfigMap shows applied and status never recorded (its operator stopped in between),
+    /// resumed as the change in flight.
+    /// </summary>
+    public const string ResumedChange = "ResumedChange";
 }

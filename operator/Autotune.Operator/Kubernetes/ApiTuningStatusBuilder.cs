@@ -3,7 +3,7 @@ using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
-using Autotune.Operator.Reconcile;
+using Autotune.Engine.Decisions.Pass;
 
 namespace Autotune.Operator.Kubernetes;
 
@@ -15,7 +15,7 @@ namespace Autotune.Operator.Kubernetes;
 public static class ApiTuningStatusBuilder
 {
     /// <summary>The status after a pass over <paramref name="resource"/> that ended in <paramref name="outcome"/>.</summary>
-    public static ApiTuningStatus FromOutcome(ApiTuningResource resource, ReconcileOutcome outcome, DateTimeOffset now)
+    public static ApiTuningStatus FromOutcome(ApiTuningResource resource, PassOutcome outcome, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -23,16 +23,16 @@ public static class ApiTuningStatusBuilder
         var generation = resource.Metadata.Generation;
         var spec = resource.Spec;
         var decision = outcome.Decision;
-        var window = outcome.Observation.Window;
-        var workload = outcome.Observation.Workload;
+        var window = outcome.Window;
+        var input = outcome.Input;
 
         var conditions = new List<StatusCondition>
         {
             Condition(ConditionTypes.Ready, ConditionStatus.True, spec.Mode switch
             {
-                TuningMode.Recommend => "Recommending",
-                TuningMode.Paused => "Paused",
-                _ => "Tuning",
+                TuningMode.Recommend => ConditionReasons.Recommending,
+                TuningMode.Paused => ConditionReasons.Paused,
+                _ => ConditionReasons.Tuning,
             }, spec.Mode switch
             {
                 TuningMode.Recommend => $"Deployment {spec.TargetRef.Name} is observed; changes are advised in status.recommended, not made",
@@ -40,34 +40,34 @@ public static class ApiTuningStatusBuilder
                 _ => $"Deployment {spec.TargetRef.Name} is observed and tuned",
             }),
             window is { IsSufficient: true }
-                ? Condition(ConditionTypes.MetricsAvailable, ConditionStatus.True, "WindowComplete",
+                ? Condition(ConditionTypes.MetricsAvailable, ConditionStatus.True, ConditionReasons.WindowComplete,
                     Invariant($"{window.Pods} pods, {window.Scrapes} scrapes, {window.Requests:0} requests in the last window"))
-                : Condition(ConditionTypes.MetricsAvailable, ConditionStatus.False, window is null ? DecisionReasons.NoData : Reasonable(decision.Reason, "InsufficientData"),
-                    window?.InsufficientReason ?? (workload.Pods.Count == 0 ? "no ready pod to scrape" : "no pod answered a scrape in the last window")),
+                : Condition(ConditionTypes.MetricsAvailable, ConditionStatus.False, window is null ? DecisionReasons.NoData : Reasonable(decision.Reason, ConditionReasons.InsufficientData),
+                    window?.InsufficientReason ?? (input.Pods.Count == 0 ? "no ready pod to scrape" : "no pod answered a scrape in the last window")),
             outcome.State.Pending is { } pending
-                ? Condition(ConditionTypes.Tuning, ConditionStatus.True, "ChangeInFlight",
+                ? Condition(ConditionTypes.Tuning, ConditionStatus.True, ConditionReasons.ChangeInFlight,
                     Invariant($"{pending.Knob} {pending.From} -> {pending.To} ({pending.Reason}) is applied and waits to be confirmed and judged"))
-                : Condition(ConditionTypes.Tuning, ConditionStatus.False, "Idle", "no change is in flight"),
+                : Condition(ConditionTypes.Tuning, ConditionStatus.False, ConditionReasons.Idle, "no change is in flight"),
             decision.Reason is DecisionReasons.BudgetExhausted or DecisionReasons.AtBudgetLimit
                 ? Condition(ConditionTypes.BudgetExhausted, ConditionStatus.True, decision.Reason, decision.Message)
-                : Condition(ConditionTypes.BudgetExhausted, ConditionStatus.False, "WithinBudget", "the knob and connection budgets allow the next step"),
-            Condition(ConditionTypes.InvalidSpec, ConditionStatus.False, "SpecValid", "the spec is valid"),
-            workload.CanScale
-                ? Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.False, "ReplicasTunable", $"no HorizontalPodAutoscaler or ScaledObject owns the replicas of Deployment {spec.TargetRef.Name}")
-                : Condition(KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True, "ReplicasManagedElsewhere", workload.ScaleNote ?? "replicas are managed elsewhere"),
+                : Condition(ConditionTypes.BudgetExhausted, ConditionStatus.False, ConditionReasons.WithinBudget, "the knob and connection budgets allow the next step"),
+            Condition(ConditionTypes.InvalidSpec, ConditionStatus.False, ConditionReasons.SpecValid, "the spec is valid"),
+            input.CanScale
+                ? Condition(ConditionTypes.ReplicasManagedElsewhere, ConditionStatus.False, ConditionReasons.ReplicasTunable, $"no HorizontalPodAutoscaler or ScaledObject owns the replicas of Deployment {spec.TargetRef.Name}")
+                : Condition(ConditionTypes.ReplicasManagedElsewhere, ConditionStatus.True, ConditionReasons.ReplicasManagedElsewhere, input.ScaleNote ?? "replicas are managed elsewhere"),
         };
         if (spec.Postgres is not null)
         {
-            var database = outcome.Observation.Database;
+            var database = input.Database;
             var advised = NeverRestartedRaise(spec, Record(decision, outcome.Applied) ?? previous?.LastDecision, database);
             conditions.Add(database switch
             {
-                { PendingRestart: true } db => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartRequired",
+                { PendingRestart: true } db => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, ConditionReasons.RestartRequired,
                     Invariant($"max_connections {db.MaxConnections} -> {db.PendingMaxConnections?.ToString(CultureInfo.InvariantCulture) ?? "?"} is set and waits for a restart of {db.Server} (restart policy {spec.Postgres.Restart})")),
-                { } db when advised is { To: { } advisedTo } => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, "RestartPolicyNever",
+                { } db when advised is { To: { } advisedTo } => Condition(ConditionTypes.PendingRestart, ConditionStatus.True, ConditionReasons.RestartPolicyNever,
                     Invariant($"max_connections {db.MaxConnections} -> {advisedTo} is needed before the pool can grow and takes a restart of {db.Server}; the restart policy is Never, so nothing was set or restarted: ALTER SYSTEM SET max_connections = {advisedTo} and restart the server")),
-                null => Condition(ConditionTypes.PendingRestart, ConditionStatus.Unknown, "DatabaseUnreadable", outcome.Observation.DatabaseError ?? "the database could not be read"),
-                _ => Condition(ConditionTypes.PendingRestart, ConditionStatus.False, "NoRestartPending", "no setting waits for a database restart"),
+                null => Condition(ConditionTypes.PendingRestart, ConditionStatus.Unknown, ConditionReasons.DatabaseUnreadable, input.DatabaseError ?? "the database could not be read"),
+                _ => Condition(ConditionTypes.PendingRestart, ConditionStatus.False, ConditionReasons.NoRestartPending, "no setting waits for a database restart"),
             });
         }
 
@@ -76,7 +76,7 @@ public static class ApiTuningStatusBuilder
         var fresh = record is not null && !SameDecision(record, last) ? record with { Time = now } : null;
         var resumed = Resumed(outcome.State, previous);
         var history = resumed is not null ? [resumed, .. previous?.History ?? []] : previous?.History ?? [];
-        var current = outcome.Observation.Current;
+        var current = outcome.Current;
         return new ApiTuningStatus
         {
             ObservedGeneration = generation,
@@ -106,9 +106,9 @@ public static class ApiTuningStatusBuilder
         var generation = resource.Metadata.Generation;
         var conditions = new List<StatusCondition>
         {
-            Condition(ConditionTypes.Ready, ConditionStatus.False, "InvalidSpec", "the spec is invalid; nothing is tuned until it is fixed"),
-            Condition(ConditionTypes.InvalidSpec, ConditionStatus.True, "InvalidSpec", message),
-            Condition(ConditionTypes.Tuning, ConditionStatus.False, "Idle", "no change is in flight"),
+            Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.InvalidSpec, "the spec is invalid; nothing is tuned until it is fixed"),
+            Condition(ConditionTypes.InvalidSpec, ConditionStatus.True, ConditionReasons.InvalidSpec, message),
+            Condition(ConditionTypes.Tuning, ConditionStatus.False, ConditionReasons.Idle, "no change is in flight"),
         };
         return (previous ?? new ApiTuningStatus()) with
         {
@@ -171,9 +171,9 @@ public static class ApiTuningStatusBuilder
             }
             : null;
 
-    /// <summary>A change resumed from the cluster that status has not recorded yet (see <see cref="Controller.StatusResume"/>).</summary>
+    /// <summary>A change resumed from the cluster that status has not recorded yet (see <see cref="StatusResume"/>).</summary>
     private static DecisionRecord? Resumed(TuningState state, ApiTuningStatus? previous) =>
-        state.History.Select(h => h.Decision).FirstOrDefault(d => d.Reason == Controller.StatusResume.ResumedChange) is { } resumed
+        state.History.Select(h => h.Decision).FirstOrDefault(d => d.Reason == DecisionReasons.ResumedChange) is { } resumed
             && previous?.History.Any(h => h.Reason == resumed.Reason && h.Knob == resumed.Knob && h.To == resumed.To && h.Time == resumed.Time) != true
             ? Record(resumed, applied: true)
             : null;
@@ -241,7 +241,7 @@ public static class ApiTuningStatusBuilder
     /// writes a change nobody will restart for), while the server still runs less: the restart it waits for is the
     /// user's, and PendingRestart says so with the numbers.
     /// </summary>
-    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, Autotune.Operator.Ports.DatabaseState? database) =>
+    private static DecisionRecord? NeverRestartedRaise(ApiTuningSpec spec, DecisionRecord? decision, DatabaseState? database) =>
         spec.Postgres?.Restart == RestartPolicy.Never
         && decision is { Kind: DecisionKind.Recommend, Knob: Knob.PostgresMaxConnections, To: { } to }
         && database is { } db && db.MaxConnections < to

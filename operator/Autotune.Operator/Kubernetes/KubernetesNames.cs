@@ -30,9 +30,6 @@ public static class KubernetesNames
     /// <summary>The runtime's own minimum-worker-threads setting, read from the environment as HEX (see docs/kubernetes.md).</summary>
     public const string ForceMinWorkerThreads = "DOTNET_ThreadPool_ForceMinWorkerThreads";
 
-    /// <summary>The condition set when an HPA or a KEDA ScaledObject owns the target's replicas.</summary>
-    public const string ReplicasManagedElsewhere = "ReplicasManagedElsewhere";
-
     /// <summary>The tuning ConfigMap's name for an ApiTuning.</summary>
     public static string TuningConfigMap(string apiTuningName) => $"{apiTuningName}-autotune";
 

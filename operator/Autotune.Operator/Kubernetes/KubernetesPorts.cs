@@ -5,14 +5,14 @@ using k8s;
 
 namespace Autotune.Operator.Kubernetes;
 
-/// <summary>The five ports of one ApiTuning in a cluster.</summary>
+/// <summary>The five ports of one ApiTuning in a cluster (the controller's port factory returns them; tests give fakes).</summary>
 /// <param name="Workload">The target Deployment (scale subresource, ready pods, HPA/KEDA detection).</param>
 /// <param name="Metrics">Scrapes of the ready pods, or the same series from Prometheus.</param>
 /// <param name="Settings">HotReload (the tuning ConfigMap) or RollingRestart (env vars on the pod template).</param>
 /// <param name="Postgres">The database over the admin Secret, or null when the spec names no database or no Secret.</param>
 /// <param name="Status">The status subresource and events.k8s.io Events.</param>
 public sealed record KubernetesPortSet(
-    DeploymentWorkload Workload,
+    ITargetWorkload Workload,
     IMetricsSource Metrics,
     ISettingsApplier Settings,
     IPostgresAdmin? Postgres,

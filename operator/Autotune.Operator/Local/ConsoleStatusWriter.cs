@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Local;
@@ -14,6 +15,18 @@ public sealed class ConsoleStatusWriter(TextWriter output, string? recordPath) :
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <inheritdoc />
+    public async Task ReportAsync(PassOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (var tuningEvent in outcome.Events)
+        {
+            await EventAsync(tuningEvent, cancellationToken);
+        }
+
+        await WriteAsync(TuningProgress.Of(outcome), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task EventAsync(TuningEvent tuningEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tuningEvent);
@@ -21,7 +34,7 @@ public sealed class ConsoleStatusWriter(TextWriter output, string? recordPath) :
         return WriteAsync(line, new { kind = "event", tuningEvent.Time, tuningEvent.Type, tuningEvent.Reason, tuningEvent.Message }, cancellationToken);
     }
 
-    /// <inheritdoc />
+    /// <summary>Writes one window's progress line (and its JSON record).</summary>
     public Task WriteAsync(TuningProgress progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);

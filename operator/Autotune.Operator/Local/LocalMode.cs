@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Resource.Spec.Yaml;
 using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Ports;
@@ -46,7 +47,7 @@ public static class LocalMode
         await TellSetupAsync(output, options, spec, workload, postgres);
 
         var target = new TuningTarget("local/" + Path.GetFileNameWithoutExtension(options.SpecPath), spec, workload.Port, new TuningFileApplier(options.TuningFile), postgres, status);
-        var reconciler = new Reconciler(target, new LedgerBook(), new DecisionApplier(time), time);
+        var reconciler = new Reconciler(target, new LedgerBook(), new ServerLocks(), time);
         var source = new HttpMetricsSource(http, async ct => (await workload.Port.ReadAsync(ct)).Pods, options.ScrapeTimeout, time);
         var collector = new WindowCollector(source, time);
         var rounds = spec.Spec.Metrics.ScrapesPerWindow;

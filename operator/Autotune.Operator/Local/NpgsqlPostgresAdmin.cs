@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Ports;
 using Npgsql;
 

@@ -1,26 +1,28 @@
-using Autotune.Engine.Decisions;
+using Autotune.Contracts;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
-using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Metrics;
 
 namespace Autotune.Simulation.Control;
 
 /// <summary>
-/// The engine under test, wired as the operator wires it: the pods' Prometheus text is parsed by the engine's own
-/// parser, windowed by its window builder, and decided on by <see cref="TuningEngine.Decide"/> once per window,
-/// one ApiTuning at a time against the server's ledger; the first step of each action is applied and the state
-/// moves on through <see cref="TuningStateTransitions.Next"/>.
+/// The engine under test, run exactly as the operator runs it: each API's pods' Prometheus text is parsed by the
+/// engine's own parser, and once per window each API takes the operator's <see cref="TuningPass"/> (window, settings
+/// in force, effective spec, ledger, awaiting-ledger hold, decision, order, next state) one ApiTuning at a time
+/// against the server's <see cref="LedgerBook"/>; the order goes to the simulated world, which never fails to apply.
 /// </summary>
 public sealed class EngineController : IController
 {
     private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly ExpositionParser _parser = new();
     private readonly Dictionary<int, TuningState> _states = [];
-    private readonly Dictionary<int, LedgerEntry> _claims = [];
+    private readonly LedgerBook _ledgers = new();
     private readonly double _period;
+    private bool _joined;
 
     /// <summary>An engine controller deciding every <paramref name="periodSeconds"/> (the spec's window).</summary>
     public EngineController(double periodSeconds = 60) => _period = periodSeconds;
@@ -37,8 +39,14 @@ public sealed class EngineController : IController
     /// <summary>Every decision made, oldest first, with the index of its API (for reports and tests).</summary>
     public List<(int Api, Decision Decision)> Decisions { get; } = [];
 
+    /// <summary>Every pass, oldest first, with the index of its API.</summary>
+    public List<(int Api, PassOutcome Outcome)> Passes { get; } = [];
+
     /// <summary>The simulated time as the engine's clock.</summary>
     public static DateTimeOffset At(double seconds) => Epoch.AddSeconds(seconds);
+
+    /// <summary>The ApiTuning key the simulator gives an API.</summary>
+    public static string ApiId(string targetName) => "default/" + targetName;
 
     /// <inheritdoc />
     public IReadOnlyList<KnobChange> Control(ControlContext context)
@@ -51,99 +59,76 @@ public sealed class EngineController : IController
         }
 
         var cluster = context.Cluster;
+        var db = cluster.Database;
         var now = At(context.Now);
-        for (var i = 0; i < cluster.Apis.Count; i++)
+        if (!_joined)
         {
-            var spec = context.Scenario.Specs[i];
-            var window = BuildWindow(context, i, spec);
-            var state = _states.GetValueOrDefault(i, TuningState.Empty);
-            if (state.Pending is null)
+            // Every ApiTuning starts on the server together, as the operator's sessions join it when they start.
+            foreach (var spec in context.Scenario.Specs)
             {
-                _claims.Remove(i);
+                _ledgers.Join(db.Options.Name, ApiId(spec.TargetRef.Name));
             }
 
-            var current = context.CurrentSettings(i);
-            var input = new DecisionInput
-            {
-                ApiId = "default/" + spec.TargetRef.Name,
-                Spec = spec,
-                Window = window,
-                Current = current,
-                State = state,
-                Ledger = Ledger(context),
-                Now = now,
-            };
-            var decision = TuningEngine.Decide(input);
-            Decisions.Add((i, decision));
-            long? generation = null;
-            if (decision.IsAction && decision is { Knob: { } knob, To: { } to })
-            {
-                changes.Add(new KnobChange(i, knob, to, decision.Message));
-                if (knob is Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize)
-                {
-                    generation = cluster.Apis[i].Tuning.Generation + 1;
-                }
-
-                // The claim keeps the change's peak on the ledger the next ApiTunings on this server decide against.
-                if (decision.Claim is { } claim)
-                {
-                    _claims[i] = claim;
-                }
-            }
-
-            _states[i] = TuningStateTransitions.Next(input, decision, generation);
+            _joined = true;
         }
 
-        return changes;
-    }
-
-    private DatabaseLedger Ledger(ControlContext context)
-    {
-        var cluster = context.Cluster;
-        var db = cluster.Database;
-        var entries = new List<LedgerEntry>();
         for (var i = 0; i < cluster.Apis.Count; i++)
         {
             var api = cluster.Apis[i];
             var spec = context.Scenario.Specs[i];
-            entries.Add(_claims.TryGetValue(i, out var claim)
-                ? claim
-                : new LedgerEntry { ApiId = "default/" + spec.TargetRef.Name, Replicas = api.Replicas, Surge = spec.Apply.MaxSurge, PoolSize = api.Tuning.PoolSize });
+            var apiId = ApiId(spec.TargetRef.Name);
+            var ready = api.ReadyPods(context.Now).ToList();
+            var up = !db.IsDown(context.Now);
+            var database = up
+                ? new DatabaseState(db.Options.Name, db.MaxConnections, db.Options.SuperuserReserved, (int)Math.Round(db.OpenConnections), db.PendingMaxConnections is not null, db.PendingMaxConnections)
+                : null;
+            var plan = TuningPass.Plan(new PassInput
+            {
+                ApiId = apiId,
+                Spec = spec,
+                Scrapes = [.. context.Scrapes[i].Select(ToScrape)],
+                Pods = [.. ready.Select(p => new PodCapacity(p.Name, p.Cores))],
+                DesiredReplicas = api.Replicas,
+                ReadyReplicas = ready.Count,
+                Delivered = new TuningFile(api.Tuning.Generation, api.Tuning.MinThreads, api.Tuning.PoolSize),
+                Database = database,
+                DatabaseError = up ? null : "PostgreSQL could not be read (restarting); max_connections and the pool are left as they are",
+                Server = database is not null ? _ledgers.View(database.Server, apiId) : ServerView.Alone,
+                State = _states.GetValueOrDefault(i, TuningState.Empty),
+                Now = now,
+            });
+
+            var report = ApplyReport.Nothing;
+            switch (plan.Order)
+            {
+                case ApplyOrder.Scale scale:
+                    changes.Add(new KnobChange(i, Knob.Replicas, scale.Replicas, plan.Decision.Message));
+                    report = ApplyReport.Done;
+                    break;
+                case ApplyOrder.DeliverTuning deliver:
+                    var knob = plan.Decision.Knob!.Value;
+                    changes.Add(new KnobChange(i, knob, knob == Knob.ThreadPoolMinThreads ? deliver.File.ThreadPoolMinThreads!.Value : deliver.File.DbMaxPoolSize!.Value, plan.Decision.Message));
+                    report = ApplyReport.Done;
+                    break;
+                case ApplyOrder.SetMaxConnections set:
+                    var restarted = set.RestartAllowed && set.To != db.MaxConnections;
+                    changes.Add(new KnobChange(i, Knob.PostgresMaxConnections, set.To, plan.Decision.Message) { Restart = set.RestartAllowed });
+                    report = ApplyReport.Done with { MaxConnections = new MaxConnectionsResult(db.Options.Name, db.MaxConnections, set.To, restarted, restarted ? set.To : db.MaxConnections) };
+                    break;
+            }
+
+            var outcome = TuningPass.Complete(plan, report);
+            if (database is not null)
+            {
+                _ledgers.Apply(database.Server, apiId, outcome.Ledger);
+            }
+
+            _states[i] = outcome.State;
+            Decisions.Add((i, outcome.Decision));
+            Passes.Add((i, outcome));
         }
 
-        return new DatabaseLedger
-        {
-            Server = db.Options.Name,
-            MaxConnections = db.MaxConnections,
-            PendingMaxConnections = db.PendingMaxConnections,
-            SuperuserReservedConnections = db.Options.SuperuserReserved,
-            AdminConnections = 1,
-            ReservedConnections = context.Scenario.Specs.Max(s => s.Postgres?.ReservedConnections ?? 0),
-            Entries = entries,
-        };
-    }
-
-    private ObservedWindow BuildWindow(ControlContext context, int index, ApiTuningSpec spec)
-    {
-        var scrapes = new List<Scrape>();
-        var cores = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var s in context.Scrapes[index])
-        {
-            scrapes.Add(ToScrape(s));
-        }
-
-        var ready = context.Cluster.Apis[index].ReadyPods(context.Now).ToList();
-        foreach (var pod in ready)
-        {
-            cores[pod.Name] = pod.Cores;
-        }
-
-        return WindowBuilder.Build(scrapes, new WindowOptions
-        {
-            LatencyObjectiveMs = spec.Objectives.P99LatencyMs,
-            CoresByPod = cores,
-            ExpectedPods = [.. ready.Select(p => p.Name)],
-        });
+        return changes;
     }
 
     private Scrape ToScrape(ScrapeResult s)

@@ -7,4 +7,8 @@ namespace Autotune.Simulation.Control;
 /// <param name="Knob">The knob.</param>
 /// <param name="Value">Its new value.</param>
 /// <param name="Reason">Why, in one line.</param>
-public sealed record KnobChange(int ApiIndex, Knob Knob, int Value, string Reason);
+public sealed record KnobChange(int ApiIndex, Knob Knob, int Value, string Reason)
+{
+    /// <summary>For max_connections: whether the server may be restarted for it (null: as the spec's restart policy says).</summary>
+    public bool? Restart { get; init; }
+}

@@ -132,7 +132,7 @@ public static class ScenarioRunner
                 api.SetTuning(api.Tuning.MinThreads, change.Value, now, cluster.Random);
                 break;
             case Knob.PostgresMaxConnections:
-                var restart = scenario.Specs[change.ApiIndex].Postgres?.Restart == RestartPolicy.Immediate;
+                var restart = change.Restart ?? scenario.Specs[change.ApiIndex].Postgres?.Restart == RestartPolicy.Immediate;
                 cluster.Database.SetMaxConnections(change.Value, restart, now);
                 break;
         }

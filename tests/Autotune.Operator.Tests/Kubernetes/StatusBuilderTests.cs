@@ -1,8 +1,8 @@
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
+using Autotune.Operator.Tests.Reconcile;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
-using Autotune.Operator.Ports;
-using Autotune.Operator.Reconcile;
 using k8s.Models;
 using Xunit;
 
@@ -16,13 +16,13 @@ public sealed class StatusBuilderTests
     public void An_hpa_owning_the_replicas_sets_ReplicasManagedElsewhere_and_keeps_its_transition_time()
     {
         var resource = Resource(null);
-        var hpa = new WorkloadState(3, 3, [], CanScale: false, "replicas of Deployment orders-api are managed by HorizontalPodAutoscaler orders-hpa; autotune leaves them alone and tunes the other knobs");
+        var hpa = Workload(canScale: false) with { DesiredReplicas = 3, ReadyReplicas = 3, ScaleNote = "replicas of Deployment orders-api are managed by HorizontalPodAutoscaler orders-hpa; autotune leaves them alone and tunes the other knobs" };
 
         var first = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(hpa, Hold()), T0);
         resource.Status = first;
         var second = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(hpa, Hold()), T0.AddMinutes(1));
 
-        var condition = Assert.Single(second.Conditions, c => c.Type == KubernetesNames.ReplicasManagedElsewhere);
+        var condition = Assert.Single(second.Conditions, c => c.Type == ConditionTypes.ReplicasManagedElsewhere);
         Assert.Equal(ConditionStatus.True, condition.Status);
         Assert.Contains("orders-hpa", condition.Message, StringComparison.Ordinal);
         Assert.Equal(T0, condition.LastTransitionTime);
@@ -38,7 +38,7 @@ public sealed class StatusBuilderTests
 
         var next = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(canScale: false), Hold()), T0.AddMinutes(2));
 
-        Assert.Equal(T0.AddMinutes(2), next.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).LastTransitionTime);
+        Assert.Equal(T0.AddMinutes(2), next.Conditions.Single(c => c.Type == ConditionTypes.ReplicasManagedElsewhere).LastTransitionTime);
         Assert.Equal(T0, next.Conditions.Single(c => c.Type == ConditionTypes.Ready).LastTransitionTime);
     }
 
@@ -112,10 +112,19 @@ public sealed class StatusBuilderTests
         Status = status,
     };
 
-    private static WorkloadState Workload(bool canScale = true) => new(2, 2, [], canScale, canScale ? null : "managed by HorizontalPodAutoscaler x");
+    private static PassInput Workload(bool canScale = true) => new()
+    {
+        ApiId = "shop/orders",
+        Spec = KubeTestCluster.Spec(),
+        DesiredReplicas = 2,
+        ReadyReplicas = 2,
+        CanScale = canScale,
+        ScaleNote = canScale ? null : "managed by HorizontalPodAutoscaler x",
+        Now = PassOutcomes.Now,
+    };
 
     private static Decision Hold() => new() { Kind = DecisionKind.Hold, Bottleneck = Bottleneck.None, Reason = "ObjectiveMet", Message = "P99 120 ms under 250 ms" };
 
-    private static ReconcileOutcome Outcome(WorkloadState workload, Decision decision, bool applied = false, DatabaseState? database = null) =>
-        new(new Observation(workload, null, null, database, null, new Settings(workload.DesiredReplicas, null, null, null)), decision, applied, null, TuningState.Empty);
+    private static PassOutcome Outcome(PassInput workload, Decision decision, bool applied = false, DatabaseState? database = null) =>
+        PassOutcomes.Outcome(workload with { Database = database }, decision, applied);
 }

@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Adapters;

@@ -1,4 +1,5 @@
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Ports;
@@ -18,7 +19,7 @@ public sealed class DecisionApplierTests
 
         var result = await Apply(postgres, RestartPolicy.Immediate, to: 48);
 
-        Assert.True(result.Applied, result.Error);
+        Assert.True(result.Applied, result.ApplyError);
         Assert.Equal(1, postgres.Restarts);
         Assert.Contains(result.Events, e => e.Reason == "RestartedDatabase" && e.Message.Contains("SHOW max_connections confirms 48", StringComparison.Ordinal));
     }
@@ -30,7 +31,7 @@ public sealed class DecisionApplierTests
 
         var result = await Apply(postgres, RestartPolicy.Never, to: 48);
 
-        Assert.True(result.Applied, result.Error);
+        Assert.True(result.Applied, result.ApplyError);
         Assert.Equal(0, postgres.Restarts);
         Assert.Contains(result.Events, e => e.Reason == ConditionTypes.PendingRestart && e.Message.Contains("max_connections 20 -> 48", StringComparison.Ordinal));
     }
@@ -42,11 +43,11 @@ public sealed class DecisionApplierTests
 
         var result = await Apply(postgres, RestartPolicy.Immediate, to: 48);
 
-        Assert.True(result.Applied, result.Error);
+        Assert.True(result.Applied, result.ApplyError);
         Assert.Equal(0, postgres.Restarts);
     }
 
-    private static Task<ApplyResult> Apply(IPostgresAdmin postgres, RestartPolicy restart, int to)
+    private static async Task<PassOutcome> Apply(IPostgresAdmin postgres, RestartPolicy restart, int to)
     {
         var spec = SpecValidator.Validate(new ApiTuningSpec
         {
@@ -57,7 +58,6 @@ public sealed class DecisionApplierTests
         }).Spec!;
         var target = new TuningTarget("shop/orders", spec, null!, null!, postgres, null!);
         var current = new Settings(1, null, 14, 20);
-        var observation = new Observation(new WorkloadState(1, 1, [], true, null), null, null, null, null, current);
         var decision = new Decision
         {
             Kind = DecisionKind.Change,
@@ -68,7 +68,9 @@ public sealed class DecisionApplierTests
             From = 20,
             To = to,
         };
-        return new DecisionApplier(TimeProvider.System).ApplyAsync(target, observation, decision, TestContext.Current.CancellationToken);
+        var plan = PassOutcomes.Plan(spec.Spec, decision, current);
+        var report = await DecisionApplier.ApplyAsync(target, plan.Order, TestContext.Current.CancellationToken);
+        return TuningPass.Complete(plan, report);
     }
 
     /// <summary>A server whose reload is not yet visible when ALTER SYSTEM returns, and that runs the set value after a restart.</summary>

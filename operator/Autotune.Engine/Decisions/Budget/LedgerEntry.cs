@@ -1,3 +1,6 @@
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Resource.Spec;
+
 namespace Autotune.Engine.Decisions.Budget;
 
 /// <summary>
@@ -26,4 +29,14 @@ public sealed record LedgerEntry
 
     /// <summary>Connections claimed: the steady demand, or the peak of the change in flight.</summary>
     public int Demand => Transition is null ? SteadyDemand : Transition.PeakDemand(this);
+
+    /// <summary>What settings hold: null when replicas or the pool is unknown.</summary>
+    public static LedgerEntry? Of(string apiId, Settings settings, ApiTuningSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(spec);
+        return settings is { Replicas: { } replicas, DbMaxPoolSize: { } pool }
+            ? new LedgerEntry { ApiId = apiId, Replicas = replicas, Surge = Math.Max(0, spec.Apply.MaxSurge), PoolSize = pool }
+            : null;
+    }
 }

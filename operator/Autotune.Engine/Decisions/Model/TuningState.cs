@@ -20,4 +20,10 @@ public sealed record TuningState
 
     /// <summary>Start of the unbroken run of windows comfortably under the objective; null when not comfortable.</summary>
     public DateTimeOffset? ComfortableSince { get; init; }
+
+    /// <summary>
+    /// The last decision reported (kind/reason/knob/to), so recommendations and refusals are told once each, not
+    /// every window. Not kept in status: a restarted operator, or a new spec generation, tells them once more.
+    /// </summary>
+    public string? LastReported { get; init; }
 }

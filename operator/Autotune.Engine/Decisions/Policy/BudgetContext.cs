@@ -34,12 +34,12 @@ internal sealed class BudgetContext
     public static BudgetContext? For(DecisionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Ledger is not { } ledger || input.Current.Replicas is not { } r || input.Current.DbMaxPoolSize is not { } p)
+        if (input.Ledger is not { } ledger || LedgerEntry.Of(input.ApiId, input.Current, input.Spec) is not { } self)
         {
             return null;
         }
 
-        var self = new LedgerEntry { ApiId = input.ApiId, Replicas = r, Surge = Math.Max(0, input.Spec.Apply.MaxSurge), PoolSize = p };
+        var p = self.PoolSize;
         var usage = input.Window?.PoolUsage ?? double.NaN;
 
         // The busy share of the old pool when a pod swaps it; unknown usage counts the whole pool as busy.

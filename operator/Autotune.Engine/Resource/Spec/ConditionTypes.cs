@@ -20,4 +20,7 @@ public static class ConditionTypes
 
     /// <summary>max_connections was changed and waits for a database restart.</summary>
     public const string PendingRestart = "PendingRestart";
+
+    /// <summary>An HPA or ScaledObject owns the target's replicas: the operator advises replicas and moves the rest.</summary>
+    public const string ReplicasManagedElsewhere = "ReplicasManagedElsewhere";
 }

@@ -1,4 +1,6 @@
 using Autotune.Contracts;
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;
@@ -82,7 +84,7 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
             Data = data,
         };
         await client.CoreV1.CreateNamespacedConfigMapAsync(map, _namespace, cancellationToken: cancellationToken);
-        await events.EventAsync(new TuningEvent(time.GetUtcNow(), TuningEvent.Normal, "TuningConfigMapCreated",
+        await events.EventAsync(new TuningEvent(time.GetUtcNow(), TuningEvent.Normal, EventReasons.TuningConfigMapCreated,
             $"Created ConfigMap {_configMap} holding the tuning file, owned by ApiTuning {_owner}"), cancellationToken);
     }
 
@@ -114,7 +116,7 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
                 continue;
             }
 
-            await events.EventAsync(new TuningEvent(time.GetUtcNow(), TuningEvent.Normal, "TuningVolumeAdded",
+            await events.EventAsync(new TuningEvent(time.GetUtcNow(), TuningEvent.Normal, EventReasons.TuningVolumeAdded,
                 $"Added volume {KubernetesNames.TuningVolume} (ConfigMap {_configMap}) mounted at {mountPath} and {AgentEnvironment.TuningFile}={TuningFilePath} to container {patch.Container.Name} of Deployment {deployment}; its pods roll once"), cancellationToken);
             return;
         }

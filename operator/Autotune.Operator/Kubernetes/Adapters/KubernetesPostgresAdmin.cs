@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Local;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;

@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;
@@ -37,9 +38,6 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
         private set => Volatile.Write(ref _resource, value);
     }
 
-    /// <summary>The last progress line of a pass, for the operator's log.</summary>
-    public TuningProgress? LastProgress { get; private set; }
-
     /// <summary>Status writes that reached the API server.</summary>
     public int StatusWrites { get; private set; }
 
@@ -67,11 +65,17 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
         }
     }
 
-    /// <summary>Keeps the pass's progress line; the status itself is written by <see cref="WriteStatusAsync"/>.</summary>
-    public Task WriteAsync(TuningProgress progress, CancellationToken cancellationToken)
+    /// <summary>Reports a pass: its Events, then the status built from it, written only when it changed.</summary>
+    public async Task ReportAsync(PassOutcome outcome, CancellationToken cancellationToken)
     {
-        LastProgress = progress ?? throw new ArgumentNullException(nameof(progress));
-        return Task.CompletedTask;
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (var tuningEvent in outcome.Events)
+        {
+            await EventAsync(tuningEvent, cancellationToken);
+        }
+
+        var status = ApiTuningStatusBuilder.FromOutcome(Resource, outcome, options.Time.GetUtcNow());
+        await WriteStatusAsync(status, cancellationToken);
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
-using Autotune.Engine.Metrics.Exposition;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Reconcile;
@@ -19,9 +21,6 @@ namespace Autotune.Operator.Kubernetes.Controller;
 /// </summary>
 public sealed partial class ApiTuningController
 {
-    /// <summary>Ready=False reason when a pass failed before a decision.</summary>
-    public const string ReconcileFailed = "ReconcileFailed";
-
     private readonly IKubernetes _client;
     private readonly ControllerOptions _options;
     private readonly OperatorMetrics _metrics;
@@ -29,7 +28,7 @@ public sealed partial class ApiTuningController
     private readonly TimeProvider _time;
     private readonly WorkQueue _queue;
     private readonly LedgerBook _ledgers = new();
-    private readonly DecisionApplier _applier;
+    private readonly ServerLocks _locks = new();
     private int _statusWrites;
     private readonly ConcurrentDictionary<string, TuningSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, KubernetesStatusWriter> _failureWriters = new(StringComparer.Ordinal);
@@ -51,7 +50,6 @@ public sealed partial class ApiTuningController
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = options.Time;
         _queue = new WorkQueue(_time, options.FailureBackoffBase, options.FailureBackoffMax);
-        _applier = new DecisionApplier(_time);
         IReadOnlyList<string?> namespaces = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Cast<string?>().ToList();
         foreach (var ns in namespaces)
         {
@@ -238,8 +236,12 @@ public sealed partial class ApiTuningController
             var ports = _options.PortFactory(_client, resource, _portOptions);
             var reconciler = new Reconciler(
                 new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
-                _ledgers, _applier, _time);
-            var resumed = session?.Reconciler.State ?? StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
+                _ledgers, _locks, _time);
+
+            // A new generation keeps the state but tells its recommendations and refusals afresh.
+            var resumed = session is not null
+                ? session.Reconciler.State with { LastReported = null }
+                : StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
             reconciler.Resume(resumed);
             scrapes = session?.Window() ?? [];
             var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _series, _time, _metrics, _logger);
@@ -255,9 +257,9 @@ public sealed partial class ApiTuningController
             {
                 // A new ApiTuning, or one this operator (or this leader) has not tuned before: collect a window first.
                 await JoinLedgerAsync(key, ports, cancellationToken);
-                if (resumed.Pending is { Reason: StatusResume.ResumedChange } && resumed.History[0].Decision is { } change)
+                foreach (var resumedEvent in StatusResume.Events(resumed, _time.GetUtcNow()))
                 {
-                    await fresh.Status.EventAsync(new Autotune.Operator.Ports.TuningEvent(_time.GetUtcNow(), Autotune.Operator.Ports.TuningEvent.Normal, StatusResume.ResumedChange, change.Message), cancellationToken);
+                    await fresh.Status.EventAsync(resumedEvent, cancellationToken);
                 }
 
                 _queue.AddAfter(key, spec.Window);
@@ -281,17 +283,19 @@ public sealed partial class ApiTuningController
             session.Status.Observe(resource);
         }
 
+        // The pass reports itself through the session's status writer: its Events, then status written once.
+        var writes = session.Status.StatusWrites;
         var outcome = await session.Reconciler.ReconcileAsync(scrapes, cancellationToken);
+        Interlocked.Add(ref _statusWrites, session.Status.StatusWrites - writes);
         if (outcome.Applied)
         {
             session.ClearScrapes();
         }
 
         var decision = outcome.Decision;
-        session.LastReplicas = outcome.Applied && decision is { Knob: Knob.Replicas, To: { } replicas } ? replicas : outcome.Observation.Workload.DesiredReplicas;
-        var status = ApiTuningStatusBuilder.FromOutcome(session.Status.Resource, outcome, _time.GetUtcNow());
-        await WriteStatusAsync(session.Status, status, cancellationToken);
-
+        session.LastReplicas = outcome.Applied && decision is { Knob: Knob.Replicas, To: { } replicas } ? replicas : outcome.Input.DesiredReplicas;
+        var status = session.Status.Resource.Status ?? new Engine.Resource.Spec.ApiTuningStatus();
+        _metrics.RecordConditions(resource.Metadata.NamespaceProperty, resource.Metadata.Name, status.Conditions);
         Record(resource, decision, status);
         _queue.AddAfter(key, spec.Window);
         LogDecided(_logger, key, decision.Kind, decision.Reason, decision.Message);
@@ -305,7 +309,7 @@ public sealed partial class ApiTuningController
     /// Makes a starting ApiTuning a member of its database server's ledger, so the others on that server wait for
     /// what it holds (read on its first pass) before they spend the server's connections.
     /// </summary>
-    private async Task JoinLedgerAsync(string key, ControllerPorts ports, CancellationToken cancellationToken)
+    private async Task JoinLedgerAsync(string key, KubernetesPortSet ports, CancellationToken cancellationToken)
     {
         if (ports.Postgres is not { } postgres)
         {
@@ -361,7 +365,7 @@ public sealed partial class ApiTuningController
             writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
         }
 
-        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
+        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ConditionReasons.ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
         try
         {
             await WriteStatusAsync(writer, failed, cancellationToken);

@@ -36,5 +36,5 @@ public sealed record ControllerOptions
     public required KubernetesPortOptions Ports { get; init; }
 
     /// <summary>Creates an ApiTuning's ports; the Kubernetes ports unless a test supplies others.</summary>
-    public Func<IKubernetes, ApiTuningResource, KubernetesPortOptions, ControllerPorts> PortFactory { get; init; } = ControllerPorts.Kubernetes;
+    public Func<IKubernetes, ApiTuningResource, KubernetesPortOptions, KubernetesPortSet> PortFactory { get; init; } = KubernetesPorts.Create;
 }

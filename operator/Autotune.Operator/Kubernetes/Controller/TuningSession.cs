@@ -62,7 +62,7 @@ public sealed partial class TuningSession : IAsyncDisposable
     public int? LastReplicas { get; set; }
 
     /// <summary>Starts a session and its scrape loop, remembering the series it meets in <paramref name="series"/> (shared by the controller's sessions).</summary>
-    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, ControllerPorts ports, SeriesTable series, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
+    public static TuningSession Start(string key, long generation, ValidatedSpec spec, Reconciler reconciler, KubernetesPortSet ports, SeriesTable series, TimeProvider time, OperatorMetrics operatorMetrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(ports);
         var session = new TuningSession(key, generation, spec, reconciler, ports.Metrics, series, time, operatorMetrics, logger) { Status = ports.Status };

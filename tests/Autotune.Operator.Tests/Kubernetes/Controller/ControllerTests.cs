@@ -74,7 +74,7 @@ public sealed class ControllerTests
         var status = await StatusAsync(cluster, "orders", s => s?.Conditions.Any(c => c.Type == ConditionTypes.Ready) == true);
 
         var ready = status.Conditions.Single(c => c.Type == ConditionTypes.Ready);
-        Assert.Equal((ConditionStatus.False, ApiTuningController.ReconcileFailed), (ready.Status, ready.Reason));
+        Assert.Equal((ConditionStatus.False, ConditionReasons.ReconcileFailed), (ready.Status, ready.Reason));
         Assert.Contains("forbidden", ready.Message, StringComparison.Ordinal);
         Assert.True(run.Controller!.Queue.Failures($"{cluster.Namespace}/orders") >= 4);
     }

@@ -1,7 +1,6 @@
 using Autotune.Contracts;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Adapters;
-using Autotune.Operator.Kubernetes.Controller;
 using Autotune.Operator.Ports;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -25,10 +24,10 @@ internal sealed class FakePorts : ITargetWorkload, ISettingsApplier, IMetricsSou
     public int Created { get; private set; }
 
     /// <summary>The ports, with the real status writer (status and Events go to the API server).</summary>
-    public ControllerPorts Create(k8s.IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options)
+    public KubernetesPortSet Create(k8s.IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options)
     {
         Created++;
-        return new ControllerPorts(this, this, this, null, new KubernetesStatusWriter(client, resource, options));
+        return new KubernetesPortSet(this, this, this, null, new KubernetesStatusWriter(client, resource, options));
     }
 
     Task<WorkloadState> ITargetWorkload.ReadAsync(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Contracts;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
-using Autotune.Operator.Kubernetes.Controller;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -82,9 +82,9 @@ public sealed class StatusResumeTests
         var state = StatusResume.From(status, new TuningFile(4, ThreadPoolMinThreads: 8, DbMaxPoolSize: 10), Decided.AddMinutes(5).AddMilliseconds(300));
 
         var pending = Assert.IsType<PendingChange>(state.Pending);
-        Assert.Equal((Knob.DbMaxPoolSize, 2, 10, 4L, StatusResume.ResumedChange), (pending.Knob, pending.From, pending.To, pending.ExpectedGeneration, pending.Reason));
+        Assert.Equal((Knob.DbMaxPoolSize, 2, 10, 4L, Autotune.Engine.Decisions.DecisionReasons.ResumedChange), (pending.Knob, pending.From, pending.To, pending.ExpectedGeneration, pending.Reason));
         Assert.Equal(Decided.AddMinutes(5), pending.DecidedAt);
-        Assert.Equal([StatusResume.ResumedChange, "RaiseMinThreads"], state.History.Select(h => h.Decision.Reason));
+        Assert.Equal([Autotune.Engine.Decisions.DecisionReasons.ResumedChange, "RaiseMinThreads"], state.History.Select(h => h.Decision.Reason));
     }
 
     [Fact]

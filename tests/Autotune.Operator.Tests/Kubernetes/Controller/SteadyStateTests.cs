@@ -47,7 +47,7 @@ public sealed class SteadyStateTests
         var writers = new ConcurrentQueue<KubernetesStatusWriter>();
         var controller = Controller(cluster, http, (client, resource, options) =>
         {
-            var ports = ControllerPorts.Kubernetes(client, resource, options);
+            var ports = KubernetesPorts.Create(client, resource, options);
             writers.Enqueue(ports.Status);
             return ports;
         });
@@ -97,12 +97,12 @@ public sealed class SteadyStateTests
     }
 
     /// <summary>The controller of the cluster's namespace with the Kubernetes ports (or those <paramref name="ports"/> makes).</summary>
-    private static ApiTuningController Controller(KubeTestCluster cluster, HttpClient http, Func<k8s.IKubernetes, ApiTuningResource, KubernetesPortOptions, ControllerPorts>? ports = null) =>
+    private static ApiTuningController Controller(KubeTestCluster cluster, HttpClient http, Func<k8s.IKubernetes, ApiTuningResource, KubernetesPortOptions, KubernetesPortSet>? ports = null) =>
         new(cluster.OperatorClient, new ControllerOptions
         {
             Namespaces = [cluster.Namespace],
             Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = TimeSpan.FromMilliseconds(500) },
-            PortFactory = ports ?? ControllerPorts.Kubernetes,
+            PortFactory = ports ?? KubernetesPorts.Create,
         }, new OperatorMetrics(), new TestLogger("operator"));
 
     private static int Passes(ConcurrentQueue<string> results) =>

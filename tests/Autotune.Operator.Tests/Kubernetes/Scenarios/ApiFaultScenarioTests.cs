@@ -56,14 +56,14 @@ public sealed class ApiFaultScenarioTests
             """);
         var resource = await Eventually.UntilAsync(
             () => cluster.GetApiTuningAsync("orders"),
-            r => r.Status?.Conditions.Any(c => c.Type == KubernetesNames.ReplicasManagedElsewhere) == true,
+            r => r.Status?.Conditions.Any(c => c.Type == ConditionTypes.ReplicasManagedElsewhere) == true,
             TimeSpan.FromSeconds(60),
             "the ReplicasManagedElsewhere condition");
         var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("orders-api", cluster.Namespace, cancellationToken: Ct);
         await stop.CancelAsync();
         await running;
 
-        var elsewhere = resource.Status!.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere);
+        var elsewhere = resource.Status!.Conditions.Single(c => c.Type == ConditionTypes.ReplicasManagedElsewhere);
         Assert.Equal(ConditionStatus.True, elsewhere.Status);
         Assert.Equal(3, deployment.Spec.Replicas);
         Assert.Equal(0, cluster.Server.Requests.Count("patch", "/scale"));

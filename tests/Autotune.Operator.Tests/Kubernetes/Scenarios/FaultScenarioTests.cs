@@ -194,8 +194,8 @@ public sealed class FaultScenarioTests
         stack.StartOperator();
         var settled = await stack.StatusAsync(
             "orders",
-            r => r.Status?.History.Any(h => h.Reason == StatusResume.ResumedChange) == true
-                && (!IsTuning(r) || r.Status.History[0].Reason != StatusResume.ResumedChange),
+            r => r.Status?.History.Any(h => h.Reason == Autotune.Engine.Decisions.DecisionReasons.ResumedChange) == true
+                && (!IsTuning(r) || r.Status.History[0].Reason != Autotune.Engine.Decisions.DecisionReasons.ResumedChange),
             "the resumed change recorded and confirmed",
             DecisionTimeout);
 
@@ -204,15 +204,15 @@ public sealed class FaultScenarioTests
         var events = await stack.EventsAsync("orders");
         Assert.DoesNotContain(recorded?.History ?? [], h => h.Knob == Knob.DbMaxPoolSize);
         var resumed = Assert.Single(history, h => h.To == first.DbMaxPoolSize);
-        Assert.Equal(StatusResume.ResumedChange, resumed.Reason);
+        Assert.Equal(Autotune.Engine.Decisions.DecisionReasons.ResumedChange, resumed.Reason);
         Assert.Equal(history[0], resumed);
         Assert.All(history.Zip(history.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From));
         Assert.Equal(Enumerable.Range((int)first.Generation, written.Count).Select(g => (long)g), written.Select(f => f.Generation));
         Assert.Equal(history.Select(h => h.To), written.Select(f => (int?)f.DbMaxPoolSize));
-        var resumedInFlight = inFlight.Where(t => t.Message.Contains(StatusResume.ResumedChange, StringComparison.Ordinal)).ToList();
+        var resumedInFlight = inFlight.Where(t => t.Message.Contains(Autotune.Engine.Decisions.DecisionReasons.ResumedChange, StringComparison.Ordinal)).ToList();
         Assert.All(resumedInFlight, t => Assert.Equal(first.Generation, t.Generation));
         Assert.Single(events, e => e.Reason == DecisionReasons.RaisePool && e.Note.Contains($"-> {first.DbMaxPoolSize}:", StringComparison.Ordinal));
-        Assert.Single(events, e => e.Reason == StatusResume.ResumedChange);
+        Assert.Single(events, e => e.Reason == Autotune.Engine.Decisions.DecisionReasons.ResumedChange);
     }
 
     private static bool IsTuning(ApiTuningResource r) =>

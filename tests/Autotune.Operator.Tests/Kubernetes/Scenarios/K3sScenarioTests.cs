@@ -160,14 +160,14 @@ public sealed class K3sScenarioTests(K3sCluster cluster) : IClassFixture<K3sClus
             var seen = await WithContextAsync(ns, api, load: null, () => cluster.ApiTuningAsync(
                 ns,
                 api,
-                r => Has(r, KubernetesNames.ReplicasManagedElsewhere, ConditionStatus.True) && Has(r, ConditionTypes.Ready, ConditionStatus.True)
+                r => Has(r, ConditionTypes.ReplicasManagedElsewhere, ConditionStatus.True) && Has(r, ConditionTypes.Ready, ConditionStatus.True)
                     && Has(r, ConditionTypes.MetricsAvailable, ConditionStatus.True) && r.Status!.Observed?.Pods == K3sInstall.ApiReplicas,
                 "ReplicasManagedElsewhere with both pods observed",
                 Judged));
             var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(api, ns, cancellationToken: Ct);
 
             var status = seen.Status!;
-            Assert.Contains($"HorizontalPodAutoscaler {api}", status.Conditions.Single(c => c.Type == KubernetesNames.ReplicasManagedElsewhere).Message, StringComparison.Ordinal);
+            Assert.Contains($"HorizontalPodAutoscaler {api}", status.Conditions.Single(c => c.Type == ConditionTypes.ReplicasManagedElsewhere).Message, StringComparison.Ordinal);
             Assert.Equal((1L, K3sInstall.ApiReplicas), (deployment.Metadata.Generation, deployment.Spec.Replicas));
             Assert.Equal(K3sInstall.ApiReplicas, status.Current?.Replicas);
             Assert.DoesNotContain(status.History.Append(status.LastDecision).OfType<DecisionRecord>(), d => d.Knob == Knob.Replicas);

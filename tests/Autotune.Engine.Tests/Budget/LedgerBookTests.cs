@@ -1,9 +1,9 @@
 using Autotune.Engine.Decisions.Budget;
-using Autotune.Operator.Ports;
-using Autotune.Operator.Reconcile;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Xunit;
 
-namespace Autotune.Operator.Tests.Reconcile;
+namespace Autotune.Engine.Tests.Budget;
 
 public sealed class LedgerBookTests
 {
@@ -17,7 +17,7 @@ public sealed class LedgerBookTests
         book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
         book.Record("10.0.0.6:5432", new LedgerEntry { ApiId = "other/api", Replicas = 9, PoolSize = 9 });
 
-        var ledger = book.Ledger(Server, "shop/orders", reservedConnections: 10);
+        var ledger = TuningPass.Ledger(Server, book.View(Server.Server, "shop/orders"), 10);
 
         var other = Assert.Single(ledger.Entries);
         Assert.Equal("shop/carts", other.ApiId);
@@ -33,7 +33,7 @@ public sealed class LedgerBookTests
         book.Join(Server.Server, "shop/carts");
 
         Assert.Equal(["shop/carts"], book.Awaited(Server.Server, "shop/orders"));
-        Assert.Equal(100 - 3 - 2, book.Ledger(Server, "shop/orders", reservedConnections: 0).Capacity);
+        Assert.Equal(100 - 3 - 2, TuningPass.Ledger(Server, book.View(Server.Server, "shop/orders"), 0).Capacity);
 
         book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
         Assert.Empty(book.Awaited(Server.Server, "shop/orders"));
@@ -53,22 +53,6 @@ public sealed class LedgerBookTests
 
         book.Forget("shop/carts");
 
-        Assert.Empty(book.Ledger(Server, "shop/orders", reservedConnections: 0).Entries);
-    }
-
-    [Fact]
-    public async Task Decisions_for_one_server_are_made_one_at_a_time()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var book = new LedgerBook();
-        var first = await book.LockAsync(Server.Server, ct);
-
-        var second = book.LockAsync(Server.Server, ct);
-        var otherServer = await book.LockAsync("10.0.0.6:5432", ct);
-
-        Assert.False(second.IsCompleted);
-        first.Dispose();
-        (await second.WaitAsync(TimeSpan.FromSeconds(10), ct)).Dispose();
-        otherServer.Dispose();
+        Assert.Empty(TuningPass.Ledger(Server, book.View(Server.Server, "shop/orders"), 0).Entries);
     }
 }

@@ -3,7 +3,7 @@ using Autotune.Contracts;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Engine.Decisions.Pass;
 
 /// <summary>
 /// What a restarted operator (or a new leader) takes over from status: the decision history, and the change in
@@ -11,9 +11,6 @@ namespace Autotune.Operator.Kubernetes.Controller;
 /// </summary>
 public static class StatusResume
 {
-    /// <summary>Reason of a change the tuning ConfigMap shows applied and status never recorded (its operator stopped in between).</summary>
-    public const string ResumedChange = "ResumedChange";
-
     /// <summary>
     /// The tuning state from status and the tuning file delivered now. Besides what status records, a delivered
     /// minimum-threads or pool value that differs from the value status last saw in force, with no change in flight,
@@ -34,7 +31,7 @@ public static class StatusResume
         {
             Kind = DecisionKind.Change,
             Bottleneck = Bottleneck.None,
-            Reason = ResumedChange,
+            Reason = DecisionReasons.ResumedChange,
             Message = string.Create(CultureInfo.InvariantCulture,
                 $"{knob} {from} -> {to} is in the tuning ConfigMap (generation {delivered.Generation}) but not in status: the operator that applied it stopped before recording it; resumed as the change in flight, accepted once every pod reports generation {delivered.Generation}"),
             Knob = knob,
@@ -50,11 +47,20 @@ public static class StatusResume
                 Knob = knob,
                 From = from,
                 To = to,
-                Reason = ResumedChange,
+                Reason = DecisionReasons.ResumedChange,
                 DecidedAt = decision.Time,
                 ExpectedGeneration = delivered.Generation,
             },
         };
+    }
+
+    /// <summary>The Event that tells a change resumed from the cluster, once, when the ApiTuning's first pass here starts.</summary>
+    public static IReadOnlyList<TuningEvent> Events(TuningState resumed, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(resumed);
+        return resumed.Pending is { Reason: DecisionReasons.ResumedChange } && resumed.History[0].Decision is { } change
+            ? [new TuningEvent(now, TuningEvent.Normal, DecisionReasons.ResumedChange, change.Message)]
+            : [];
     }
 
     /// <summary>The in-process knob whose delivered value differs from what status last saw in force, if any.</summary>

@@ -1,6 +1,6 @@
 using Autotune.Engine.Resource.Spec;
 
-namespace Autotune.Operator.Reconcile;
+namespace Autotune.Engine.Decisions.Pass;
 
 /// <summary>
 /// The spec as the engine should see it this pass: a knob that cannot be moved here is advised, not moved.

@@ -1,0 +1,165 @@
+using Autotune.Engine.Decisions.Budget;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Pass;
+
+/// <summary>
+/// One ApiTuning's pass, everything between "observed" and "what to apply", as two pure functions that local mode,
+/// the cluster controller and the simulator all run: <see cref="Plan"/> builds the window, the settings in force,
+/// the effective spec and the ledger, decides, holds an action while the ledger's other members are awaited, and
+/// orders the change; the host carries the order out; <see cref="Complete"/> turns what happened into the next
+/// state, the ledger holding and the Events. A host only observes, applies and reports.
+/// </summary>
+public static class TuningPass
+{
+    /// <summary>The first half of a pass: the decision and what to apply for it.</summary>
+    public static PassPlan Plan(PassInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var spec = input.Spec;
+        var window = input.Scrapes.Count == 0
+            ? null
+            : WindowBuilder.Build(input.Scrapes, new WindowOptions
+            {
+                LatencyObjectiveMs = spec.Objectives.P99LatencyMs,
+                ExpectedPods = [.. input.Pods.Select(p => p.Name)],
+                CoresByPod = input.Pods.Where(p => p.CpuCores is > 0).ToDictionary(p => p.Name, p => p.CpuCores!.Value),
+            });
+        var current = SettingsInForce.Of(input.DesiredReplicas, input.Delivered, window, input.Database);
+        var decided = new DecisionInput
+        {
+            ApiId = input.ApiId,
+            Spec = EffectiveSpec.For(spec, input.CanScale, input.Database is not null || spec.Postgres is null),
+            Window = window,
+            Current = current,
+            State = input.State,
+            Ledger = input.Database is { } database ? Ledger(database, input.Server, spec.Postgres?.ReservedConnections ?? 0) : null,
+            Now = input.Now,
+        };
+
+        var decision = TuningEngine.Decide(decided);
+        var awaited = input.Database is not null && input.State.Pending is null ? input.Server.Awaited : [];
+        if (decision.IsAction && awaited.Count > 0)
+        {
+            decision = decision with
+            {
+                Kind = DecisionKind.Hold,
+                Reason = DecisionReasons.AwaitingLedger,
+                Message = $"{decision.Message}; not applied yet: {string.Join(", ", awaited)} share {input.Database!.Server} and what they hold is not known until their first pass, so its connections are not spent before",
+                Claim = null,
+            };
+        }
+
+        return new PassPlan
+        {
+            Input = input,
+            Window = window,
+            Current = current,
+            Decided = decided,
+            Decision = decision,
+            Order = OrderFor(input, window, current, decision),
+        };
+    }
+
+    /// <summary>The second half: the state, ledger holding and Events after the host carried out the plan's order.</summary>
+    public static PassOutcome Complete(PassPlan plan, ApplyReport report)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(report);
+        var decision = plan.Decision;
+        var applied = plan.Order is not null && report.Applied && report.Error is null;
+        var error = report.Error is { } why ? $"{decision.Reason} could not be applied: {why}" : null;
+        var generation = applied && plan.Order is ApplyOrder.DeliverTuning deliver ? deliver.File.Generation : (long?)null;
+
+        // A decision that could not be applied is a hold: nothing is in flight, nothing is judged.
+        var next = TuningStateTransitions.Next(plan.Decided, applied || !decision.IsAction ? decision : decision with { Kind = DecisionKind.Hold }, generation);
+        var events = PassEvents.Of(plan, report, error, out var reported);
+        return new PassOutcome
+        {
+            Plan = plan,
+            Applied = applied,
+            ApplyError = error,
+            State = next with { LastReported = reported },
+            Ledger = Holding(plan, applied, next),
+            Events = events,
+        };
+    }
+
+    /// <summary>The ledger of the server as the database reports it now, with what the other members hold.</summary>
+    /// <remarks>Every member of the server holds one admin connection, so the reserve counts one per member.</remarks>
+    public static DatabaseLedger Ledger(DatabaseState database, ServerView server, int reservedConnections)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(server);
+        return new DatabaseLedger
+        {
+            Server = database.Server,
+            MaxConnections = database.MaxConnections,
+            PendingMaxConnections = database.PendingMaxConnections,
+            SuperuserReservedConnections = database.SuperuserReserved,
+            AdminConnections = Math.Max(1, server.Members),
+            ReservedConnections = reservedConnections,
+            Entries = server.Others,
+        };
+    }
+
+    /// <summary>What applying <paramref name="decision"/> takes: null unless it is an action in mode Auto.</summary>
+    public static ApplyOrder? OrderFor(PassInput input, ObservedWindow? window, Settings current, Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(decision);
+        if (!decision.IsAction || input.Spec.Mode != TuningMode.Auto || decision is not { Knob: { } knob, To: { } to })
+        {
+            return null;
+        }
+
+        return knob switch
+        {
+            Knob.Replicas => new ApplyOrder.Scale(to),
+            Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize => new ApplyOrder.DeliverTuning(SettingsInForce.Deliver(knob, to, input.Spec, input.Delivered, window, current)),
+            _ => MaxConnections(input, to),
+        };
+    }
+
+    /// <summary>max_connections takes effect only at a restart, which the restart policy (and its window) allows or not.</summary>
+    private static ApplyOrder.SetMaxConnections MaxConnections(PassInput input, int to)
+    {
+        var postgres = input.Spec.Postgres;
+        var policy = postgres?.Restart ?? RestartPolicy.Never;
+        var allowed = policy == RestartPolicy.Immediate
+            || (policy == RestartPolicy.Window && MaintenanceWindowCheck.IsOpen(postgres?.MaintenanceWindow, input.Now));
+        var refused = allowed ? null : policy == RestartPolicy.Never ? "the restart policy is Never" : "the maintenance window is closed";
+        return new ApplyOrder.SetMaxConnections(to, allowed, refused);
+    }
+
+    /// <summary>
+    /// What this ApiTuning holds on its server after the pass: the claim of a change just applied (its transitional
+    /// peak stays spent until confirmed); otherwise, with no change in flight before or after, what the settings in
+    /// force hold; a member whose holding cannot be told is no longer waited for.
+    /// </summary>
+    private static LedgerChange Holding(PassPlan plan, bool applied, TuningState next)
+    {
+        var input = plan.Input;
+        if (input.Database is null)
+        {
+            return LedgerChange.Keep;
+        }
+
+        if (applied && plan.Decision.Claim is { } claim)
+        {
+            return new LedgerChange.Hold(claim);
+        }
+
+        var idleBefore = input.State.Pending is null;
+        if ((idleBefore || next.Pending is null) && LedgerEntry.Of(input.ApiId, plan.Current, input.Spec) is { } holding)
+        {
+            return new LedgerChange.Hold(holding);
+        }
+
+        return idleBefore ? LedgerChange.Unknown : LedgerChange.Keep;
+    }
+}
