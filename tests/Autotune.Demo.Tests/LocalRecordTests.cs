@@ -1,5 +1,5 @@
-using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Operator.Local;
 using Xunit;
 

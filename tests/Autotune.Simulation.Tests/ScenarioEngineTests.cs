@@ -16,6 +16,18 @@ public sealed class ScenarioEngineTests
         Assert.All(ScenarioCatalog.All, s => Assert.Equal(s.Apis.Count, s.Specs.Count));
     }
 
+    [Fact]
+    public void Every_scenario_runs_specs_a_user_could_apply()
+    {
+        var refused = ScenarioCatalog.All
+            .SelectMany(s => s.Specs.Select(spec => (s.Name, Result: Autotune.Engine.Resource.Validation.SpecValidator.Validate(spec))))
+            .Where(r => !r.Result.IsValid)
+            .Select(r => $"{r.Name}: {string.Join("; ", r.Result.Problems)}")
+            .ToList();
+
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
+    }
+
     [Theory]
     [MemberData(nameof(Scenarios))]
     public void Engine_runs_every_scenario_without_a_budget_violation(string name)

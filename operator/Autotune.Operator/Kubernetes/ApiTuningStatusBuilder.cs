@@ -1,9 +1,9 @@
 using System.Globalization;
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
-using Autotune.Engine.Decisions.Pass;
 
 namespace Autotune.Operator.Kubernetes;
 

@@ -18,12 +18,13 @@ public sealed class ConsoleStatusWriter(TextWriter output, string? recordPath) :
     public async Task ReportAsync(PassOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+
+        // The window's line first: an Event reads after the numbers it was decided on.
+        await WriteAsync(TuningProgress.Of(outcome), cancellationToken);
         foreach (var tuningEvent in outcome.Events)
         {
             await EventAsync(tuningEvent, cancellationToken);
         }
-
-        await WriteAsync(TuningProgress.Of(outcome), cancellationToken);
     }
 
     /// <inheritdoc />

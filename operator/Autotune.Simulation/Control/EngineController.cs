@@ -2,9 +2,9 @@ using Autotune.Contracts;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
-using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Simulation.Metrics;
 
 namespace Autotune.Simulation.Control;

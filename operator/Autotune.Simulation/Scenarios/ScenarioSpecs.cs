@@ -25,7 +25,13 @@ public static class ScenarioSpecs
                 PostgresMaxConnections = maxConnections ?? new KnobBudget { Min = 50, Max = 500 },
             },
             Apply = new ApplySpec { Method = ApplyMethod.HotReload, MaxSurge = api.MaxSurge },
-            Postgres = new PostgresSpec { ReservedConnections = 10, Restart = restart },
+            Postgres = new PostgresSpec
+            {
+                AdminSecretRef = new SecretKeyRef { Name = "pg-admin" },
+                WorkloadRef = new WorkloadRef { Name = "postgres" },
+                ReservedConnections = 10,
+                Restart = restart,
+            },
             Behavior = new BehaviorSpec { CooldownSeconds = 120, ScaleInStabilizationSeconds = 300, RollbackOnRegression = true },
         };
     }

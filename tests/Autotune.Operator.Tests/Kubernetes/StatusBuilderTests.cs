@@ -1,8 +1,8 @@
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
-using Autotune.Operator.Tests.Reconcile;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
+using Autotune.Operator.Tests.Reconcile;
 using k8s.Models;
 using Xunit;
 

@@ -18,6 +18,9 @@ public sealed record PassInput
     /// <summary>The scrapes of the last window, oldest first (none when no pod answered).</summary>
     public IReadOnlyList<Scrape> Scrapes { get; init; } = [];
 
+    /// <summary>A window already built from the scrapes (tests; a host that aggregates elsewhere); null: built from <see cref="Scrapes"/>.</summary>
+    public ObservedWindow? Window { get; init; }
+
     /// <summary>The ready pods the window should cover.</summary>
     public IReadOnlyList<PodCapacity> Pods { get; init; } = [];
 

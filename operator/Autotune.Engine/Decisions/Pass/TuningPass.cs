@@ -20,14 +20,14 @@ public static class TuningPass
     {
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
-        var window = input.Scrapes.Count == 0
+        var window = input.Window ?? (input.Scrapes.Count == 0
             ? null
             : WindowBuilder.Build(input.Scrapes, new WindowOptions
             {
                 LatencyObjectiveMs = spec.Objectives.P99LatencyMs,
                 ExpectedPods = [.. input.Pods.Select(p => p.Name)],
                 CoresByPod = input.Pods.Where(p => p.CpuCores is > 0).ToDictionary(p => p.Name, p => p.CpuCores!.Value),
-            });
+            }));
         var current = SettingsInForce.Of(input.DesiredReplicas, input.Delivered, window, input.Database);
         var decided = new DecisionInput
         {

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Local;
-using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;

@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
-using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Metrics.Exposition;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Resource.Validation;
 using Autotune.Operator.Kubernetes.Adapters;
+using Autotune.Operator.Kubernetes.Machinery;
 using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
@@ -53,7 +54,7 @@ public sealed partial class ApiTuningController
         IReadOnlyList<string?> namespaces = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Cast<string?>().ToList();
         foreach (var ns in namespaces)
         {
-            var tunings = new ResourceWatcher<ApiTuningResource>(WatchSources.ApiTunings(client, ns, options.WatchTimeout), new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, _time);
+            var tunings = new ResourceWatcher<ApiTuningResource>(ApiTuningWatchSource.Create(client, ns, options.WatchTimeout), new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, _time);
             tunings.Changed += OnTuningChanged;
             tunings.Listed += () => _metrics.WatchRestarts.WithLabels(ApiTuningResource.Plural).Inc();
             _tunings.Add(tunings);

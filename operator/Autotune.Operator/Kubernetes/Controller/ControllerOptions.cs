@@ -1,5 +1,6 @@
 using k8s;
 
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>How the controller watches, queues and reconciles.</summary>

@@ -1,3 +1,4 @@
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Autorest;
 using k8s.LeaderElection;

@@ -1,3 +1,4 @@
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>Leader election on a coordination.k8s.io Lease.</summary>

@@ -1,3 +1,4 @@
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>What <c>autotune operator</c> is given on its command line.</summary>

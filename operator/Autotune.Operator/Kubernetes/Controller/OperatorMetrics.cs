@@ -1,5 +1,6 @@
 using Prometheus;
 
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>The result label of one reconcile (the autotune_reconciles_total label).</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Models;
 

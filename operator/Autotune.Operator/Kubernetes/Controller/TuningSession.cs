@@ -6,6 +6,7 @@ using Autotune.Operator.Ports;
 using Autotune.Operator.Reconcile;
 using Microsoft.Extensions.Logging;
 
+
 namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Machinery;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;

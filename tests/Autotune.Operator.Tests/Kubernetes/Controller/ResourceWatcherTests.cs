@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -92,7 +93,7 @@ public sealed class ResourceWatcherTests
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         var watcher = new ResourceWatcher<ApiTuningResource>(
-            WatchSources.ApiTunings(cluster.OperatorClient, cluster.Namespace, TimeSpan.FromMinutes(1)),
+            ApiTuningWatchSource.Create(cluster.OperatorClient, cluster.Namespace, TimeSpan.FromMinutes(1)),
             new Backoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)), NullLogger.Instance, TimeProvider.System);
         var added = new TaskCompletionSource<ApiTuningResource>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.Changed += (type, item, _) =>

@@ -1,6 +1,6 @@
-using Autotune.Engine.Decisions.Pass;
 using Autotune.Contracts;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Models;
 using Xunit;

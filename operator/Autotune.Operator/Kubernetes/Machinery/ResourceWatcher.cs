@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
 /// Keeps a cache of one collection up to date the way client-go's reflector does: list once, then watch from the

@@ -1,39 +1,15 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
-/// The collections the controller watches: ApiTunings and Deployments, and for the ports' cache pods and
-/// HorizontalPodAutoscalers (KEDA ScaledObjects: <see cref="ScaledObjectWatchSource"/>), in one namespace or in all.
+/// Watch sources of built-in collections: Deployments, and for the ports' cache pods and HorizontalPodAutoscalers
+/// (KEDA ScaledObjects: ScaledObjectWatchSource), in one namespace or in all.
 /// </summary>
 public static class WatchSources
 {
-    /// <summary>ApiTunings in <paramref name="ns"/>, or in every namespace when it is null.</summary>
-    public static WatchSource<ApiTuningResource> ApiTunings(IKubernetes client, string? ns, TimeSpan watchTimeout)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        const string g = ApiTuningResource.Group, v = ApiTuningResource.Version, p = ApiTuningResource.Plural;
-        var seconds = (int)watchTimeout.TotalSeconds;
-        return new WatchSource<ApiTuningResource>(
-            $"{p} in {ns ?? "all namespaces"}",
-            async ct =>
-            {
-                using var response = ns is null
-                    ? await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<ApiTuningList>(g, v, p, cancellationToken: ct)
-                    : await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<ApiTuningList>(g, v, ns, p, cancellationToken: ct);
-                return (response.Body.Items.ToList(), response.Body.Metadata.ResourceVersion);
-            },
-            (rv, ct) => Read(
-                onError => ns is null
-                    ? client.CustomObjects.WatchListClusterCustomObjectAsync(g, v, p, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct)
-                    : client.CustomObjects.WatchListNamespacedCustomObjectAsync(g, v, ns, p, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: seconds, onError: onError, cancellationToken: ct),
-                ToApiTuning,
-                ct));
-    }
-
     /// <summary>Deployments in <paramref name="ns"/>, or in every namespace when it is null.</summary>
     public static WatchSource<V1Deployment> Deployments(IKubernetes client, string? ns, TimeSpan watchTimeout)
     {
@@ -130,18 +106,11 @@ public static class WatchSources
         },
     };
 
-    private static ApiTuningResource ToApiTuning(object item) => item switch
-    {
-        ApiTuningResource resource => resource,
-        JsonElement json => KubernetesJson.Deserialize<ApiTuningResource>(json.GetRawText()),
-        _ => KubernetesJson.Deserialize<ApiTuningResource>(KubernetesJson.Serialize(item)),
-    };
-
     /// <summary>
     /// Reads a watch stream. KubernetesClient reports an ERROR event (410 Gone among them) to its error callback
     /// rather than throwing it; here it is thrown after the stream ends, so the watcher's loop sees every failure.
     /// </summary>
-    internal static async IAsyncEnumerable<(WatchEventType, T)> Read<TRaw, T>(
+    public static async IAsyncEnumerable<(WatchEventType, T)> Read<TRaw, T>(
         Func<Action<Exception>, IAsyncEnumerable<(WatchEventType, TRaw)>> start,
         Func<TRaw, T> convert,
         [EnumeratorCancellation] CancellationToken cancellationToken)

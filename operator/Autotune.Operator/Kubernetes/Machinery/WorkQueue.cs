@@ -1,7 +1,7 @@
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
-/// The controller's queue of ApiTuning keys (namespace/name), with the guarantees of client-go's work queue: a key
+/// A controller's queue of object keys (namespace/name), with the guarantees of client-go's work queue: a key
 /// is handed to one worker at a time (added again while it is processed, it waits until <see cref="Done"/>); a key
 /// added many times before it is taken is taken once; a failed key comes back after a per-key exponential backoff
 /// (<see cref="AddRateLimited"/>) until <see cref="Forget"/>; and a key can be scheduled for later (the next window).

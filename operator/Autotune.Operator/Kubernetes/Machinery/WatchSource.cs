@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>How a <see cref="ResourceWatcher{T}"/> lists and watches one collection (one namespace, or all).</summary>
 /// <typeparam name="T">The object type.</typeparam>

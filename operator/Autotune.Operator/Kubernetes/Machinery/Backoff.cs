@@ -1,4 +1,4 @@
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
 /// Capped exponential backoff with full jitter: the n-th delay is drawn from [base*2^n / 2, base*2^n], never above
