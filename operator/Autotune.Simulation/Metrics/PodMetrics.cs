@@ -23,6 +23,15 @@ public sealed class PodMetrics
     /// <summary>CPU seconds used.</summary>
     public double CpuSeconds { get; set; }
 
+    /// <summary>
+    /// Thread-pool work items completed: <see cref="WorkItemsPerRequest"/> for each request that got a thread. A pool
+    /// whose threads are blocked completes few, so its queue waits long (queue / completion rate).
+    /// </summary>
+    public double WorkItems { get; set; }
+
+    /// <summary>Work items a request runs on the pool (the request and one continuation).</summary>
+    public const double WorkItemsPerRequest = 2;
+
     /// <summary>Requests that gave up waiting for a pooled connection.</summary>
     public double PoolTimeouts { get; set; }
 

@@ -32,6 +32,9 @@ public static class PrometheusTextWriter
         Gauge(sb, MetricNames.ThreadPoolQueueLength, "The number of work items that are currently queued to be processed by the thread pool.", null, Math.Round(noisy(m.QueueLength)));
         Gauge(sb, MetricNames.ThreadPoolThreadCount, "The number of thread pool threads that currently exist.", null, Math.Round(noisy(m.ThreadCount)));
 
+        Header(sb, MetricNames.ThreadPoolWorkItems, "The number of work items that the thread pool has completed since the process start.");
+        Sample(sb, MetricNames.ThreadPoolWorkItems.Prometheus, null, Math.Round(m.WorkItems));
+
         Header(sb, MetricNames.ProcessCpuTime, "CPU time used by the process.");
         Sample(sb, MetricNames.ProcessCpuTime.Prometheus, $"{MetricLabels.CpuMode}=\"user\"", m.CpuSeconds * 0.8);
         Sample(sb, MetricNames.ProcessCpuTime.Prometheus, $"{MetricLabels.CpuMode}=\"system\"", m.CpuSeconds * 0.2);

@@ -138,6 +138,7 @@ public sealed class SimulatedPod
         var threadBacklogWait = _threadQueue / serviceRate;
         var threadRandomWait = threadRate < cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
         Metrics.CpuSeconds += served * cpu;
+        Metrics.WorkItems += served * PodMetrics.WorkItemsPerRequest;
 
         // The pool: wait FIFO for a connection, open new ones against max_connections, time out after the pool timeout.
         var (poolServed, poolBacklogWait, poolRandomWait) = StepPool(now, dt, served, hold, threadBacklogWait + cpuEffective);

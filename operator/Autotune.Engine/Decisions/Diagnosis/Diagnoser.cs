@@ -30,7 +30,7 @@ public static class Diagnoser
         var w = window;
         var ev = Evidence(w);
         var over = OverObjective(w, o);
-        var starving = StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads);
+        var starving = StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads, o.P99LatencyMs);
 
         // A thin window got this far only because its queue grows: starvation may be named on it, and a pool that
         // requests are stuck waiting for, nothing else.
@@ -80,7 +80,7 @@ public static class Diagnoser
                 + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
         }
 
-        if (StarvationSignal.StarvingInBursts(w, over, current.ThreadPoolMinThreads))
+        if (StarvationSignal.StarvingInBursts(w, over, current.ThreadPoolMinThreads, o.P99LatencyMs))
         {
             return Act(Bottleneck.ThreadStarvation, ev,
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) while CPU is {Num.Pct(w.CpuUtilization)}: "
@@ -113,7 +113,7 @@ public static class Diagnoser
                 + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve", ev);
         }
 
-        if (StarvationSignal.ShortOfThreads(w, current.ThreadPoolMinThreads))
+        if (StarvationSignal.ShortOfThreads(w, current.ThreadPoolMinThreads, o.P99LatencyMs))
         {
             return Act(Bottleneck.ThreadStarvation, ev,
                 $"p99 {Num.Ms(w.P99Ms)} is within the {Num.Ms(o.P99LatencyMs)} objective, but work queued for threads (up to {Num.F(StarvationSignal.QueuePeak(w))} per pod) "

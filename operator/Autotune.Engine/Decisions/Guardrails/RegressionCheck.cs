@@ -6,7 +6,9 @@ using Autotune.Engine.Resource.Spec;
 namespace Autotune.Engine.Decisions.Guardrails;
 
 /// <summary>
-/// Did a change make things worse at similar load (throughput within 15%)? A change made to relieve a bottleneck
+/// Did a change make things worse at similar load: the same offered load (requests arriving, within 15%) under an
+/// open-loop load, or the same concurrency (requests in flight, within 15%) under a closed-loop one, where throughput
+/// is the load's answer and a harmful move shows as less of it? A change made to relieve a bottleneck
 /// regresses when P99 rose by more than 10% (and 5 ms), the share under the objective fell by more than half a
 /// point, or throughput fell by more than 5% with latency or errors no better. Giving capacity back is expected to
 /// cost some latency: it regresses only when it left the service over its objective.
@@ -19,12 +21,11 @@ public static class RegressionCheck
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(objectives);
-        if (!SimilarLoad(before.Rps, after.Rps) || TooFewToJudge(before, after))
+        if (LoadAlike(before, after) is not { } load || TooFewToJudge(before, after))
         {
             return null;
         }
 
-        var load = $"at similar load ({Num.F(after.Rps)} vs {Num.F(before.Rps)} rps)";
         if (gaveBackCapacity)
         {
             return Diagnosis.Diagnoser.OverObjective(after, objectives)
@@ -44,7 +45,7 @@ public static class RegressionCheck
 
         if (after.Rps < before.Rps * 0.95 && (after.P99Ms >= before.P99Ms || after.ErrorRate > before.ErrorRate + 0.01))
         {
-            return $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps with p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)}";
+            return $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps with p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)} {load}";
         }
 
         return null;
@@ -60,6 +61,26 @@ public static class RegressionCheck
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         return after.Requests < Thresholds.MinRequests || (before.Requests > 0 && before.Requests < Thresholds.MinRequests);
+    }
+
+    /// <summary>
+    /// How the load of two windows is alike, in words, or null when it is not: requests arriving at similar rates
+    /// (open loop: served requests are the outcome, not the load), or as many requests in flight (closed loop: the
+    /// callers wait for each answer, so the same callers are the same load at any throughput).
+    /// </summary>
+    public static string? LoadAlike(WindowSummary before, ObservedWindow after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var beforeArrivals = before.ArrivalRps > 0 ? before.ArrivalRps : before.Rps;
+        if (SimilarLoad(beforeArrivals, after.ArrivalRps))
+        {
+            return $"at similar load ({Num.F(after.ArrivalRps)} vs {Num.F(beforeArrivals)} rps)";
+        }
+
+        return double.IsFinite(before.InFlight) && double.IsFinite(after.InFlight) && SimilarLoad(before.InFlight, after.InFlight)
+            ? $"at similar concurrency ({Num.F(after.InFlight)} vs {Num.F(before.InFlight)} requests in flight; {Num.F(after.Rps)} vs {Num.F(before.Rps)} rps served)"
+            : null;
     }
 
     /// <summary>Two request rates within 15% of each other.</summary>

@@ -14,6 +14,12 @@ public sealed record WindowSummary
     /// <summary>Requests per second completed.</summary>
     public double Rps { get; init; }
 
+    /// <summary>Requests that arrived per second (completions plus the growth of requests in flight).</summary>
+    public double ArrivalRps { get; init; }
+
+    /// <summary>Requests in flight across the pods; NaN when not exported.</summary>
+    public double InFlight { get; init; } = double.NaN;
+
     /// <summary>99th percentile latency, ms (NaN when unknown).</summary>
     public double P99Ms { get; init; } = double.NaN;
 
@@ -46,6 +52,8 @@ public sealed record WindowSummary
         {
             End = window.End,
             Rps = window.Rps,
+            ArrivalRps = window.ArrivalRps,
+            InFlight = window.InFlight,
             P99Ms = window.P99Ms,
             ShareUnderObjective = window.ShareUnderObjective,
             ErrorRate = window.ErrorRate,

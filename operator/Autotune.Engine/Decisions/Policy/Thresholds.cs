@@ -18,6 +18,12 @@ internal static class Thresholds
     /// <summary>CPU below this is idle enough for starvation.</summary>
     public const double CpuIdle = 0.6;
 
+    /// <summary>
+    /// Queued work that waits for a thread less than this share of the P99 objective (queue / work items completed per
+    /// second) is a busy pool's scheduling, not starvation.
+    /// </summary>
+    public const double QueueWaitShare = 0.02;
+
     /// <summary>CPU at or above this is saturated.</summary>
     public const double CpuSaturated = 0.8;
 

@@ -15,6 +15,7 @@ internal enum MetricRole
     UseCount,
     PoolTimeouts,
     OpenFailures,
+    WorkItems,
     CpuTime,
 
     // Gauges (read at every scrape).
@@ -44,6 +45,7 @@ internal static class MetricRoles
         [MetricNames.PoolUseTime.Count] = MetricRole.UseCount,
         [MetricNames.PoolTimeouts.Prometheus] = MetricRole.PoolTimeouts,
         [MetricNames.ConnectionOpenFailures.Prometheus] = MetricRole.OpenFailures,
+        [MetricNames.ThreadPoolWorkItems.Prometheus] = MetricRole.WorkItems,
         [MetricNames.ProcessCpuTime.Prometheus] = MetricRole.CpuTime,
         [MetricNames.ThreadPoolQueueLength.Prometheus] = MetricRole.QueueLength,
         [MetricNames.ThreadPoolThreadCount.Prometheus] = MetricRole.Threads,

@@ -84,6 +84,9 @@ public sealed record ObservedWindow
     /// <summary>CPU used / CPU available (limit, request or processors), 0..1, mean over pods.</summary>
     public double CpuUtilization { get; init; } = double.NaN;
 
+    /// <summary>Thread-pool work items completed per second per pod (mean over pods); NaN when no pod exports the counter.</summary>
+    public double WorkItemsPerSecond { get; init; } = double.NaN;
+
     /// <summary>Slowest scrape in the window, milliseconds (a slow scrape of a live process is evidence of starvation).</summary>
     public double ScrapeLatencyMaxMs { get; init; }
 
@@ -137,6 +140,18 @@ public sealed record ObservedWindow
 
     /// <summary>Mean requests in progress per pod over the scrapes.</summary>
     public double ActiveRequestsMean { get; init; } = double.NaN;
+
+    /// <summary>How fast requests in progress grew per pod, per second (mean over pods); NaN when not exported.</summary>
+    public double ActiveRequestsSlopePerSecond { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Requests that arrived per second: completions plus the growth of requests in flight (a service that falls behind
+    /// completes less than arrives). The offered load, where <see cref="Rps"/> is what was served.
+    /// </summary>
+    public double ArrivalRps => Rps + (double.IsFinite(ActiveRequestsSlopePerSecond) ? Math.Max(0, ActiveRequestsSlopePerSecond) * Pods : 0);
+
+    /// <summary>Requests in flight across the pods (mean per pod x pods): the load's concurrency; NaN when not exported.</summary>
+    public double InFlight => ActiveRequestsMean * Pods;
 
     /// <summary>Mean connections queued in Kestrel per pod (accepted, not yet started).</summary>
     public double KestrelQueuedMean { get; init; } = double.NaN;

@@ -24,6 +24,9 @@ internal sealed class PodIncreases
 
     public double CpuSeconds { get; set; }
 
+    /// <summary>Thread-pool work items completed; NaN when the pod does not export the counter.</summary>
+    public double WorkItems { get; set; } = double.NaN;
+
     public int Resets { get; set; }
 
     public static void AddTo(Dictionary<double, double> target, Dictionary<double, double> source)

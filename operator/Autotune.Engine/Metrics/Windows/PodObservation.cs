@@ -67,6 +67,9 @@ public sealed record PodObservation
     /// <summary>Mean requests in progress over the pod's scrapes.</summary>
     public double ActiveRequestsMean { get; init; } = double.NaN;
 
+    /// <summary>How fast requests in progress grew over the window, per second (least squares; NaN when not exported).</summary>
+    public double ActiveRequestsSlopePerSecond { get; init; } = double.NaN;
+
     /// <summary>Most requests in progress seen at any of the pod's scrapes.</summary>
     public double ActiveRequestsMax { get; init; } = double.NaN;
 
@@ -75,6 +78,9 @@ public sealed record PodObservation
 
     /// <summary>CPU seconds used / (seconds x available cores), 0..1.</summary>
     public double CpuUtilization { get; init; } = double.NaN;
+
+    /// <summary>Thread-pool work items the pod completed per second; NaN when it does not export the counter.</summary>
+    public double WorkItemsPerSecond { get; init; } = double.NaN;
 
     /// <summary>The cores the utilisation was computed against.</summary>
     public double CpuCores { get; init; } = double.NaN;

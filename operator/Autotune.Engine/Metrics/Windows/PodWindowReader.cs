@@ -97,10 +97,12 @@ internal static class PodWindowReader
             PoolUsage = usage.Mean,
             PhysicalConnections = tracks.GetValueOrDefault(MetricRole.PhysicalConnections)?.Last ?? double.NaN,
             ActiveRequestsMean = tracks.GetValueOrDefault(MetricRole.ActiveRequests)?.Mean ?? double.NaN,
+            ActiveRequestsSlopePerSecond = tracks.GetValueOrDefault(MetricRole.ActiveRequests)?.SlopePerSecond() ?? double.NaN,
             ActiveRequestsMax = tracks.GetValueOrDefault(MetricRole.ActiveRequests)?.Max ?? double.NaN,
             KestrelQueuedMean = tracks.GetValueOrDefault(MetricRole.KestrelQueued)?.Mean ?? double.NaN,
             CpuCores = cores,
             CpuUtilization = increases is not null && span > 0 && cores > 0 ? increases.CpuSeconds / (span * cores) : double.NaN,
+            WorkItemsPerSecond = increases is not null && span > 0 ? increases.WorkItems / span : double.NaN,
             ScrapeLatencyMaxMs = latencyMax,
             AppliedGeneration = answered > 0 ? AsLong(last[MetricRole.AppliedGeneration]) : null,
             AppliedMinThreads = answered > 0 ? AsInt(last[MetricRole.AppliedMinThreads]) : null,
@@ -157,6 +159,9 @@ internal static class PodWindowReader
                     break;
                 case MetricRole.CpuTime:
                     sum.CpuSeconds += increase;
+                    break;
+                case MetricRole.WorkItems:
+                    sum.WorkItems = (double.IsNaN(sum.WorkItems) ? 0 : sum.WorkItems) + increase;
                     break;
                 default:
                     break;

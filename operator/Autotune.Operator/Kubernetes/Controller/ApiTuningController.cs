@@ -1,13 +1,6 @@
-using System.Collections.Concurrent;
-using Autotune.Engine.Decisions.Budget;
-using Autotune.Engine.Decisions.Model;
-using Autotune.Engine.Decisions.Pass;
-using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Resource.Validation;
-using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Kubernetes.Machinery;
-using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -16,11 +9,13 @@ namespace Autotune.Operator.Kubernetes.Controller;
 
 /// <summary>
 /// The cluster controller for one leadership term: watches ApiTunings and their target Deployments, queues the
-/// ApiTunings that need a pass, and runs each pass through the same <see cref="Reconciler"/> as local mode, then
-/// writes status once when it changed. Every ApiTuning is reconciled again once per metrics window; a failed pass
-/// comes back after a backoff that doubles with each failure.
+/// ApiTunings that need a pass, and runs each pass through its <see cref="TuningSessions"/> session's reconciler (the
+/// same pipeline as local mode), which reports itself; status for an invalid spec or a failed pass goes through the
+/// <see cref="ApiTuningStatusReporter"/>. Every ApiTuning is reconciled again once per metrics window; a failed pass
+/// comes back after a backoff that doubles with each failure. The queue, watchers and backoff are the generic
+/// machinery of Kubernetes/Machinery.
 /// </summary>
-public sealed partial class ApiTuningController
+public sealed partial class ApiTuningController : ITermController
 {
     private readonly IKubernetes _client;
     private readonly ControllerOptions _options;
@@ -28,19 +23,11 @@ public sealed partial class ApiTuningController
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly WorkQueue _queue;
-    private readonly LedgerBook _ledgers = new();
-    private readonly ServerLocks _locks = new();
-    private int _statusWrites;
-    private readonly ConcurrentDictionary<string, TuningSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, KubernetesStatusWriter> _failureWriters = new(StringComparer.Ordinal);
+    private readonly TuningSessions _sessions;
+    private readonly ApiTuningStatusReporter _status;
     private readonly List<ResourceWatcher<ApiTuningResource>> _tunings = [];
     private readonly List<ResourceWatcher<V1Deployment>> _deployments = [];
     private readonly WorkloadInformers _informers;
-    private readonly KubernetesPortOptions _portOptions;
-
-    // Every session's scrape parser remembers series here: apps built on the same exporter write the same series, so
-    // one table serves them all instead of one copy per ApiTuning.
-    private readonly SeriesTable _series = new();
 
     /// <summary>Creates the controller; <see cref="RunAsync"/> starts it.</summary>
     public ApiTuningController(IKubernetes client, ControllerOptions options, OperatorMetrics metrics, ILogger logger)
@@ -66,7 +53,9 @@ public sealed partial class ApiTuningController
 
         // Pods, HPAs and ScaledObjects for the ports, in the same namespaces: read from watches, not listed per pass.
         _informers = new WorkloadInformers(client, namespaces, _deployments, options, metrics, logger);
-        _portOptions = options.Ports with { Cache = _informers };
+        var portOptions = options.Ports with { Cache = _informers };
+        _sessions = new TuningSessions(client, options, portOptions, metrics, logger);
+        _status = new ApiTuningStatusReporter(client, portOptions, metrics, _time, logger);
     }
 
     /// <summary>Raised after every pass: the key and its <see cref="ReconcileResult"/>.</summary>
@@ -88,7 +77,7 @@ public sealed partial class ApiTuningController
     public WorkQueue Queue => _queue;
 
     /// <summary>How many status writes were made.</summary>
-    public int StatusWrites => Volatile.Read(ref _statusWrites);
+    public int StatusWrites => _status.StatusWrites;
 
     /// <summary>
     /// Watches and reconciles until cancelled. On cancellation no new pass starts; a pass in flight finishes, or is
@@ -113,13 +102,7 @@ public sealed partial class ApiTuningController
         finally
         {
             await Task.WhenAll(watches);
-            foreach (var key in _sessions.Keys.ToList())
-            {
-                if (_sessions.TryRemove(key, out var session))
-                {
-                    await session.DisposeAsync();
-                }
-            }
+            await _sessions.DisposeAllAsync();
 
             _queue.Dispose();
         }
@@ -197,7 +180,7 @@ public sealed partial class ApiTuningController
             result = ReconcileResult.Error;
             var delay = _queue.AddRateLimited(key);
             LogFailed(_logger, ex, key, delay.TotalMilliseconds);
-            await TryReportFailureAsync(key, resource, ex, cancellationToken);
+            await _status.FailureAsync(key, resource, _sessions.Get(key)?.Status, ex, cancellationToken);
         }
 
         Finish(key, result, _time.GetElapsedTime(started).TotalSeconds);
@@ -218,61 +201,23 @@ public sealed partial class ApiTuningController
     private async Task<string> ReconcileAsync(string key, ApiTuningResource resource, long generation, CancellationToken cancellationToken)
     {
         var validation = SpecValidator.Validate(resource.Spec);
-        var previous = _sessions.GetValueOrDefault(key);
         if (!validation.IsValid || validation.Spec is not { } spec)
         {
-            var writer = previous?.Status ?? new KubernetesStatusWriter(_client, resource, _portOptions);
+            var writer = _sessions.Get(key)?.Status;
             await DropAsync(key);
-            writer.Observe(resource);
             var message = string.Join("; ", validation.Problems.Select(p => p.ToString()));
-            await WriteStatusAsync(writer, ApiTuningStatusBuilder.InvalidSpec(resource, message, _time.GetUtcNow()), cancellationToken);
+            await _status.InvalidSpecAsync(resource, writer, message, cancellationToken);
             LogInvalid(_logger, key, message);
             return ReconcileResult.InvalidSpec;
         }
 
-        var session = previous;
-        IReadOnlyList<Engine.Metrics.Windows.Scrape> scrapes;
-        if (session is null || session.Generation != generation)
+        var (session, started) = await _sessions.ForAsync(key, resource, generation, spec, cancellationToken);
+        _status.Forget(key);
+        if (started)
         {
-            var ports = _options.PortFactory(_client, resource, _portOptions);
-            var reconciler = new Reconciler(
-                new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status),
-                _ledgers, _locks, _time);
-
-            // A new generation keeps the state but tells its recommendations and refusals afresh.
-            var resumed = session is not null
-                ? session.Reconciler.State with { LastReported = null }
-                : StatusResume.From(resource.Status, await ports.Settings.ReadAsync(cancellationToken), _time.GetUtcNow());
-            reconciler.Resume(resumed);
-            scrapes = session?.Window() ?? [];
-            var fresh = TuningSession.Start(key, generation, spec, reconciler, ports, _series, _time, _metrics, _logger);
-            fresh.LastReplicas = session?.LastReplicas;
-            _sessions[key] = fresh;
-            _failureWriters.TryRemove(key, out _);
-            if (session is not null)
-            {
-                fresh.Seed(scrapes);
-                await session.DisposeAsync();
-            }
-            else
-            {
-                // A new ApiTuning, or one this operator (or this leader) has not tuned before: collect a window first.
-                await JoinLedgerAsync(key, ports, cancellationToken);
-                foreach (var resumedEvent in StatusResume.Events(resumed, _time.GetUtcNow()))
-                {
-                    await fresh.Status.EventAsync(resumedEvent, cancellationToken);
-                }
-
-                _queue.AddAfter(key, spec.Window);
-                LogStarted(_logger, key, spec.Window.TotalSeconds);
-                return ReconcileResult.Started;
-            }
-
-            session = fresh;
-        }
-        else
-        {
-            scrapes = session.Window();
+            _queue.AddAfter(key, spec.Window);
+            LogStarted(_logger, key, spec.Window.TotalSeconds);
+            return ReconcileResult.Started;
         }
 
         // The writer's copy is what this operator's own last status write (or its re-read after a 409) returned; the
@@ -285,9 +230,8 @@ public sealed partial class ApiTuningController
         }
 
         // The pass reports itself through the session's status writer: its Events, then status written once.
-        var writes = session.Status.StatusWrites;
-        var outcome = await session.Reconciler.ReconcileAsync(scrapes, cancellationToken);
-        Interlocked.Add(ref _statusWrites, session.Status.StatusWrites - writes);
+        var scrapes = session.Window();
+        var outcome = await _status.CountingAsync(session.Status, () => session.Reconciler.ReconcileAsync(scrapes, cancellationToken));
         if (outcome.Applied)
         {
             session.ClearScrapes();
@@ -295,9 +239,7 @@ public sealed partial class ApiTuningController
 
         var decision = outcome.Decision;
         session.LastReplicas = outcome.Applied && decision is { Knob: Knob.Replicas, To: { } replicas } ? replicas : outcome.Input.DesiredReplicas;
-        var status = session.Status.Resource.Status ?? new Engine.Resource.Spec.ApiTuningStatus();
-        _metrics.RecordConditions(resource.Metadata.NamespaceProperty, resource.Metadata.Name, status.Conditions);
-        Record(resource, decision, status);
+        _status.Passed(resource, session.Status, decision);
         _queue.AddAfter(key, spec.Window);
         LogDecided(_logger, key, decision.Kind, decision.Reason, decision.Message);
         return outcome.ApplyError is not null ? ReconcileResult.ApplyFailed
@@ -306,86 +248,10 @@ public sealed partial class ApiTuningController
             : ReconcileResult.Held;
     }
 
-    /// <summary>
-    /// Makes a starting ApiTuning a member of its database server's ledger, so the others on that server wait for
-    /// what it holds (read on its first pass) before they spend the server's connections.
-    /// </summary>
-    private async Task JoinLedgerAsync(string key, KubernetesPortSet ports, CancellationToken cancellationToken)
-    {
-        if (ports.Postgres is not { } postgres)
-        {
-            return;
-        }
-
-        try
-        {
-            _ledgers.Join((await postgres.ReadAsync(cancellationToken)).Server, key);
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
-        {
-            // Its passes say the database is unreadable; until it is read, what it holds cannot be counted.
-            LogLedgerJoinFailed(_logger, key, ex.GetType().Name);
-        }
-    }
-
-    private void Record(ApiTuningResource resource, Decision decision, Engine.Resource.Spec.ApiTuningStatus status)
-    {
-        _metrics.Decisions.WithLabels(decision.Knob?.ToString() ?? "none", decision.Reason, decision.Kind.ToString()).Inc();
-        var (ns, name) = (resource.Metadata.NamespaceProperty, resource.Metadata.Name);
-        foreach (var (knob, value) in new (string, int?)[]
-        {
-            (nameof(Knob.Replicas), status.Current?.Replicas),
-            (nameof(Knob.ThreadPoolMinThreads), status.Current?.ThreadPoolMinThreads),
-            (nameof(Knob.DbMaxPoolSize), status.Current?.DbMaxPoolSize),
-            (nameof(Knob.PostgresMaxConnections), status.Current?.PostgresMaxConnections),
-        })
-        {
-            if (value is { } v)
-            {
-                _metrics.KnobValue.WithLabels(ns, name, knob).Set(v);
-            }
-        }
-    }
-
-    private async Task WriteStatusAsync(KubernetesStatusWriter writer, Engine.Resource.Spec.ApiTuningStatus status, CancellationToken cancellationToken)
-    {
-        if (await writer.WriteStatusAsync(status, cancellationToken))
-        {
-            Interlocked.Increment(ref _statusWrites);
-        }
-
-        // Written, or already what the object holds: the gauges follow the status in force.
-        _metrics.RecordConditions(writer.Resource.Metadata.NamespaceProperty, writer.Resource.Metadata.Name, status.Conditions);
-    }
-
-    private async Task TryReportFailureAsync(string key, ApiTuningResource resource, Exception error, CancellationToken cancellationToken)
-    {
-        var writer = _sessions.GetValueOrDefault(key)?.Status ?? _failureWriters.GetOrAdd(key, _ => new KubernetesStatusWriter(_client, resource, _portOptions));
-        if (writer.Resource.Metadata.Generation != resource.Metadata.Generation)
-        {
-            writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
-        }
-
-        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ConditionReasons.ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", _time.GetUtcNow());
-        try
-        {
-            await WriteStatusAsync(writer, failed, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The key is already re-queued; the status says so on a later pass.
-            LogStatusFailed(_logger, ex, key);
-        }
-    }
-
     private async Task DropAsync(string key)
     {
-        _ledgers.Forget(key);
-        _failureWriters.TryRemove(key, out _);
-        if (_sessions.TryRemove(key, out var session))
-        {
-            await session.DisposeAsync();
-        }
+        _status.Forget(key);
+        await _sessions.DropAsync(key);
 
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         _metrics.Forget(key[..slash], key[(slash + 1)..]);
@@ -407,7 +273,7 @@ public sealed partial class ApiTuningController
     private void OnTuningChanged(WatchEventType type, ApiTuningResource now, ApiTuningResource? before)
     {
         // The echo of a status write of this operator's: its writer keeps the watch's copy instead of its own.
-        if (type == WatchEventType.Modified && _sessions.TryGetValue(ResourceWatcher<ApiTuningResource>.KeyOf(now), out var session))
+        if (type == WatchEventType.Modified && _sessions.Get(ResourceWatcher<ApiTuningResource>.KeyOf(now)) is { } session)
         {
             session.Status.ShareIfSame(now);
         }
@@ -442,7 +308,7 @@ public sealed partial class ApiTuningController
             foreach (var tuning in watcher.Items.Where(t => t.Metadata.NamespaceProperty == ns && t.Spec?.TargetRef?.Name == now.Metadata.Name))
             {
                 var key = tuning.Key;
-                var session = _sessions.GetValueOrDefault(key);
+                var session = _sessions.Get(key);
                 var ours = type == WatchEventType.Modified && session is not null
                     && ((replicasChanged && session.LastReplicas == now.Spec?.Replicas) || (rollout && session.Reconciler.State.Pending is not null));
                 if (ours || (type == WatchEventType.Added && session is not null))
@@ -455,9 +321,6 @@ public sealed partial class ApiTuningController
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: the database could not be read to join its connection ledger ({Error})")]
-    private static partial void LogLedgerJoinFailed(ILogger logger, string key, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: collecting the first {WindowSeconds:F0}s window before deciding")]
     private static partial void LogStarted(ILogger logger, string key, double windowSeconds);
@@ -476,9 +339,6 @@ public sealed partial class ApiTuningController
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: the pass in flight was abandoned at shutdown")]
     private static partial void LogAbandoned(ILogger logger, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: could not record the failure in status")]
-    private static partial void LogStatusFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: target {Deployment} {Change} (replicas {Replicas}); reconciling now")]
     private static partial void LogTargetChanged(ILogger logger, string key, string deployment, string change, int replicas);

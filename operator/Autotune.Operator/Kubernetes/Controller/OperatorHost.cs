@@ -1,3 +1,4 @@
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,6 @@
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
+using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using Xunit;
 

@@ -1,5 +1,5 @@
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>Leader election on a coordination.k8s.io Lease.</summary>
 public sealed record LeaderOptions

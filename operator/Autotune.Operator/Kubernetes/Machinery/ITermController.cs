@@ -1,0 +1,11 @@
+namespace Autotune.Operator.Kubernetes.Machinery;
+
+/// <summary>A controller that runs for one leadership term: until its token is cancelled.</summary>
+public interface ITermController
+{
+    /// <summary>True once the controller's watches have listed.</summary>
+    bool Synced { get; }
+
+    /// <summary>Runs until cancelled.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+}
