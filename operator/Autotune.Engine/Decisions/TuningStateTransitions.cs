@@ -68,6 +68,7 @@ public static class TuningStateTransitions
             Barred = barred,
             History = history,
             ComfortableSince = decision.IsAction ? null : ComfortableSince(input, state.ComfortableSince),
+            Baseline = ServiceBaseline.Next(state.Baseline, input.Window, input.Spec.Objectives.P99LatencyMs),
         };
     }
 

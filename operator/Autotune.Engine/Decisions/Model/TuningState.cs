@@ -26,4 +26,10 @@ public sealed record TuningState
     /// every window. Not kept in status: a restarted operator, or a new spec generation, tells them once more.
     /// </summary>
     public string? LastReported { get; init; }
+
+    /// <summary>
+    /// The best the API has shown uncontended, what demand is sized with. Not kept in status: a restarted operator
+    /// learns it again from its next uncontended window, and sizes from the window alone until then.
+    /// </summary>
+    public ServiceBaseline? Baseline { get; init; }
 }

@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
 
 namespace Autotune.Engine.Decisions.Policy;
@@ -5,13 +6,23 @@ namespace Autotune.Engine.Decisions.Policy;
 /// <summary>Little's law sizing (concurrency = rate x time in service), with headroom, per pod.</summary>
 internal static class LittleSizing
 {
-    /// <summary>Arrivals per pod per second: completions plus the queue's growth (a starved pod completes less than arrives).</summary>
+    /// <summary>
+    /// Arrivals per pod per second: completions plus the growth of the work waiting (requests in flight, or the
+    /// thread-pool queue when that grew faster): a starved pod completes less than arrives.
+    /// </summary>
     public static double ArrivalsPerPod(ObservedWindow w) =>
-        (w.Rps / Math.Max(1, w.Pods)) + Math.Max(0, w.QueueDepthSlopePerSecond);
+        (w.Rps / Math.Max(1, w.Pods)) + Math.Max(0, Math.Max(w.QueueDepthSlopePerSecond, Finite(w.ActiveRequestsSlopePerSecond)));
 
     /// <summary>Time a request holds a thread, seconds: the median latency (P99 when the median is unknown).</summary>
     public static double ThreadSeconds(ObservedWindow w) =>
         (double.IsNaN(w.P50Ms) ? (double.IsNaN(w.P99Ms) ? 0 : w.P99Ms) : w.P50Ms) / 1000;
+
+    /// <summary>
+    /// Time a request needs a thread, seconds: the uncontended median this API has shown when it is shorter than the
+    /// window's (a queue inflates the window's median with the time spent waiting), else the window's.
+    /// </summary>
+    public static double ServiceSeconds(ObservedWindow w, ServiceBaseline? baseline) =>
+        baseline is { ServiceMs: > 0 } b ? Math.Min(ThreadSeconds(w) is > 0 and var t ? t : double.MaxValue, b.ServiceMs / 1000) : ThreadSeconds(w);
 
     /// <summary>
     /// Requests in flight per pod at the busiest scrape: the requests in progress, or the busy threads plus the work
@@ -32,6 +43,17 @@ internal static class LittleSizing
     /// </summary>
     public static int Threads(ObservedWindow w) =>
         Ceiling(Math.Max(ArrivalsPerPod(w) * ThreadSeconds(w), InFlightPerPod(w)) * Thresholds.Headroom);
+
+    /// <summary>
+    /// Threads per pod sized from demand when the API's uncontended service time is known and the window is a
+    /// backlog: arrivals x the uncontended time, with headroom. A backlog's in-flight count and inflated median
+    /// are the collapse, not the demand (measured in the demo: 200 req/s x 55 ms is about 11 threads, where the
+    /// collapse's numbers asked for 2,943). Otherwise as <see cref="Threads(ObservedWindow)"/>.
+    /// </summary>
+    public static int Threads(ObservedWindow w, ServiceBaseline? baseline, double maxQueueDepth) =>
+        baseline is { ServiceMs: > 0 } && Diagnosis.StarvationSignal.Backlogged(w, maxQueueDepth)
+            ? Ceiling(ArrivalsPerPod(w) * ServiceSeconds(w, baseline) * Thresholds.Headroom)
+            : Threads(w);
 
     /// <summary>Connection uses per pod per second.</summary>
     public static double UsesPerPod(ObservedWindow w) => w.ConnectionUsesPerSecond / Math.Max(1, w.Pods);
@@ -76,6 +98,8 @@ internal static class LittleSizing
 
     /// <summary>Pool per pod the current work needs if each connection were held only <paramref name="holdMs"/>.</summary>
     public static int PoolAtHold(ObservedWindow w, double holdMs) => Ceiling(UsesPerPod(w) * holdMs / 1000 * Thresholds.Headroom);
+
+    private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
     private static int Ceiling(double v) => double.IsFinite(v) ? (int)Math.Min(int.MaxValue / 4, Math.Ceiling(Math.Max(0, v))) : 0;
 }

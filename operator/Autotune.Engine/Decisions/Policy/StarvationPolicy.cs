@@ -21,10 +21,16 @@ internal static class StarvationPolicy
             return Proposal.Hold(DecisionReasons.NoData, finding.Summary + "; the applied minimum threads are unknown");
         }
 
-        var need = LittleSizing.Threads(w);
+        var baseline = input.State.Baseline;
+        var fromDemand = baseline is { ServiceMs: > 0 } && StarvationSignal.Backlogged(w, input.Spec.Objectives.MaxQueueDepth);
+        var need = LittleSizing.Threads(w, baseline, input.Spec.Objectives.MaxQueueDepth);
         var to = StepBounds.Bound(Knob.ThreadPoolMinThreads, from, Math.Max(need, from + Math.Max(4, from / 2)), budget);
-        var why = $"{finding.Summary}; Little's law asks for {need} threads per pod (the larger of {Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
-            + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} and {Num.F(LittleSizing.InFlightPerPod(w))} requests in flight at the busiest scrape, x {Num.F(Thresholds.Headroom)})";
+        var why = fromDemand
+            ? $"{finding.Summary}; the demand asks for {need} threads per pod ({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving x "
+                + $"{Num.Ms(LittleSizing.ServiceSeconds(w, baseline) * 1000)}, the fastest this API served uncontended, x {Num.F(Thresholds.Headroom)}; "
+                + $"the backlog of {Num.F(StarvationSignal.QueuePeak(w))} queued per pod is the collapse, not the demand)"
+            : $"{finding.Summary}; Little's law asks for {need} threads per pod (the larger of {Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
+                + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} and {Num.F(LittleSizing.InFlightPerPod(w))} requests in flight at the busiest scrape, x {Num.F(Thresholds.Headroom)})";
         return to <= from
             ? Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; minimum threads are at their budget's maximum {budget.Max}")
             : Proposal.Change(DecisionReasons.RaiseMinThreads, why, input.Current with { ThreadPoolMinThreads = to });
