@@ -34,7 +34,7 @@ public static class DecisionApplier
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or NpgsqlException or TimeoutException or UnauthorizedAccessException)
         {
-            return ApplyReport.Failed(ex.Message);
+            return ApplyReport.Failed(FailureText.Of(ex));
         }
     }
 

@@ -72,7 +72,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, ServerLo
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException)
         {
-            return (null, $"PostgreSQL could not be read ({ex.GetType().Name}: {ex.Message}); max_connections and the pool are left as they are");
+            return (null, $"PostgreSQL could not be read ({FailureText.Of(ex)}); max_connections and the pool are left as they are");
         }
     }
 }

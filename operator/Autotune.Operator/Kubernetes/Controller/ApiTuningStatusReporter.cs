@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes.Adapters;
+using Autotune.Operator.Reconcile;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -81,7 +82,7 @@ public sealed partial class ApiTuningStatusReporter(IKubernetes client, Kubernet
             writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
         }
 
-        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ConditionReasons.ReconcileFailed, $"{error.GetType().Name}: {error.Message}; retried with backoff", time.GetUtcNow());
+        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ConditionReasons.ReconcileFailed, $"{FailureText.Of(error)}; retried with backoff", time.GetUtcNow());
         try
         {
             await WriteAsync(writer, failed, cancellationToken);
