@@ -33,15 +33,25 @@ public sealed class OutputTail
         }
     }
 
-    /// <summary>The last <paramref name="count"/> non-blank lines, joined with " | " so that they fit one log line; empty when there were none.</summary>
-    public string Last(int count)
+    /// <summary>
+    /// The last <paramref name="count"/> non-blank lines, joined with " | " so that they fit one log line; empty when
+    /// there were none. With <paramref name="skipStackFrames"/>, .NET stack-trace lines (<c>at ...</c>,
+    /// <c>--- End of ...</c>) are left out, so the lines kept are the messages that say what went wrong.
+    /// </summary>
+    public string Last(int count, bool skipStackFrames = false)
     {
         lock (_lines)
         {
-            var lines = _lines.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).ToList();
+            var lines = _lines
+                .Select(l => l.Trim())
+                .Where(l => l.Length > 0 && !(skipStackFrames && IsStackFrame(l)))
+                .ToList();
             return string.Join(" | ", lines.Skip(Math.Max(0, lines.Count - count)));
         }
     }
+
+    private static bool IsStackFrame(string line) =>
+        line.StartsWith("at ", StringComparison.Ordinal) || line.StartsWith("--- End of", StringComparison.Ordinal);
 
     /// <summary>Every line kept, one per line.</summary>
     public override string ToString()
