@@ -23,6 +23,7 @@ internal sealed class MetricsListener : IDisposable
 
     // The loop wakes at least this often to notice Dispose, even with no deadline pending.
     private static readonly TimeSpan IdleWake = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(250);
     private readonly Func<string> _collect;
     private readonly ILogger _logger;
     private readonly TimeSpan _requestTimeout;
@@ -30,6 +31,8 @@ internal sealed class MetricsListener : IDisposable
     private readonly Socket _socket;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private long _acceptResumesAt;
+    private bool _acceptFailing;
 
     public MetricsListener(IPAddress address, int port, Func<string> collect, ILogger logger, TimeSpan? requestTimeout = null, int maxConnections = DefaultMaxConnections)
     {
@@ -74,16 +77,31 @@ internal sealed class MetricsListener : IDisposable
             {
                 readable.Clear();
                 writable.Clear();
-                readable.Add(_socket);
-                var wake = Stopwatch.GetTimestamp() + (long)(IdleWake.TotalSeconds * Stopwatch.Frequency);
+                var now = Stopwatch.GetTimestamp();
+                var wake = now + StopwatchTicks(IdleWake);
+                if (now >= _acceptResumesAt)
+                {
+                    readable.Add(_socket);
+                }
+                else
+                {
+                    wake = Math.Min(wake, _acceptResumesAt);
+                }
+
                 foreach (var connection in connections)
                 {
                     (connection.Writing ? writable : readable).Add(connection.Socket);
                     wake = Math.Min(wake, connection.Deadline);
                 }
 
-                Socket.Select(readable, writable, null, TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), wake).Ticks)));
+                var wait = TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), wake).Ticks));
+                if (readable.Count + writable.Count == 0)
+                {
+                    Thread.Sleep(wait); // Accepting is paused and nothing is open: wait for the pause to end.
+                    continue;
+                }
 
+                Socket.Select(readable, writable, null, wait);
                 if (readable.Remove(_socket))
                 {
                     Accept(connections);
@@ -98,7 +116,10 @@ internal sealed class MetricsListener : IDisposable
         {
             if (!_stopping)
             {
-                _logger.LogError(ex, "The metrics listener stopped");
+                // Closed, so scrapes are refused at once rather than left in the backlog to time out, which the
+                // operator would read as a starved process.
+                _logger.LogError(ex, "The metrics listener stopped; its port is closed");
+                _socket.Dispose();
             }
         }
         finally
@@ -106,6 +127,8 @@ internal sealed class MetricsListener : IDisposable
             connections.ForEach(c => c.Dispose());
         }
     }
+
+    private static long StopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private void Accept(List<MetricsConnection> connections)
     {
@@ -122,10 +145,19 @@ internal sealed class MetricsListener : IDisposable
             }
             catch (SocketException ex)
             {
-                // Out of descriptors, say: what is queued stays queued, and the loop comes back to it.
-                _logger.LogWarning(ex, "The metrics listener failed to accept a connection");
+                // Out of descriptors, say: what is queued stays queued; accepting pauses briefly rather than spin on a
+                // listening socket that stays readable, and the failure is logged once until an accept succeeds.
+                _acceptResumesAt = Stopwatch.GetTimestamp() + StopwatchTicks(AcceptPause);
+                if (!_acceptFailing)
+                {
+                    _acceptFailing = true;
+                    _logger.LogWarning(ex, "The metrics listener failed to accept a connection; retrying every {Pause}", AcceptPause);
+                }
+
                 return;
             }
+
+            _acceptFailing = false;
 
             if (connections.Count >= _maxConnections)
             {
@@ -136,7 +168,7 @@ internal sealed class MetricsListener : IDisposable
 
             client.Blocking = false;
             client.NoDelay = true;
-            var deadline = Stopwatch.GetTimestamp() + (long)(_requestTimeout.TotalSeconds * Stopwatch.Frequency);
+            var deadline = Stopwatch.GetTimestamp() + StopwatchTicks(_requestTimeout);
             connections.Add(new MetricsConnection(client, deadline));
         }
     }
