@@ -112,6 +112,14 @@ public static class MetricNames
     public static readonly MetricName TuningFileRejected = new(
         "autotune.tuning.file.rejected", "autotune_tuning_file_rejected_total", MetricKind.Counter, AgentMeter);
 
+    /// <summary>
+    /// Agent: attempts to apply a valid tuning file that threw, retried at every poll. For alerts and people, not read
+    /// by the operator, and absent until the first failure, so not in <see cref="All"/> (every name of which a scrape
+    /// of a healthy agent shows).
+    /// </summary>
+    public static readonly MetricName TuningApplyFailures = new(
+        "autotune.tuning.apply.failures", "autotune_tuning_apply_failures_total", MetricKind.Counter, AgentMeter);
+
     /// <summary>Every metric of the contract.</summary>
     public static IReadOnlyList<MetricName> All { get; } =
     [

@@ -66,7 +66,7 @@ internal sealed class AutotuneAgent : IAutotuneAgent, IHostedService, IDisposabl
         _watcher.Start();
         if (_options.MetricsListenerEnabled)
         {
-            _listener = new MetricsListener(ParseAddress(_options.MetricsAddress), _options.MetricsPort, _collector.Collect, _logger);
+            _listener = new MetricsListener(ParseAddress(_options.MetricsAddress), _options.MetricsPort, _collector.Collect, _logger, _options.MetricsRequestTimeout, _options.MetricsMaxConnections);
             _listener.Start();
             _logger.LogInformation("Serving metrics on {Address}:{Port}{Path} from a dedicated thread", _listener.Endpoint.Address, _listener.Endpoint.Port, AgentEnvironment.MetricsPath);
         }

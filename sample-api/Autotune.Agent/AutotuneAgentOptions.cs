@@ -24,6 +24,12 @@ public sealed class AutotuneAgentOptions
     /// <summary>Address the metrics listener binds. Default: <c>AUTOTUNE_METRICS_ADDRESS</c> or 0.0.0.0.</summary>
     public string MetricsAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>How long one metrics request may take, from accept to its last byte sent; a client still sending its request or reading the answer then is cut off.</summary>
+    public TimeSpan MetricsRequestTimeout { get; set; } = Metrics.MetricsListener.DefaultRequestTimeout;
+
+    /// <summary>How many metrics connections are served at once; more are closed at accept.</summary>
+    public int MetricsMaxConnections { get; set; } = Metrics.MetricsListener.DefaultMaxConnections;
+
     /// <summary>False to run without the metrics listener (the metrics are still collected for <see cref="IAutotuneAgent.CollectMetrics"/>).</summary>
     public bool MetricsListenerEnabled { get; set; } = true;
 

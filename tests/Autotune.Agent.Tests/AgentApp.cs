@@ -30,11 +30,17 @@ internal sealed class AgentApp : IAsyncDisposable
     public static async Task<AgentApp> StartAsync(
         Action<AutotuneAgentOptions>? configure = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        LogCapture? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+        }
+
         var port = FreePort.Next();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.AddAutotuneAgent(options =>

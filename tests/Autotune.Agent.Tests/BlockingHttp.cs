@@ -10,7 +10,7 @@ namespace Autotune.Agent.Tests;
 /// </summary>
 internal static class BlockingHttp
 {
-    /// <summary>The status line and body, or null when nothing complete arrived within <paramref name="timeout"/>.</summary>
+    /// <summary>The status line and body, or null when nothing complete arrived within <paramref name="timeout"/> (or the server reset the connection).</summary>
     public static (string StatusLine, string Body, TimeSpan Elapsed)? Get(Uri uri, TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
@@ -41,7 +41,7 @@ internal static class BlockingHttp
                 response.Write(buffer, 0, read);
             }
         }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut || ex.SocketErrorCode == SocketError.WouldBlock)
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset)
         {
             return null;
         }

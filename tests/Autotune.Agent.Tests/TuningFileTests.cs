@@ -1,4 +1,5 @@
 using Autotune.Contracts;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Autotune.Agent.Tests;
@@ -94,5 +95,48 @@ public sealed class TuningFileTests
         tuning.Write(new TuningFile(2, ThreadPoolMinThreads: null, DbMaxPoolSize: null));
         await app.Agent.WaitForGenerationAsync(2, ct).WaitAsync(Timeout, ct);
         Assert.Equal(13, app.DataSource.MaxPoolSize);
+    }
+
+    [Fact]
+    public async Task A_file_whose_applying_keeps_failing_is_counted_at_every_attempt_but_logged_once_and_once_more_when_it_recovers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var tuning = new TuningDirectory();
+        tuning.Write(new TuningFile(1, ThreadPoolMinThreads: null, DbMaxPoolSize: 4));
+        var logs = new LogCapture();
+        var failing = 0;
+        await using var app = await AgentApp.StartAsync(o =>
+        {
+            o.TuningFilePath = tuning.Path;
+            o.ConnectionString = "Host=127.0.0.1;Port=1";
+            o.ConfigureDataSource = _ =>
+            {
+                if (Volatile.Read(ref failing) == 1)
+                {
+                    throw new InvalidOperationException("the type mapping was refused");
+                }
+            };
+        }, cancellationToken: ct, logs: logs);
+        _ = app.DataSource.PoolName; // builds the first pool generation, so a new size must build another
+
+        Volatile.Write(ref failing, 1);
+        tuning.Write(new TuningFile(2, ThreadPoolMinThreads: null, DbMaxPoolSize: 6));
+        await Await.UntilAsync(
+            async () => Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.TuningApplyFailures.Prometheus) >= 5,
+            Timeout, "five failed attempts counted", ct);
+
+        Assert.Equal(1, app.Agent.AppliedGeneration);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error && e.Message.StartsWith("Applying the tuning file failed", StringComparison.Ordinal));
+
+        Volatile.Write(ref failing, 0);
+        await app.Agent.WaitForGenerationAsync(2, ct).WaitAsync(Timeout, ct);
+        await Await.UntilAsync(() => logs.Entries.Any(e => e.Message.StartsWith("The tuning file applies again", StringComparison.Ordinal)), Timeout, "the recovery is logged", ct);
+
+        Assert.Equal(6, app.DataSource.MaxPoolSize);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error && e.Message.StartsWith("Applying the tuning file failed", StringComparison.Ordinal));
+        var recovered = Assert.Single(logs.Entries, e => e.Message.StartsWith("The tuning file applies again", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Information, recovered.Level);
+        var failures = Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.TuningApplyFailures.Prometheus);
+        Assert.Contains($"after {failures} failed attempts", recovered.Message, StringComparison.Ordinal);
     }
 }

@@ -26,6 +26,17 @@ public sealed class MetricNamesTests
     }
 
     [Fact]
+    public void The_apply_failure_counter_is_named_as_the_contract_is_but_kept_out_of_it()
+    {
+        var failures = MetricNames.TuningApplyFailures;
+
+        Assert.Equal(MetricKind.Counter, failures.Kind);
+        Assert.Equal(failures.Instrument.Replace('.', '_') + "_total", failures.Prometheus);
+        Assert.Equal(MetricNames.AgentMeter, failures.Meter);
+        Assert.DoesNotContain(MetricNames.All, m => m.Prometheus == failures.Prometheus || m.Instrument == failures.Instrument);
+    }
+
+    [Fact]
     public void Histogram_series_names_derive_from_the_base_name()
     {
         Assert.Equal("http_server_request_duration_seconds_bucket", MetricNames.RequestDuration.Bucket);

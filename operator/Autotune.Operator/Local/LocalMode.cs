@@ -16,6 +16,9 @@ public static class LocalMode
     /// <summary>Exit code for input that cannot be used (invalid YAML, spec or options).</summary>
     public const int InvalidInput = 2;
 
+    /// <summary>Exit code when the API command cannot be started, exits while starting or does not serve its metrics in time.</summary>
+    public const int ApiDidNotStart = 3;
+
     /// <summary>Runs until <see cref="LocalOptions.Windows"/> windows have passed or it is cancelled.</summary>
     public static async Task<int> RunAsync(LocalOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -38,7 +41,23 @@ public static class LocalMode
 
         var time = TimeProvider.System;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        await using var workload = await StartWorkloadAsync(options, spec, http, cancellationToken);
+        if (spec.Spec.Knobs is null or { Replicas: null, ThreadPoolMinThreads: null, DbMaxPoolSize: null, PostgresMaxConnections: null })
+        {
+            await error.WriteLineAsync("autotune local: warning: spec.knobs lists no knob, so nothing will be changed: the bottleneck is diagnosed and reported only. Add budgets under spec.knobs to tune.");
+        }
+
+        WorkloadHandle started;
+        try
+        {
+            started = await StartWorkloadAsync(options, spec, http, cancellationToken);
+        }
+        catch (ApiStartException e)
+        {
+            await error.WriteLineAsync($"autotune local: {e.Message}");
+            return ApiDidNotStart;
+        }
+
+        await using var workload = started;
         var connectionString = Environment.GetEnvironmentVariable(options.PostgresAdminEnv);
         await using var postgres = string.IsNullOrWhiteSpace(connectionString)
             ? null

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Operator.Ports;
@@ -98,31 +97,24 @@ public sealed class NpgsqlPostgresAdmin : IPostgresAdmin, IAsyncDisposable
             throw new InvalidOperationException("no restart command was given for the database server");
         }
 
-        var info = new ProcessStartInfo(_restartCommand![0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in _restartCommand.Skip(1))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_restartCommand[0]}");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_restartTimeout);
-        var output = process.StandardError.ReadToEndAsync(deadline.Token);
-        _ = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        await process.WaitForExitAsync(deadline.Token);
-        if (process.ExitCode != 0)
+        var result = await CommandRunner.RunAsync(_restartCommand!, _restartTimeout, cancellationToken);
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"the restart command exited with {process.ExitCode}: {Truncate(await output)}");
+            throw new InvalidOperationException($"the restart command {_restartCommand![0]} exited with {result.ExitCode}: {result.Output.Last(5)}");
         }
 
-        // Every pooled admin connection died with the old server.
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(_dataSource.ConnectionString));
-        await WaitUntilAcceptingAsync(deadline.Token);
+        // Every pooled admin connection died with the old server: close them all now rather than meet each dead one.
+        _dataSource.Clear();
+        try
+        {
+            await WaitUntilAcceptingAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the database server did not accept connections within {_restartTimeout.TotalSeconds:0} s of the restart command");
+        }
     }
 
     /// <inheritdoc />
@@ -144,6 +136,4 @@ public sealed class NpgsqlPostgresAdmin : IPostgresAdmin, IAsyncDisposable
             }
         }
     }
-
-    private static string Truncate(string text) => text.Length <= 500 ? text.Trim() : text[..500].Trim() + "...";
 }

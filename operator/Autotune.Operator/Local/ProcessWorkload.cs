@@ -1,6 +1,6 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Autotune.Contracts;
 using Autotune.Operator.Ports;
 
@@ -10,7 +10,8 @@ namespace Autotune.Operator.Local;
 /// Local mode given a command that starts the API: it runs each replica as its own process on its own loopback
 /// address (127.0.0.11, .12, ...), so replica changes and the connections they open are real. The command's
 /// arguments may use {address}, {port}, {metricsPort} and {index}; each process also gets ASPNETCORE_URLS,
-/// AUTOTUNE_METRICS_ADDRESS, AUTOTUNE_METRICS_PORT and AUTOTUNE_TUNING_FILE.
+/// AUTOTUNE_METRICS_ADDRESS, AUTOTUNE_METRICS_PORT and AUTOTUNE_TUNING_FILE. A replica that cannot be started,
+/// exits while starting or does not serve its metrics in time is an <see cref="ApiStartException"/>.
 /// </summary>
 public sealed class ProcessWorkload(
     IReadOnlyList<string> command,
@@ -21,8 +22,10 @@ public sealed class ProcessWorkload(
     HttpClient http) : ITargetWorkload, IAsyncDisposable
 {
     private const int FirstAddress = 11;
+    private const int LastLineCount = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(2);
     private readonly List<ReplicaProcess> _replicas = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -145,14 +148,23 @@ public sealed class ProcessWorkload(
         info.Environment[AgentEnvironment.MetricsPort] = metricsPort.ToString(CultureInfo.InvariantCulture);
         info.Environment[AgentEnvironment.TuningFile] = Path.GetFullPath(tuningFile);
 
-        var log = new StringBuilder();
+        var output = new OutputTail();
         var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Keep(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
-        process.Start();
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new ApiStartException(ApiStartException.Display(command), $"could not be started: {ex.Message}", null, string.Empty, ex);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ReplicaProcess(index, address, httpPort, metricsPort, process, log);
+        return new ReplicaProcess(index, address, httpPort, metricsPort, process, output);
     }
 
     private async Task WaitReadyAsync(ReplicaProcess replica, CancellationToken cancellationToken)
@@ -163,7 +175,10 @@ public sealed class ProcessWorkload(
         {
             if (replica.Process.HasExited)
             {
-                throw new InvalidOperationException($"replica {replica.Index} exited with {replica.Process.ExitCode} while starting: {replica.Log}");
+                await DrainOutputAsync(replica.Process, cancellationToken);
+                var code = replica.Process.ExitCode;
+                throw new ApiStartException(
+                    ApiStartException.Display(command), $"exited with code {code} while starting replica {replica.Index}", code, LastLines(replica));
             }
 
             try
@@ -180,28 +195,29 @@ public sealed class ProcessWorkload(
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"replica {replica.Index} did not serve {replica.MetricsUrl} within {StartTimeout.TotalSeconds:0} s: {replica.Log}");
+                throw new ApiStartException(
+                    ApiStartException.Display(command),
+                    $"did not serve {replica.MetricsUrl} within {StartTimeout.TotalSeconds:0} s (replica {replica.Index})", null, LastLines(replica));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
         }
     }
 
-    private static void Keep(StringBuilder log, string? line)
+    /// <summary>The exit is seen before the end of the output: wait for it (briefly: a child may hold it open), so the last lines are all there.</summary>
+    private static async Task DrainOutputAsync(Process process, CancellationToken cancellationToken)
     {
-        if (line is null)
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(OutputDrain);
+        try
         {
-            return;
+            await process.WaitForExitAsync(drain.Token);
         }
-
-        lock (log)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            if (log.Length > 16_000)
-            {
-                log.Remove(0, 8_000);
-            }
-
-            log.AppendLine(line);
+            // What arrived is what there is.
         }
     }
+
+    private static string LastLines(ReplicaProcess replica) => replica.Output.Last(LastLineCount, skipStackFrames: true);
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Autotune.Operator.Local;
 
 /// <summary>One API replica run by local mode: a process on its own loopback address.</summary>
-internal sealed class ReplicaProcess(int index, string address, int httpPort, int metricsPort, Process process, StringBuilder log)
+internal sealed class ReplicaProcess(int index, string address, int httpPort, int metricsPort, Process process, OutputTail output)
 {
     /// <summary>Replica number, from 0.</summary>
     public int Index { get; } = index;
@@ -23,16 +22,7 @@ internal sealed class ReplicaProcess(int index, string address, int httpPort, in
     public Process Process { get; } = process;
 
     /// <summary>The last lines it wrote, for errors.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (log)
-            {
-                return log.ToString();
-            }
-        }
-    }
+    public OutputTail Output { get; } = output;
 
     /// <summary>Asks the process to stop (SIGTERM, so ASP.NET Core drains in-flight requests), then kills it after the grace period.</summary>
     public async Task StopAsync(TimeSpan grace)

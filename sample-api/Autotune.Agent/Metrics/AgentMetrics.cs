@@ -14,6 +14,7 @@ internal sealed class AgentMetrics : IDisposable
     private readonly Histogram<double> _useTime;
     private readonly Counter<long> _openFailures;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _applyFailures;
     private long _generation;
     private long _poolSize;
 
@@ -29,6 +30,8 @@ internal sealed class AgentMetrics : IDisposable
             MetricNames.ConnectionOpenFailures.Instrument, "{failure}", "Connection opens that failed, by SQLSTATE.");
         _rejected = _meter.CreateCounter<long>(
             MetricNames.TuningFileRejected.Instrument, "{file}", "Tuning files that could not be applied, by reason.");
+        _applyFailures = _meter.CreateCounter<long>(
+            MetricNames.TuningApplyFailures.Instrument, "{attempt}", "Attempts to apply a valid tuning file that threw (retried at every poll).");
         _meter.CreateObservableGauge(
             MetricNames.PhysicalConnections.Instrument, () => PhysicalConnectionSource(), "{connection}", "Physical connections open, across every pool generation.");
         _meter.CreateObservableGauge(
@@ -51,6 +54,8 @@ internal sealed class AgentMetrics : IDisposable
 
     public void RecordRejectedTuningFile(string reason) =>
         _rejected.Add(1, new KeyValuePair<string, object?>(MetricLabels.Reason, reason));
+
+    public void RecordTuningApplyFailure() => _applyFailures.Add(1);
 
     public void SetAppliedGeneration(long generation) => Volatile.Write(ref _generation, generation);
 

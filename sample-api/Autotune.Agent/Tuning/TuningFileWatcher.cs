@@ -8,7 +8,9 @@ namespace Autotune.Agent.Tuning;
 /// Polls the tuning file on a dedicated thread. Polling, because a mounted ConfigMap changes by swapping a symlink,
 /// which file-change events do not reliably report; a dedicated thread, because the change that cures a starved
 /// thread pool must not wait for that pool. Each distinct content is handled once: applied if valid, otherwise
-/// logged and counted while the last good settings stay. The same thread disposes drained pool generations.
+/// logged and counted while the last good settings stay. A file whose applying throws is tried again at every poll,
+/// each failed attempt counted in <c>autotune_tuning_apply_failures_total</c>, but logged only when the failure
+/// differs from the one before and once when it recovers. The same thread disposes drained pool generations.
 /// </summary>
 internal sealed class TuningFileWatcher : IDisposable
 {
@@ -20,6 +22,8 @@ internal sealed class TuningFileWatcher : IDisposable
     private readonly ILogger<TuningFileWatcher> _logger;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
+    private readonly FailureStreak _applyFailures = new();
+    private readonly FailureStreak _disposeFailures = new();
     private long _rejected;
     private string? _lastContent;
 
@@ -75,12 +79,16 @@ internal sealed class TuningFileWatcher : IDisposable
             try
             {
                 _dataSource.DisposeDrained();
+                _disposeFailures.Succeed();
             }
 #pragma warning disable CA1031 // Disposing a drained pool must not stop the watcher.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _logger.LogError(ex, "Disposing a drained pool generation failed");
+                if (_disposeFailures.Fail(ex))
+                {
+                    _logger.LogError(ex, "Disposing a drained pool generation failed; retrying at every poll, logging again only if the failure changes");
+                }
             }
         }
     }
@@ -90,12 +98,25 @@ internal sealed class TuningFileWatcher : IDisposable
         try
         {
             Poll(path);
+            if (_applyFailures.Succeed() is > 0 and var failures)
+            {
+                _logger.LogInformation(
+                    "The tuning file applies again after {Failures} failed attempts; generation {Generation} in force",
+                    failures, _applier.Current?.Generation ?? 0);
+            }
         }
 #pragma warning disable CA1031 // The watcher must keep polling whatever one pass threw.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogError(ex, "Applying the tuning file failed; the next poll tries again");
+            _metrics.RecordTuningApplyFailure();
+            if (_applyFailures.Fail(ex))
+            {
+                _logger.LogError(
+                    ex, "Applying the tuning file failed; retrying at every poll ({Interval}), logging again only if the failure changes; generation {Generation} stays",
+                    _interval, _applier.Current?.Generation ?? 0);
+            }
+
             _lastContent = null;
         }
     }

@@ -13,16 +13,20 @@ public sealed class ModeAndDataProperties
     [Fact]
     public void No_knob_ever_leaves_its_budget_and_a_knob_left_out_is_never_touched()
     {
-        InputGenerators.AnyInput.Sample(input =>
+        // Checked: a decision that moves or plans at least one knob (measured 1,010-1,080 of 4,000).
+        CheckedSample.Run(InputGenerators.AnyInput, iter: Iterations, minChecked: 500, input =>
         {
             var d = TuningEngine.Decide(input);
-            foreach (var (knob, to) in d.Plan.Select(s => (s.Knob, s.To)).Append((d.Knob ?? Knob.Replicas, d.To ?? -1)).Where(k => k.Item2 >= 0))
+            var moves = d.Plan.Select(s => (s.Knob, s.To)).Append((d.Knob ?? Knob.Replicas, d.To ?? -1)).Where(k => k.Item2 >= 0).ToList();
+            foreach (var (knob, to) in moves)
             {
                 var budget = StepBounds.BudgetOf(input.Spec.Knobs, knob);
                 Assert.True(budget is not null, $"{d.Kind} moves {knob}, which is not in the spec: {d.Message}");
                 Assert.InRange(to, budget.Min, budget.Max);
             }
-        }, iter: Iterations);
+
+            return moves.Count > 0;
+        });
     }
 
     [Fact]
@@ -43,20 +47,25 @@ public sealed class ModeAndDataProperties
     [Fact]
     public void A_knob_in_recommend_mode_is_never_changed()
     {
-        InputGenerators.AnyInput.Sample(input =>
+        // Checked: a spec with a knob in Recommend mode and a decision to change or advise (measured 315-376 of 4,000).
+        CheckedSample.Run(InputGenerators.AnyInput, iter: Iterations, minChecked: 150, input =>
         {
             var d = TuningEngine.Decide(input);
             if (d.Kind == DecisionKind.Change && d.Knob is { } knob)
             {
                 Assert.Equal(KnobMode.Auto, StepBounds.BudgetOf(input.Spec.Knobs, knob)!.Mode);
             }
-        }, iter: Iterations);
+
+            return d.Kind is DecisionKind.Change or DecisionKind.Recommend
+                && Enum.GetValues<Knob>().Any(k => StepBounds.BudgetOf(input.Spec.Knobs, k) is { Mode: KnobMode.Recommend });
+        });
     }
 
     [Fact]
     public void Missing_or_stale_data_never_leads_to_action()
     {
-        InputGenerators.AnyInput.Sample(input =>
+        // Checked: an input without data or with stale data (measured 930-943 of 4,000).
+        CheckedSample.Run(InputGenerators.AnyInput, iter: Iterations, minChecked: 450, input =>
         {
             var blind = input.Window is null || input.Window.Pods <= 0 || input.Now - input.Window.End > TimeSpan.FromSeconds(60);
             var d = TuningEngine.Decide(input);
@@ -65,7 +74,9 @@ public sealed class ModeAndDataProperties
             {
                 Assert.NotEqual(DecisionKind.Recommend, d.Kind);
             }
-        }, iter: Iterations);
+
+            return blind;
+        });
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace Autotune.Engine.Tests.Spec;
 /// Evaluates the CRD's x-kubernetes-validations rules on a document with a CEL interpreter (the Cel package), the
 /// way the API server does: after defaulting, on every node that is present, with <c>self</c> bound to that node and
 /// integers and numbers typed by the schema. It checks the rules' logic; the API server's CEL cost and type checks
-/// are not reproduced.
+/// are not reproduced. A rule that fails to compile or to evaluate, or that yields anything but a boolean, is a
+/// broken rule, never the rule's own verdict: <see cref="Failures(JsonNode)"/> throws <see cref="CelEvaluationException"/>,
+/// so an invalid example cannot pass by breaking the rule it is meant to break.
 /// </summary>
 internal static class CrdCel
 {
@@ -19,16 +21,20 @@ internal static class CrdCel
     // run in parallel: one rule at a time.
     private static readonly Lock Gate = new();
 
-    /// <summary>Every rule that does not hold (or fails to evaluate), as (node path, message).</summary>
-    public static List<(string Path, string Message)> Failures(JsonNode document)
+    /// <summary>Every rule of the CRD that evaluates to false on the document, as (node path, message).</summary>
+    public static List<(string Path, string Message)> Failures(JsonNode document) => Failures(document, CrdDocument.OpenApiSchema);
+
+    /// <summary>Every rule of <paramref name="schema"/> that evaluates to false on the document, as (node path, message).</summary>
+    public static List<(string Path, string Message)> Failures(JsonNode document, JsonObject schema)
     {
-        var defaulted = CrdDefaults.Apply(document, CrdDocument.OpenApiSchema);
+        var defaulted = CrdDefaults.Apply(document, schema);
         var failures = new List<(string, string)>();
-        Evaluate(defaulted, CrdDocument.OpenApiSchema, string.Empty, failures);
-        return failures;
+        var errors = new List<string>();
+        Evaluate(defaulted, schema, string.Empty, failures, errors);
+        return errors.Count == 0 ? failures : throw new CelEvaluationException(errors);
     }
 
-    private static void Evaluate(JsonNode? node, JsonObject schema, string path, List<(string, string)> failures)
+    private static void Evaluate(JsonNode? node, JsonObject schema, string path, List<(string, string)> failures, List<string> errors)
     {
         if (node is null)
         {
@@ -49,14 +55,21 @@ internal static class CrdCel
                         Programs[text] = program;
                     }
 
-                    if (program(new Dictionary<string, object?> { ["self"] = ToCel(node, schema) }) is not true)
+                    switch (program(new Dictionary<string, object?> { ["self"] = ToCel(node, schema) }))
                     {
-                        failures.Add((path, message));
+                        case true:
+                            break;
+                        case false:
+                            failures.Add((path, message));
+                            break;
+                        case var other:
+                            errors.Add($"{Where(path)}: rule `{text}` gave {other?.GetType().Name ?? "null"} '{other}', not a boolean");
+                            break;
                     }
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    failures.Add((path, $"{message} (rule failed to evaluate: {e.Message})"));
+                    errors.Add($"{Where(path)}: rule `{text}` failed to evaluate: {e.Message}");
                 }
             }
         }
@@ -65,10 +78,12 @@ internal static class CrdCel
         {
             foreach (var (name, propertySchema) in properties)
             {
-                Evaluate(obj[name], propertySchema!.AsObject(), $"{path}.{name}".TrimStart('.'), failures);
+                Evaluate(obj[name], propertySchema!.AsObject(), $"{path}.{name}".TrimStart('.'), failures, errors);
             }
         }
     }
+
+    private static string Where(string path) => path.Length == 0 ? "the document" : path;
 
     private static object? ToCel(JsonNode? node, JsonObject? schema) => node switch
     {
@@ -88,4 +103,12 @@ internal static class CrdCel
         },
         _ => null,
     };
+}
+
+/// <summary>A CEL rule that could not be evaluated (it does not compile, meets a missing field, yields a non-boolean): the rule is broken.</summary>
+internal sealed class CelEvaluationException(IReadOnlyList<string> errors)
+    : Exception($"{errors.Count} CEL rule(s) could not be evaluated: {string.Join("; ", errors)}")
+{
+    /// <summary>One line per rule and node that failed to evaluate.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
 }

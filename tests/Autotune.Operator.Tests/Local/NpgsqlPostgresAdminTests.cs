@@ -1,4 +1,5 @@
 using Autotune.Operator.Local;
+using Autotune.Operator.Tests.Kubernetes.Controller;
 using Autotune.Testing;
 using Npgsql;
 using Xunit;
@@ -66,6 +67,51 @@ public sealed class NpgsqlPostgresAdminTests
     }
 
     [Fact]
+    public async Task Closes_its_pooled_admin_connection_after_the_restart_command_instead_of_reusing_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(cancellationToken: ct);
+        // A command that restarts nothing: the pooled connection still works, so only a real clear of the data
+        // source's pool replaces it (NpgsqlConnection.ClearPool never reaches a data source's pool).
+        await using var admin = new NpgsqlPostgresAdmin(server.ConnectionString, ["true"], TimeSpan.FromSeconds(60));
+        await using var observer = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
+        await observer.OpenAsync(ct);
+        await admin.ReadAsync(ct);
+        var before = await AdminBackendsAsync(observer, ct);
+
+        await admin.RestartAsync(ct);
+
+        var after = await Eventually.UntilAsync(() => AdminBackendsAsync(observer, ct), b => !b.Intersect(before).Any(), TimeSpan.FromSeconds(10), "the admin connection from before the restart closed");
+        Assert.Single(before);
+        Assert.Single(after);
+    }
+
+    [Fact]
+    public async Task A_restart_command_that_outlives_the_restart_timeout_is_killed_with_its_children_and_reported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var admin = new NpgsqlPostgresAdmin(
+            "Host=127.0.0.1;Port=1;Username=nobody", ["sh", "-c", "sleep 300 & echo \"child $!\"; wait"], TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => admin.RestartAsync(ct));
+
+        var child = ChildProcesses.PrintedPid(error.Message, "child");
+        await Eventually.UntilAsync(() => !ChildProcesses.IsRunning(child), TimeSpan.FromSeconds(5), $"process {child} ended");
+    }
+
+    [Fact]
+    public async Task A_failing_restart_command_is_reported_with_its_exit_code_and_last_output()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var admin = new NpgsqlPostgresAdmin(
+            "Host=127.0.0.1;Port=1;Username=nobody", ["sh", "-c", "echo 'pg_ctl: could not start server' >&2; exit 1"], TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.RestartAsync(ct));
+
+        Assert.Equal("the restart command sh exited with 1: pg_ctl: could not start server", error.Message);
+    }
+
+    [Fact]
     public async Task Refuses_to_restart_without_a_restart_command()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -75,5 +121,18 @@ public sealed class NpgsqlPostgresAdminTests
         Assert.False(admin.CanRestart);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.RestartAsync(ct));
         Assert.Contains("no restart command", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<int[]> AdminBackendsAsync(NpgsqlConnection observer, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE application_name = 'autotune-operator' ORDER BY pid", observer);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pids = new List<int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pids.Add(reader.GetInt32(0));
+        }
+
+        return [.. pids];
     }
 }

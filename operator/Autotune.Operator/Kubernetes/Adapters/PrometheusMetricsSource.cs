@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Autotune.Engine.Metrics.Exposition;
 using Autotune.Engine.Metrics.Prometheus;
@@ -12,9 +14,28 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// (<see cref="PromQueries.RawSeries"/>) whose answer is split by pod and rendered back into exposition text, so the
 /// window is built exactly as from pod scrapes. Prometheus's own <c>up</c> and <c>scrape_duration_seconds</c> tell
 /// a failed scrape from a slow one: a pod that was down for a scrape as long as the timeout was alive but starved.
+/// A query that fails (Prometheus unreachable, slow, answering an error, too much, or nothing for the pods) is one
+/// failed scrape of <see cref="SourceName"/> with the reason, as a pod that cannot be scraped is: never an empty
+/// round without a word, and never a timed-out scrape (a slow Prometheus says nothing about the pods' threads).
 /// </summary>
-public sealed class PrometheusMetricsSource(HttpClient http, Uri prometheus, string selector, TimeSpan scrapeTimeout, TimeSpan queryTimeout, TimeProvider time) : IMetricsSource
+public sealed class PrometheusMetricsSource(
+    HttpClient http,
+    Uri prometheus,
+    string selector,
+    TimeSpan scrapeTimeout,
+    TimeSpan queryTimeout,
+    TimeProvider time,
+    long maxResponseBytes = PrometheusMetricsSource.DefaultMaxResponseBytes) : IMetricsSource
 {
+    /// <summary>
+    /// Largest answer read: the raw series of one Deployment's pods, about 75 KB of JSON a pod (an agent's exposition
+    /// is about 48 KB of text), so some 400 pods; more is refused rather than held in memory.
+    /// </summary>
+    public const long DefaultMaxResponseBytes = 32L * 1024 * 1024;
+
+    /// <summary>The name a failed query is reported under in place of a pod (no pod name has a space).</summary>
+    public string SourceName { get; } = $"prometheus {prometheus.GetLeftPart(UriPartial.Authority)}";
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<PodScrape>> ScrapeAsync(CancellationToken cancellationToken)
     {
@@ -23,24 +44,42 @@ public sealed class PrometheusMetricsSource(HttpClient http, Uri prometheus, str
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(queryTimeout);
         string body;
+        HttpStatusCode status;
         try
         {
-            using var response = await http.GetAsync(url, deadline.Token);
-            body = await response.Content.ReadAsStringAsync(deadline.Token);
-        }
-        catch (HttpRequestException)
-        {
-            return []; // Prometheus itself is unreachable: no pod is known, so the window has no data.
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            status = response.StatusCode;
+            await using var stream = await response.Content.ReadAsStreamAsync(deadline.Token);
+            using var bytes = await ScrapeBody.ReadAsync(stream, maxResponseBytes, deadline.Token);
+            body = Encoding.UTF8.GetString(bytes.Bytes);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return [];
+            return Failed(started, $"no answer within {queryTimeout.TotalMilliseconds:0} ms");
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException socket)
+        {
+            return Failed(started, $"{socket.SocketErrorCode}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(started, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return Failed(started, ex.Message);
         }
 
         var result = PromResponseReader.Read(body);
         if (!result.Succeeded)
         {
-            return [];
+            // Prometheus answers errors as JSON with a 4xx/5xx status; a proxy in front of it may not.
+            return Failed(started, status == HttpStatusCode.OK ? result.Error! : $"HTTP {(int)status}: {result.Error}");
+        }
+
+        if (result.Series.Count == 0)
+        {
+            return Failed(started, $"no series match {selector}: does Prometheus scrape the pods, with namespace and pod labels?");
         }
 
         var at = time.GetUtcNow();
@@ -50,6 +89,9 @@ public sealed class PrometheusMetricsSource(HttpClient http, Uri prometheus, str
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => ToScrape(g.Key, g.ToList(), at, Stopwatch.GetElapsedTime(started)))];
     }
+
+    private PodScrape[] Failed(long started, string why) =>
+        [new PodScrape(SourceName, time.GetUtcNow(), Stopwatch.GetElapsedTime(started), null, $"the Prometheus query failed: {why}")];
 
     private PodScrape ToScrape(string pod, IReadOnlyList<PromSeries> series, DateTimeOffset at, TimeSpan queryLatency)
     {
