@@ -18,11 +18,18 @@ public static class BuiltInResources
         new(string.Empty, ["v1"], "configmaps", "configmap", "ConfigMap", Namespaced: true, ShortNames: ["cm"]),
         new(string.Empty, ["v1"], "secrets", "secret", "Secret", Namespaced: true),
         new(string.Empty, ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
+        new(string.Empty, ["v1"], "serviceaccounts", "serviceaccount", "ServiceAccount", Namespaced: true, ShortNames: ["sa"]),
+        new(string.Empty, ["v1"], "services", "service", "Service", Namespaced: true, HasStatus: true, ShortNames: ["svc"]),
         new("events.k8s.io", ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
         new("apps", ["v1"], "deployments", "deployment", "Deployment", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["deploy"]),
         new("apps", ["v1"], "statefulsets", "statefulset", "StatefulSet", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["sts"]),
         new("coordination.k8s.io", ["v1"], "leases", "lease", "Lease", Namespaced: true),
         new("autoscaling", ["v2"], "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", Namespaced: true, HasStatus: true, ShortNames: ["hpa"]),
+        new("rbac.authorization.k8s.io", ["v1"], "clusterroles", "clusterrole", "ClusterRole", Namespaced: false),
+        new("rbac.authorization.k8s.io", ["v1"], "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", Namespaced: false),
+        new("rbac.authorization.k8s.io", ["v1"], "roles", "role", "Role", Namespaced: true),
+        new("rbac.authorization.k8s.io", ["v1"], "rolebindings", "rolebinding", "RoleBinding", Namespaced: true),
+        new("policy", ["v1"], "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", Namespaced: true, HasStatus: true, HasGeneration: true, ShortNames: ["pdb"]),
         CustomResourceDefinitions,
     ];
 }

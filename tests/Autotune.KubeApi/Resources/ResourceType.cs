@@ -18,6 +18,9 @@ public sealed record ResourceType(
     /// <summary>The openAPIV3Schema per served version, for custom resources; null for built-in types.</summary>
     public IReadOnlyDictionary<string, JsonObject>? Schemas { get; init; }
 
+    /// <summary>The additionalPrinterColumns per served version, for custom resources; null for built-in types.</summary>
+    public IReadOnlyDictionary<string, JsonArray>? PrinterColumns { get; init; }
+
     /// <summary>The list kind (DeploymentList).</summary>
     public string ListKind => Kind + "List";
 
