@@ -3,6 +3,7 @@ using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Patching;
 using Autotune.KubeApi.Resources;
 using Autotune.KubeApi.Selection;
+using Autotune.KubeApi.Tables;
 using Microsoft.AspNetCore.Http;
 
 namespace Autotune.KubeApi.Http;
@@ -22,16 +23,18 @@ internal sealed class ResourceHandler(ApiContext api)
             case ("GET", null, _):
                 return (200, List(request, type, target));
             case ("GET", { } name, _):
-                return (200, ObjectShapes.AsServed(api.Store.Get(type, ns, name), type, version));
+                var found = ObjectShapes.AsServed(api.Store.Get(type, ns, name), type, version);
+                return (200, TableResponses.For(request, type, version) is { } table ? table.Of([found], null) : found);
             case ("POST", null, null):
-                return (201, Create(type, target, await ReadObjectAsync(request)));
+                return (201, Create(type, target, await ReadObjectAsync(request), new FieldValidation(request)));
             case ("PUT", { } name, null):
-                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: false));
+                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: false, new FieldValidation(request)));
             case ("PUT", { } name, "status"):
-                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: true));
+                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: true, new FieldValidation(request)));
             case ("PATCH", { } name, var sub):
+                var validation = new FieldValidation(request);
                 var patch = await ReadPatchAsync(request);
-                return (200, Patch(type, target, name, patch, sub == "status"));
+                return (200, Patch(type, target, name, patch, sub == "status", validation));
             case ("DELETE", { } name, null):
                 return (200, await DeleteAsync(request, type, ns, name, version));
             default:
@@ -44,11 +47,15 @@ internal sealed class ResourceHandler(ApiContext api)
         var labels = LabelSelector.Parse(request.Query["labelSelector"]);
         var fields = FieldSelector.Parse(request.Query["fieldSelector"]);
         var (items, rv) = api.Store.List(type, target.Namespace);
-        return ObjectShapes.List(type, target.Version, items.Where(i => labels.Matches(i) && fields.Matches(i)), rv);
+        var list = ObjectShapes.List(type, target.Version, items.Where(i => labels.Matches(i) && fields.Matches(i)), rv);
+        return TableResponses.For(request, type, target.Version) is { } table
+            ? table.Of(list["items"]!.AsArray().Select(i => i!.AsObject()), (string?)list["metadata"]!["resourceVersion"])
+            : list;
     }
 
-    private JsonObject Create(ResourceType type, RequestTarget target, JsonObject body)
+    private JsonObject Create(ResourceType type, RequestTarget target, JsonObject body, FieldValidation validation)
     {
+        validation.Check(type, target.Version, body, current: null, patched: false);
         var ns = target.Namespace ?? string.Empty;
         var metadata = body["metadata"] as JsonObject ?? [];
         body["metadata"] = metadata;
@@ -85,18 +92,18 @@ internal sealed class ResourceHandler(ApiContext api)
         return ObjectShapes.AsServed(created, type, target.Version);
     }
 
-    private JsonObject Replace(ResourceType type, RequestTarget target, string name, JsonObject body, bool statusOnly)
+    private JsonObject Replace(ResourceType type, RequestTarget target, string name, JsonObject body, bool statusOnly, FieldValidation validation)
     {
         if ((string?)body["metadata"]?["name"] is { } bodyName && bodyName != name)
         {
             throw KubeApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         }
 
-        return Write(type, target, name, statusOnly, _ => body);
+        return Write(type, target, name, statusOnly, validation, patched: false, _ => body);
     }
 
-    private JsonObject Patch(ResourceType type, RequestTarget target, string name, (string ContentType, JsonNode Body) patch, bool statusOnly) =>
-        Write(type, target, name, statusOnly, current => patch.ContentType switch
+    private JsonObject Patch(ResourceType type, RequestTarget target, string name, (string ContentType, JsonNode Body) patch, bool statusOnly, FieldValidation validation) =>
+        Write(type, target, name, statusOnly, validation, patched: true, current => patch.ContentType switch
         {
             "application/merge-patch+json" => JsonMergePatch.Apply(current, patch.Body) as JsonObject
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
@@ -104,7 +111,7 @@ internal sealed class ResourceHandler(ApiContext api)
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
         });
 
-    private JsonObject Write(ResourceType type, RequestTarget target, string name, bool statusOnly, Func<JsonObject, JsonObject> change)
+    private JsonObject Write(ResourceType type, RequestTarget target, string name, bool statusOnly, FieldValidation validation, bool patched, Func<JsonObject, JsonObject> change)
     {
         if (statusOnly && !type.HasStatus)
         {
@@ -115,6 +122,7 @@ internal sealed class ResourceHandler(ApiContext api)
         var updated = api.Store.Update(type, ns, name, current =>
         {
             var proposed = change(current.DeepClone().AsObject());
+            validation.Check(type, target.Version, proposed, current, patched);
             JsonObject candidate;
             if (statusOnly)
             {
