@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Patching;
+using Autotune.KubeApi.Protobuf;
 using Autotune.KubeApi.Resources;
 using Autotune.KubeApi.Selection;
 using Autotune.KubeApi.Tables;
@@ -193,6 +194,13 @@ internal sealed class ResourceHandler(ApiContext api)
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)
     {
+        if (request.ContentType?.Split(';')[0].Trim() == KubeProtobuf.MediaType)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            return KubeProtobuf.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
         try
         {
             return await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
