@@ -9,7 +9,7 @@ public sealed class HelmTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Helm_installs_the_chart_into_a_new_namespace_and_uninstall_keeps_the_CRD()
+    public async Task Helm_installs_upgrades_and_uninstalls_the_chart_keeping_the_CRD()
     {
         await RealClients.RequireHelmAsync();
         await using var clients = await RealClients.StartAsync();
@@ -28,6 +28,24 @@ public sealed class HelmTests
 
         var list = await clients.HelmAsync("list", "-n", "autotune-system");
         Assert.Matches(@"(?m)^autotune\s+autotune-system\s+1\s+.*deployed\s+autotune-0\.1\.0", list.Output);
+
+        // helm upgrade sends a strategic merge patch: the changed env var and the added one land, the rest stays.
+        var upgrade = await clients.HelmAsync("upgrade", "autotune", "charts/autotune", "-n", "autotune-system", "--set", "logLevel=Debug", "--set", "extraEnv[0].name=EXTRA", "--set-string", "extraEnv[0].value=1");
+        Assert.True(upgrade.ExitCode == 0, $"helm upgrade: {upgrade.Error}");
+        var upgraded = await clients.Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("autotune", "autotune-system", cancellationToken: Ct);
+        var env = upgraded.Spec.Template.Spec.Containers[0].Env.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal("Debug", env["Logging__LogLevel__Default"]);
+        Assert.Equal("1", env["EXTRA"]);
+        Assert.Contains("POD_NAME", env.Keys);
+        Assert.Equal(2, upgraded.Metadata.Generation);
+
+        // And back to the chart's defaults (without --reset-values an upgrade given no values reuses the last ones):
+        // the env var the dropped value made goes.
+        var reverted = await clients.HelmAsync("upgrade", "autotune", "charts/autotune", "-n", "autotune-system", "--reset-values");
+        Assert.True(reverted.ExitCode == 0, $"helm upgrade: {reverted.Error}");
+        var back = await clients.Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("autotune", "autotune-system", cancellationToken: Ct);
+        Assert.DoesNotContain(back.Spec.Template.Spec.Containers[0].Env, e => e.Name == "EXTRA");
+        Assert.Equal("Information", back.Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "Logging__LogLevel__Default").Value);
 
         await clients.KubectlOkAsync("apply", "-f", "crds/examples/minimal.yaml");
         var uninstall = await clients.HelmAsync("uninstall", "autotune", "-n", "autotune-system");

@@ -119,6 +119,37 @@ public sealed class KubectlTests
     }
 
     [Fact]
+    public async Task Kubectl_apply_of_a_changed_Deployment_patches_it_strategically()
+    {
+        await using var clients = await RealClients.StartAsync();
+        const string deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                  - {name: api, image: "orders:1", env: [{name: A, value: "1"}, {name: B, value: "2"}]}
+                  - {name: proxy, image: "proxy:1"}
+            """;
+        await clients.KubectlWithInputAsync(deployment, "apply", "-f", "-");
+
+        var changed = deployment.Replace("orders:1", "orders:2", StringComparison.Ordinal).Replace(", {name: B, value: \"2\"}", string.Empty, StringComparison.Ordinal);
+        var applied = await clients.KubectlWithInputAsync(changed, "apply", "-f", "-");
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        Assert.Contains("deployment.apps/web configured", applied.Output, StringComparison.Ordinal);
+
+        var stored = await clients.Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", clients.Cluster.Namespace, cancellationToken: Ct);
+        Assert.Equal(["orders:2", "proxy:1"], stored.Spec.Template.Spec.Containers.Select(c => c.Image));
+        Assert.Equal(["A"], stored.Spec.Template.Spec.Containers[0].Env.Select(e => e.Name));
+        Assert.Matches(@"(?m)^deployment\.apps/web\s+0/2\s+0\s+0\s+\d+s$", await clients.KubectlOkAsync("get", "all"));
+    }
+
+    [Fact]
     public async Task Kubectl_explain_describes_custom_and_built_in_fields()
     {
         await using var clients = await RealClients.StartAsync();

@@ -34,7 +34,7 @@ internal sealed class ResourceHandler(ApiContext api)
                 return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: true, new FieldValidation(request)));
             case ("PATCH", { } name, var sub):
                 var validation = new FieldValidation(request);
-                var patch = await ReadPatchAsync(request);
+                var patch = await ReadPatchAsync(request, type);
                 return (200, Patch(type, target, name, patch, sub == "status", validation));
             case ("DELETE", { } name, null):
                 return (200, await DeleteAsync(request, type, ns, name, version));
@@ -108,6 +108,8 @@ internal sealed class ResourceHandler(ApiContext api)
         {
             "application/merge-patch+json" => JsonMergePatch.Apply(current, patch.Body) as JsonObject
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
+            "application/strategic-merge-patch+json" => StrategicMergePatch.Apply(current, patch.Body) as JsonObject
+                ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
             _ => JsonPatch.Apply(current, patch.Body as JsonArray ?? throw KubeApiException.BadRequest("a JSON patch must be an array")) as JsonObject
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
         });
@@ -178,12 +180,15 @@ internal sealed class ResourceHandler(ApiContext api)
             : StatusObjects.Success(name, type.Group, type.Plural, (string?)deleted["metadata"]?["uid"]);
     }
 
-    private static async Task<(string, JsonNode)> ReadPatchAsync(HttpRequest request)
+    private static async Task<(string, JsonNode)> ReadPatchAsync(HttpRequest request, ResourceType type)
     {
         var contentType = request.ContentType?.Split(';')[0].Trim() ?? string.Empty;
-        if (contentType is not ("application/merge-patch+json" or "application/json-patch+json"))
+        // As the API server: custom resources take no strategic merge patch (their schemas declare no merge keys).
+        var strategic = type.Schemas is null;
+        if (contentType is not ("application/merge-patch+json" or "application/json-patch+json") && !(strategic && contentType == "application/strategic-merge-patch+json"))
         {
-            throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got {contentType})");
+            var accepted = strategic ? "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json" : "application/json-patch+json, application/merge-patch+json";
+            throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {accepted} (got {contentType})");
         }
 
         return (contentType, await ReadBodyAsync(request) ?? throw KubeApiException.BadRequest("empty patch"));

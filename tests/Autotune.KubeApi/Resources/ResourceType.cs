@@ -18,6 +18,9 @@ public sealed record ResourceType(
     /// <summary>The openAPIV3Schema per served version, for custom resources; null for built-in types.</summary>
     public IReadOnlyDictionary<string, JsonObject>? Schemas { get; init; }
 
+    /// <summary>The categories the type belongs to (<c>all</c>: what <c>kubectl get all</c> lists).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     /// <summary>The additionalPrinterColumns per served version, for custom resources; null for built-in types.</summary>
     public IReadOnlyDictionary<string, JsonArray>? PrinterColumns { get; init; }
 
