@@ -178,6 +178,7 @@ public sealed class KubectlTests
         var ns = clients.Cluster.Server.Store.Get(BuiltInResources.Namespaces, string.Empty, "orders");
         Assert.Equal("orders", (string?)ns["metadata"]?["name"]);
         Assert.Null(ns["metadata"]?["generateName"]);
+        Assert.Equal("Active", (string?)ns["status"]?["phase"]);
 
         await clients.KubectlOkAsync("create", "secret", "generic", "pg-admin", "--from-literal=connectionString=Host=db;Username=admin");
         var secret = await clients.Cluster.Client.CoreV1.ReadNamespacedSecretAsync("pg-admin", clients.Cluster.Namespace, cancellationToken: Ct);

@@ -77,6 +77,12 @@ internal sealed class ResourceHandler(ApiContext api)
             body.Remove("status");
         }
 
+        if (type == BuiltInResources.Namespaces)
+        {
+            // The namespace controller's first word: a new namespace is Active (there is no Terminating phase here).
+            body["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+
         body = ObjectShapes.AsServed(body, type, target.Version);
         body = api.Validator.Admit(type, target.Version, body, name);
         if (type == BuiltInResources.CustomResourceDefinitions)
