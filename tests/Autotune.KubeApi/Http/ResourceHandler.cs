@@ -48,7 +48,9 @@ internal sealed class ResourceHandler(ApiContext api)
         var labels = LabelSelector.Parse(request.Query["labelSelector"]);
         var fields = FieldSelector.Parse(request.Query["fieldSelector"]);
         var (items, rv) = api.Store.List(type, target.Namespace);
-        var list = ObjectShapes.List(type, target.Version, items.Where(i => labels.Matches(i) && fields.Matches(i)), rv);
+        // Selectors see the object as this version serves it (regarding.kind on events.k8s.io, involvedObject.kind on core).
+        var served = items.Select(i => ObjectShapes.AsServed(i, type, target.Version)).Where(i => labels.Matches(i) && fields.Matches(i));
+        var list = ObjectShapes.List(type, target.Version, served, rv);
         return TableResponses.For(request, type, target.Version) is { } table
             ? table.Of(list["items"]!.AsArray().Select(i => i!.AsObject()), (string?)list["metadata"]!["resourceVersion"])
             : list;
@@ -90,7 +92,7 @@ internal sealed class ResourceHandler(ApiContext api)
             CustomResourceDefinitions.Accept(body);
         }
 
-        var created = api.Store.Create(type, ns, body);
+        var created = api.Store.Create(type, ns, EventConversion.ToStored(body, type));
         if (type == BuiltInResources.CustomResourceDefinitions)
         {
             api.Catalog.Register(created);
@@ -130,8 +132,9 @@ internal sealed class ResourceHandler(ApiContext api)
         var ns = target.Namespace ?? string.Empty;
         var updated = api.Store.Update(type, ns, name, current =>
         {
-            var proposed = change(current.DeepClone().AsObject());
-            validation.Check(type, target.Version, proposed, current, patched);
+            var served = ObjectShapes.AsServed(current, type, target.Version);
+            var proposed = change(served.DeepClone().AsObject());
+            validation.Check(type, target.Version, proposed, served, patched);
             JsonObject candidate;
             if (statusOnly)
             {
@@ -159,7 +162,7 @@ internal sealed class ResourceHandler(ApiContext api)
                 CustomResourceDefinitions.Accept(candidate);
             }
 
-            return api.Validator.Admit(type, target.Version, candidate, name);
+            return EventConversion.ToStored(api.Validator.Admit(type, target.Version, candidate, name), type);
         });
         if (type == BuiltInResources.CustomResourceDefinitions)
         {

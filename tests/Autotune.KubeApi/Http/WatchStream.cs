@@ -95,9 +95,9 @@ internal sealed class WatchStream(ApiContext api)
                 }
             }
 
-            if (labels.Matches(change.Object) && fields.Matches(change.Object))
+            var served = ObjectShapes.AsServed(change.Object, type, target.Version);
+            if (labels.Matches(served) && fields.Matches(served))
             {
-                var served = ObjectShapes.AsServed(change.Object, type, target.Version);
                 await WriteAsync(response, change.Type, table is null ? served : table.Of([served], (string?)served["metadata"]?["resourceVersion"]), stop);
             }
         }

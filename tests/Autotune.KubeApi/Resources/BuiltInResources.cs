@@ -10,6 +10,9 @@ public static class BuiltInResources
     public static readonly ResourceType CustomResourceDefinitions = new(
         "apiextensions.k8s.io", ["v1"], "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", Namespaced: false, HasStatus: true, HasGeneration: true, ShortNames: ["crd", "crds"]);
 
+    /// <summary>events.k8s.io/v1 Events: the core v1 Events' storage, served with the new field names.</summary>
+    public static readonly ResourceType EventsV1 = new("events.k8s.io", ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]) { StorageKey = "/events" };
+
     /// <summary>Every built-in type.</summary>
     public static IReadOnlyList<ResourceType> All { get; } =
     [
@@ -20,7 +23,7 @@ public static class BuiltInResources
         new(string.Empty, ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
         new(string.Empty, ["v1"], "serviceaccounts", "serviceaccount", "ServiceAccount", Namespaced: true, ShortNames: ["sa"]),
         new(string.Empty, ["v1"], "services", "service", "Service", Namespaced: true, HasStatus: true, ShortNames: ["svc"]) { Categories = ["all"] },
-        new("events.k8s.io", ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
+        EventsV1,
         new("apps", ["v1"], "deployments", "deployment", "Deployment", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["deploy"]) { Categories = ["all"] },
         new("apps", ["v1"], "statefulsets", "statefulset", "StatefulSet", Namespaced: true, HasStatus: true, HasScale: true, HasGeneration: true, ShortNames: ["sts"]) { Categories = ["all"] },
         new("coordination.k8s.io", ["v1"], "leases", "lease", "Lease", Namespaced: true),

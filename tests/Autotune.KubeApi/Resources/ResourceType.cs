@@ -36,6 +36,9 @@ public sealed record ResourceType(
     /// <summary>The apiVersion of objects served at <paramref name="version"/>.</summary>
     public string ApiVersion(string version) => Group.Length == 0 ? version : $"{Group}/{version}";
 
-    /// <summary>The key under which objects of this type are stored, shared by all its versions.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    /// <summary>
+    /// The key under which objects of this type are stored, shared by all its versions (and by events.k8s.io/v1 Events
+    /// with core v1 Events, as the API server shares their storage).
+    /// </summary>
+    public string StorageKey { get; init; } = $"{Group}/{Plural}";
 }
