@@ -8,7 +8,7 @@ namespace Autotune.KubeApi.Tests;
 /// <list type="bullet">
 /// <item><c>kubectl rollout status ...</c>: waits for a Deployment or StatefulSet controller to report the rollout; only
 /// the stand-in kubelet writes that status, and it does not run the charts' images.</item>
-/// <item><c>kubectl port-forward</c>, <c>curl</c> and reading the API key: no pods serve here (no portforward subresource).</item>
+/// <item><c>kubectl port-forward</c> and <c>curl</c>: no pods serve here (no portforward subresource).</item>
 /// <item><c>kubectl get configmap demo-sample-stack-api-autotune</c>: the operator writes it, and it does not run here.</item>
 /// </list>
 /// </summary>
@@ -35,6 +35,8 @@ public sealed class InstallGuideTests
 
         Assert.Contains("Name:         demo-sample-stack-api", await KubectlOkAsync(clients, "-n demo describe apituning demo-sample-stack-api"));
         Assert.Contains("No resources found in demo namespace.", (await clients.KubectlAsync(Words("-n demo get events --field-selector involvedObject.kind=ApiTuning"))).Error);
+        var apiKey = await KubectlOkAsync(clients, "-n demo get secret demo-sample-stack-postgres-credentials -o jsonpath={.data.api-key}");
+        Assert.NotEmpty(Convert.FromBase64String(apiKey));
 
         // Upgrade
         await HelmOkAsync(clients, "upgrade autotune charts/autotune --namespace autotune-system --reuse-values");
@@ -45,6 +47,15 @@ public sealed class InstallGuideTests
         await HelmOkAsync(clients, "uninstall autotune --namespace autotune-system");
         Assert.Contains("demo-sample-stack-api", await KubectlOkAsync(clients, "-n demo get apituning"));
         Assert.Contains("apitunings.autotune.dev", await KubectlOkAsync(clients, "get crd"));
+
+        // And the removals the guide names: the CRD (its ApiTunings go with it) and the database's volumes (none here:
+        // no StatefulSet controller makes PersistentVolumeClaims).
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io \"apitunings.autotune.dev\" deleted", await KubectlOkAsync(clients, "delete crd apitunings.autotune.dev"));
+        Assert.Contains("No resources found", (await clients.KubectlAsync(Words("-n demo delete pvc -l app.kubernetes.io/instance=demo"))) is { ExitCode: 0 } pvc ? pvc.Output + pvc.Error : "failed");
+        var gone = await clients.KubectlAsync(Words("-n demo get apituning"));
+        Assert.NotEqual(0, gone.ExitCode);
+        Assert.Contains("NotFound", gone.Error, StringComparison.Ordinal);
+        Assert.Null(clients.Cluster.Server.Catalog.Find("autotune.dev", "v1alpha1", "apitunings"));
     }
 
     private static string[] Words(string command) => command.Split(' ');

@@ -92,7 +92,7 @@ internal sealed class ResourceHandler(ApiContext api)
             CustomResourceDefinitions.Accept(body);
         }
 
-        var created = api.Store.Create(type, ns, EventConversion.ToStored(body, type));
+        var created = api.Store.Create(type, ns, EventConversion.ToStored(SecretData.Normalize(body, type), type));
         if (type == BuiltInResources.CustomResourceDefinitions)
         {
             api.Catalog.Register(created);
@@ -162,7 +162,7 @@ internal sealed class ResourceHandler(ApiContext api)
                 CustomResourceDefinitions.Accept(candidate);
             }
 
-            return EventConversion.ToStored(api.Validator.Admit(type, target.Version, candidate, name), type);
+            return EventConversion.ToStored(SecretData.Normalize(api.Validator.Admit(type, target.Version, candidate, name), type), type);
         });
         if (type == BuiltInResources.CustomResourceDefinitions)
         {

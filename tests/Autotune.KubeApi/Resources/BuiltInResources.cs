@@ -21,6 +21,7 @@ public static class BuiltInResources
         new(string.Empty, ["v1"], "configmaps", "configmap", "ConfigMap", Namespaced: true, ShortNames: ["cm"]),
         new(string.Empty, ["v1"], "secrets", "secret", "Secret", Namespaced: true),
         new(string.Empty, ["v1"], "events", "event", "Event", Namespaced: true, ShortNames: ["ev"]),
+        new(string.Empty, ["v1"], "persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", Namespaced: true, HasStatus: true, ShortNames: ["pvc"]),
         new(string.Empty, ["v1"], "serviceaccounts", "serviceaccount", "ServiceAccount", Namespaced: true, ShortNames: ["sa"]),
         new(string.Empty, ["v1"], "services", "service", "Service", Namespaced: true, HasStatus: true, ShortNames: ["svc"]) { Categories = ["all"] },
         EventsV1,
