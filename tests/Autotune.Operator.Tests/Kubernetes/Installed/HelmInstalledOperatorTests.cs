@@ -17,6 +17,17 @@ public sealed class HelmInstalledOperatorTests
 {
     private const string SystemNamespace = "autotune-system";
     private const string OperatorToken = "autotune-serviceaccount-token";
+
+    private const string ApiTuning = """
+        apiVersion: autotune.dev/v1alpha1
+        kind: ApiTuning
+        metadata: {name: orders}
+        spec:
+          targetRef: {name: orders-api}
+          objectives: {p99LatencyMs: 250}
+          metrics: {window: 10s, scrapesPerWindow: 4}
+        """;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -49,7 +60,8 @@ public sealed class HelmInstalledOperatorTests
         using var config = KubeConfigFile.For(server.Url, "admin-token", "shop");
         await using var kubelet = StandInKubelet.Start(server, new KubeletOptions
         {
-            Command = ["false"], // no sample-API Deployments here
+            Command = ["false"], // never run: only the operator's namespace gets pods
+            Namespace = SystemNamespace,
             Images = new Dictionary<string, IReadOnlyList<string>> { ["ghcr.io/autotune-dev/autotune-operator"] = [Path.Combine(AppContext.BaseDirectory, "autotune")] },
             ServiceAccountTokens = new Dictionary<string, string> { [$"{SystemNamespace}/autotune"] = OperatorToken },
             FirstAddress = 20 + Random.Shared.Next(200),
@@ -59,13 +71,18 @@ public sealed class HelmInstalledOperatorTests
         Assert.Contains("successfully rolled out", await KubectlOkAsync(config, $"-n {SystemNamespace} rollout status deployment/autotune --timeout={Patience.TotalSeconds}s", kubelet), StringComparison.Ordinal);
         var firstPod = (await KubectlOkAsync(config, $"-n {SystemNamespace} get pods -o jsonpath={{.items[0].metadata.name}}")).Trim();
 
-        // An ApiTuning applied as the chart's notes say; its target does not exist, which the operator reports.
+        // An ApiTuning (a 10 s window: the operator reports after one) for a Deployment without pods: the operator
+        // reads it, finds no metrics and holds, and says so in status.
         await KubectlOkAsync(config, "create namespace shop");
-        await KubectlOkAsync(config, "apply -n shop -f crds/examples/minimal.yaml");
+        var target = await KubectlOkAsync(config, "create deployment orders-api --image=orders:1 --replicas=2 -n shop --dry-run=client -o yaml");
+        var created = await Kubectl.RunAsync(config, ["apply", "-f", "-"], target, Ct);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var applied = await Kubectl.RunAsync(config, ["apply", "-n", "shop", "-f", "-"], ApiTuning, Ct);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
         await KubectlOkAsync(config, $"-n shop wait --for=jsonpath={{.status.observedGeneration}}=1 apituning/orders --timeout={Patience.TotalSeconds}s", kubelet);
         var described = await KubectlOkAsync(config, "-n shop describe apituning orders");
-        Assert.Contains("Conditions:", described, StringComparison.Ordinal);
-        Assert.Contains("Observed Generation:  1", described, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^    Message:\s+no ready pod to scrape\n    Observed Generation:\s+1\n    Reason:\s+NoData\n    Status:\s+False\n    Type:\s+MetricsAvailable$", described);
+        Assert.Matches(@"(?m)^orders\s+orders-api\s+Auto\s+Unknown\s+2\s+\d+s$", await KubectlOkAsync(config, "-n shop get apituning"));
 
         var operatorUser = rbac.User;
         Assert.Contains(server.Requests.By(operatorUser), r => r.Path.Contains("/apitunings", StringComparison.Ordinal));
@@ -78,11 +95,13 @@ public sealed class HelmInstalledOperatorTests
         Assert.NotEqual(firstPod, secondPod);
         await KubectlOkAsync(config, "-n shop patch apituning orders --type=merge -p {\"spec\":{\"mode\":\"Recommend\"}}");
         await KubectlOkAsync(config, $"-n shop wait --for=jsonpath={{.status.observedGeneration}}=2 apituning/orders --timeout={Patience.TotalSeconds}s", kubelet);
+        Assert.Matches(@"(?m)^orders\s+orders-api\s+Recommend\s+", await KubectlOkAsync(config, "-n shop get apituning"));
         Assert.Empty(rbac.Denied);
 
         // helm uninstall stops the operator and keeps the CRD and the ApiTuning.
         await HelmOkAsync(config, $"uninstall autotune --namespace {SystemNamespace}");
         Assert.Empty(server.Store.List(server.Catalog.Find("apps", "v1", "deployments")!, SystemNamespace).Items);
+        await KubectlOkAsync(config, $"-n {SystemNamespace} wait --for=delete pod/{secondPod} --timeout={Patience.TotalSeconds}s", kubelet);
         Assert.Contains("orders", await KubectlOkAsync(config, "-n shop get apituning"), StringComparison.Ordinal);
         Assert.Empty(kubelet.Errors);
     }
