@@ -15,7 +15,7 @@ public sealed class DiscoveryTests
         Assert.Equal("v1", (string?)api["versions"]![0]);
 
         var groups = JsonNode.Parse(await cluster.Client.GetAsync($"{cluster.Server.Url}/apis", Ct))!["groups"]!.AsArray().Select(g => (string?)g!["name"]).ToList();
-        Assert.Equal(["apiextensions.k8s.io", "apps", "autoscaling", "coordination.k8s.io", "events.k8s.io"], groups.Order(StringComparer.Ordinal));
+        Assert.Equal(["apiextensions.k8s.io", "apps", "autoscaling", "coordination.k8s.io", "events.k8s.io", "policy", "rbac.authorization.k8s.io"], groups.Order(StringComparer.Ordinal));
 
         var apps = JsonNode.Parse(await cluster.Client.GetAsync($"{cluster.Server.Url}/apis/apps/v1", Ct))!["resources"]!.AsArray()
             .Select(r => ((string?)r!["name"], (string?)r["kind"])).ToList();

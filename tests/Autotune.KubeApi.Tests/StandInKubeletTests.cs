@@ -60,6 +60,31 @@ public sealed class StandInKubeletTests(SharedPostgres shared) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Kubectl_rollout_status_follows_the_rollouts_the_kubelet_makes()
+    {
+        await using var clients = await RealClients.StartAsync();
+        var kubelet = StandInKubelet.Start(clients.Cluster.Server, Options(clients.Cluster, shared.Server));
+        try
+        {
+            await clients.Cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(Objects.Deployment("orders-api", replicas: 1), clients.Cluster.Namespace, cancellationToken: Ct);
+            Assert.Contains("deployment \"orders-api\" successfully rolled out", await clients.KubectlOkAsync("rollout", "status", "deployment/orders-api", "--timeout=90s"), StringComparison.Ordinal);
+            var first = Assert.Single(await ReadyPodsAsync(clients.Cluster, kubelet, 1));
+
+            var env = """[{"op":"add","path":"/spec/template/spec/containers/0/env","value":[{"name":"SampleApi__RateLimitBurst","value":"5000"}]}]""";
+            await clients.Cluster.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(env, V1Patch.PatchType.JsonPatch), "orders-api", clients.Cluster.Namespace, cancellationToken: Ct);
+            Assert.Contains("successfully rolled out", await clients.KubectlOkAsync("rollout", "status", "deployment/orders-api", "--timeout=90s"), StringComparison.Ordinal);
+            var rolled = Assert.Single(await ReadyPodsAsync(clients.Cluster, kubelet, 1));
+            Assert.NotEqual(first.Metadata.Name, rolled.Metadata.Name);
+        }
+        finally
+        {
+            await kubelet.DisposeAsync();
+        }
+
+        Assert.Empty(kubelet.Errors);
+    }
+
+    [Fact]
     public async Task Copies_the_mounted_configmap_into_each_pods_tuning_file_and_the_agent_applies_it()
     {
         var postgres = shared.Server;

@@ -60,6 +60,7 @@ public sealed class KubeApiServer : IAsyncDisposable
                 ["apiVersion"] = "v1",
                 ["kind"] = "Namespace",
                 ["metadata"] = new JsonObject { ["name"] = ns },
+                ["status"] = new JsonObject { ["phase"] = "Active" },
             });
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Autotune.KubeApi.Authorization;
 using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Observation;
+using Autotune.KubeApi.OpenApi;
 using Microsoft.AspNetCore.Http;
 
 namespace Autotune.KubeApi.Http;
@@ -67,6 +68,12 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
         if (request.Method == "GET" && Discovery.Answer(path, api.Catalog, $"{request.Host}") is { } document)
         {
             await WriteAsync(context.Response, 200, document);
+            return;
+        }
+
+        if (request.Method == "GET" && path.StartsWith("/openapi/", StringComparison.Ordinal))
+        {
+            await WriteAsync(context.Response, 200, OpenApiV3.Answer(path, api.Catalog) ?? throw NotFound());
             return;
         }
 

@@ -57,6 +57,7 @@ internal static class Discovery
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
                 ["shortNames"] = new JsonArray([.. (type.ShortNames ?? []).Select(s => (JsonNode)s)]),
+                ["categories"] = new JsonArray([.. type.Categories.Select(c => (JsonNode)c)]),
             });
             foreach (var (sub, kind) in new[] { ("status", type.HasStatus, type.Kind), ("scale", type.HasScale, "Scale") }.Where(s => s.Item2).Select(s => (s.Item1, s.Item3)))
             {

@@ -18,7 +18,7 @@ internal static class ObjectShapes
             }
         }
 
-        return shaped;
+        return EventConversion.ToServed(shaped, type);
     }
 
     public static JsonObject List(ResourceType type, string version, IEnumerable<JsonObject> items, long resourceVersion) => new()

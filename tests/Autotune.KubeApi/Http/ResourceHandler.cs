@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Patching;
+using Autotune.KubeApi.Protobuf;
 using Autotune.KubeApi.Resources;
 using Autotune.KubeApi.Selection;
+using Autotune.KubeApi.Tables;
 using Microsoft.AspNetCore.Http;
 
 namespace Autotune.KubeApi.Http;
@@ -22,16 +24,18 @@ internal sealed class ResourceHandler(ApiContext api)
             case ("GET", null, _):
                 return (200, List(request, type, target));
             case ("GET", { } name, _):
-                return (200, ObjectShapes.AsServed(api.Store.Get(type, ns, name), type, version));
+                var found = ObjectShapes.AsServed(api.Store.Get(type, ns, name), type, version);
+                return (200, TableResponses.For(request, type, version) is { } table ? table.Of([found], null) : found);
             case ("POST", null, null):
-                return (201, Create(type, target, await ReadObjectAsync(request)));
+                return (201, Create(type, target, await ReadObjectAsync(request), new FieldValidation(request)));
             case ("PUT", { } name, null):
-                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: false));
+                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: false, new FieldValidation(request)));
             case ("PUT", { } name, "status"):
-                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: true));
+                return (200, Replace(type, target, name, await ReadObjectAsync(request), statusOnly: true, new FieldValidation(request)));
             case ("PATCH", { } name, var sub):
-                var patch = await ReadPatchAsync(request);
-                return (200, Patch(type, target, name, patch, sub == "status"));
+                var validation = new FieldValidation(request);
+                var patch = await ReadPatchAsync(request, type);
+                return (200, Patch(type, target, name, patch, sub == "status", validation));
             case ("DELETE", { } name, null):
                 return (200, await DeleteAsync(request, type, ns, name, version));
             default:
@@ -44,11 +48,17 @@ internal sealed class ResourceHandler(ApiContext api)
         var labels = LabelSelector.Parse(request.Query["labelSelector"]);
         var fields = FieldSelector.Parse(request.Query["fieldSelector"]);
         var (items, rv) = api.Store.List(type, target.Namespace);
-        return ObjectShapes.List(type, target.Version, items.Where(i => labels.Matches(i) && fields.Matches(i)), rv);
+        // Selectors see the object as this version serves it (regarding.kind on events.k8s.io, involvedObject.kind on core).
+        var served = items.Select(i => ObjectShapes.AsServed(i, type, target.Version)).Where(i => labels.Matches(i) && fields.Matches(i));
+        var list = ObjectShapes.List(type, target.Version, served, rv);
+        return TableResponses.For(request, type, target.Version) is { } table
+            ? table.Of(list["items"]!.AsArray().Select(i => i!.AsObject()), (string?)list["metadata"]!["resourceVersion"])
+            : list;
     }
 
-    private JsonObject Create(ResourceType type, RequestTarget target, JsonObject body)
+    private JsonObject Create(ResourceType type, RequestTarget target, JsonObject body, FieldValidation validation)
     {
+        validation.Check(type, target.Version, body, current: null, patched: false);
         var ns = target.Namespace ?? string.Empty;
         var metadata = body["metadata"] as JsonObject ?? [];
         body["metadata"] = metadata;
@@ -69,6 +79,12 @@ internal sealed class ResourceHandler(ApiContext api)
             body.Remove("status");
         }
 
+        if (type == BuiltInResources.Namespaces)
+        {
+            // The namespace controller's first word: a new namespace is Active (there is no Terminating phase here).
+            body["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+
         body = ObjectShapes.AsServed(body, type, target.Version);
         body = api.Validator.Admit(type, target.Version, body, name);
         if (type == BuiltInResources.CustomResourceDefinitions)
@@ -76,7 +92,7 @@ internal sealed class ResourceHandler(ApiContext api)
             CustomResourceDefinitions.Accept(body);
         }
 
-        var created = api.Store.Create(type, ns, body);
+        var created = api.Store.Create(type, ns, EventConversion.ToStored(SecretData.Normalize(body, type), type));
         if (type == BuiltInResources.CustomResourceDefinitions)
         {
             api.Catalog.Register(created);
@@ -85,26 +101,28 @@ internal sealed class ResourceHandler(ApiContext api)
         return ObjectShapes.AsServed(created, type, target.Version);
     }
 
-    private JsonObject Replace(ResourceType type, RequestTarget target, string name, JsonObject body, bool statusOnly)
+    private JsonObject Replace(ResourceType type, RequestTarget target, string name, JsonObject body, bool statusOnly, FieldValidation validation)
     {
         if ((string?)body["metadata"]?["name"] is { } bodyName && bodyName != name)
         {
             throw KubeApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         }
 
-        return Write(type, target, name, statusOnly, _ => body);
+        return Write(type, target, name, statusOnly, validation, patched: false, _ => body);
     }
 
-    private JsonObject Patch(ResourceType type, RequestTarget target, string name, (string ContentType, JsonNode Body) patch, bool statusOnly) =>
-        Write(type, target, name, statusOnly, current => patch.ContentType switch
+    private JsonObject Patch(ResourceType type, RequestTarget target, string name, (string ContentType, JsonNode Body) patch, bool statusOnly, FieldValidation validation) =>
+        Write(type, target, name, statusOnly, validation, patched: true, current => patch.ContentType switch
         {
             "application/merge-patch+json" => JsonMergePatch.Apply(current, patch.Body) as JsonObject
+                ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
+            "application/strategic-merge-patch+json" => StrategicMergePatch.Apply(current, patch.Body) as JsonObject
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
             _ => JsonPatch.Apply(current, patch.Body as JsonArray ?? throw KubeApiException.BadRequest("a JSON patch must be an array")) as JsonObject
                 ?? throw KubeApiException.BadRequest("the patch does not leave an object"),
         });
 
-    private JsonObject Write(ResourceType type, RequestTarget target, string name, bool statusOnly, Func<JsonObject, JsonObject> change)
+    private JsonObject Write(ResourceType type, RequestTarget target, string name, bool statusOnly, FieldValidation validation, bool patched, Func<JsonObject, JsonObject> change)
     {
         if (statusOnly && !type.HasStatus)
         {
@@ -114,7 +132,9 @@ internal sealed class ResourceHandler(ApiContext api)
         var ns = target.Namespace ?? string.Empty;
         var updated = api.Store.Update(type, ns, name, current =>
         {
-            var proposed = change(current.DeepClone().AsObject());
+            var served = ObjectShapes.AsServed(current, type, target.Version);
+            var proposed = change(served.DeepClone().AsObject());
+            validation.Check(type, target.Version, proposed, served, patched);
             JsonObject candidate;
             if (statusOnly)
             {
@@ -142,7 +162,7 @@ internal sealed class ResourceHandler(ApiContext api)
                 CustomResourceDefinitions.Accept(candidate);
             }
 
-            return api.Validator.Admit(type, target.Version, candidate, name);
+            return EventConversion.ToStored(SecretData.Normalize(api.Validator.Admit(type, target.Version, candidate, name), type), type);
         });
         if (type == BuiltInResources.CustomResourceDefinitions)
         {
@@ -169,12 +189,15 @@ internal sealed class ResourceHandler(ApiContext api)
             : StatusObjects.Success(name, type.Group, type.Plural, (string?)deleted["metadata"]?["uid"]);
     }
 
-    private static async Task<(string, JsonNode)> ReadPatchAsync(HttpRequest request)
+    private static async Task<(string, JsonNode)> ReadPatchAsync(HttpRequest request, ResourceType type)
     {
         var contentType = request.ContentType?.Split(';')[0].Trim() ?? string.Empty;
-        if (contentType is not ("application/merge-patch+json" or "application/json-patch+json"))
+        // As the API server: custom resources take no strategic merge patch (their schemas declare no merge keys).
+        var strategic = type.Schemas is null;
+        if (contentType is not ("application/merge-patch+json" or "application/json-patch+json") && !(strategic && contentType == "application/strategic-merge-patch+json"))
         {
-            throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got {contentType})");
+            var accepted = strategic ? "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json" : "application/json-patch+json, application/merge-patch+json";
+            throw new KubeApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: {accepted} (got {contentType})");
         }
 
         return (contentType, await ReadBodyAsync(request) ?? throw KubeApiException.BadRequest("empty patch"));
@@ -185,6 +208,13 @@ internal sealed class ResourceHandler(ApiContext api)
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpRequest request)
     {
+        if (request.ContentType?.Split(';')[0].Trim() == KubeProtobuf.MediaType)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            return KubeProtobuf.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
         try
         {
             return await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);

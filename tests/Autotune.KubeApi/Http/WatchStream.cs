@@ -5,6 +5,7 @@ using Autotune.KubeApi.Errors;
 using Autotune.KubeApi.Resources;
 using Autotune.KubeApi.Selection;
 using Autotune.KubeApi.Store;
+using Autotune.KubeApi.Tables;
 using Microsoft.AspNetCore.Http;
 
 namespace Autotune.KubeApi.Http;
@@ -22,6 +23,7 @@ internal sealed class WatchStream(ApiContext api)
         var labels = LabelSelector.Parse(query["labelSelector"]);
         var fields = FieldSelector.Parse(query["fieldSelector"]);
         var bookmarks = query["allowWatchBookmarks"] == "true";
+        var table = TableResponses.For(context.Request, type, target.Version);
         long? from = long.TryParse(query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var rv) && rv > 0 ? rv : null;
         if (query["resourceVersion"] is { Count: > 0 } given && given.ToString() is { Length: > 0 } text && text != "0" && from is null)
         {
@@ -53,7 +55,7 @@ internal sealed class WatchStream(ApiContext api)
             await response.StartAsync(stop.Token);
             try
             {
-                await PumpAsync(response, subscription, target, type, labels, fields, bookmarks, stop.Token);
+                await PumpAsync(response, subscription, target, type, labels, fields, bookmarks, table, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -64,7 +66,7 @@ internal sealed class WatchStream(ApiContext api)
 
     private async Task PumpAsync(
         HttpResponse response, WatchSubscription subscription, RequestTarget target, ResourceType type,
-        LabelSelector labels, FieldSelector fields, bool bookmarks, CancellationToken stop)
+        LabelSelector labels, FieldSelector fields, bool bookmarks, TableResponses? table, CancellationToken stop)
     {
         while (true)
         {
@@ -93,9 +95,10 @@ internal sealed class WatchStream(ApiContext api)
                 }
             }
 
-            if (labels.Matches(change.Object) && fields.Matches(change.Object))
+            var served = ObjectShapes.AsServed(change.Object, type, target.Version);
+            if (labels.Matches(served) && fields.Matches(served))
             {
-                await WriteAsync(response, change.Type, ObjectShapes.AsServed(change.Object, type, target.Version), stop);
+                await WriteAsync(response, change.Type, table is null ? served : table.Of([served], (string?)served["metadata"]?["resourceVersion"]), stop);
             }
         }
     }

@@ -8,6 +8,15 @@ public sealed record KubeletOptions
     /// <summary>The program (and its arguments) every pod runs, e.g. the sample API's binary.</summary>
     public required IReadOnlyList<string> Command { get; init; }
 
+    /// <summary>
+    /// Images (repository, without the tag) whose containers run a local program instead of <see cref="Command"/>: the
+    /// program, then the container's args, with only the container's own env vars (see <see cref="ContainerLaunch"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Images { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Bearer tokens of ServiceAccounts ("namespace/name"), given to the pods of mapped images that run as them, as a kubeconfig.</summary>
+    public IReadOnlyDictionary<string, string> ServiceAccountTokens { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Environment every pod process gets before its container's own env vars (connection strings, …).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

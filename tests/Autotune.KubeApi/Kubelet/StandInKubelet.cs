@@ -265,23 +265,28 @@ public sealed class StandInKubelet : IAsyncDisposable
             ["status"] = new JsonObject { ["phase"] = "Pending" },
         });
 
-        var environment = new Dictionary<string, string>(_options.Environment, StringComparer.Ordinal);
         var container = spec["containers"]?.AsArray().FirstOrDefault()?.AsObject() ?? new JsonObject();
         MountConfigMaps(pod, spec, container);
-        foreach (var env in container["env"]?.AsArray() ?? [])
+        var launch = ContainerLaunch.For(_options, _server.Url, pod, spec, container);
+        var environment = launch.Environment;
+        if (!launch.Mapped)
         {
-            if ((string?)env?["name"] is { } envName && (string?)env["value"] is { } value)
+            foreach (var env in container["env"]?.AsArray() ?? [])
             {
-                environment[envName] = Translate(pod, value);
+                if ((string?)env?["name"] is { } envName && (string?)env["value"] is { } value)
+                {
+                    environment[envName] = Translate(pod, value);
+                }
             }
+
+            environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://{pod.Address}:{_options.HttpPort}");
+            environment["AUTOTUNE_METRICS_ADDRESS"] = pod.Address;
+            environment["AUTOTUNE_METRICS_PORT"] = _options.MetricsPort.ToString(CultureInfo.InvariantCulture);
         }
 
-        environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://{pod.Address}:{_options.HttpPort}");
-        environment["AUTOTUNE_METRICS_ADDRESS"] = pod.Address;
-        environment["AUTOTUNE_METRICS_PORT"] = _options.MetricsPort.ToString(CultureInfo.InvariantCulture);
-        pod.Process = ProcessRunner.Start(_options.Command[0], _options.Command.Skip(1), pod.Log, environment: environment);
+        pod.Process = ProcessRunner.Start(launch.Command[0], launch.Command.Skip(1), pod.Log, environment: environment);
 
-        await WaitReadyAsync(pod, cancellationToken);
+        await WaitReadyAsync(pod, launch.ReadinessUrl, cancellationToken);
         _server.Store.Update(Pods, ns, pod.Name, p =>
         {
             p["status"] = new JsonObject
@@ -295,9 +300,8 @@ public sealed class StandInKubelet : IAsyncDisposable
         });
     }
 
-    private async Task WaitReadyAsync(PodProcess pod, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(PodProcess pod, Uri url, CancellationToken cancellationToken)
     {
-        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{pod.Address}:{_options.MetricsPort}/metrics"));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.StartTimeout);
         while (true)

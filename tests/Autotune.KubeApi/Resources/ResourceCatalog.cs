@@ -53,6 +53,12 @@ public sealed class ResourceCatalog
             Schemas = versions
                 .Where(v => v!["schema"]?["openAPIV3Schema"] is JsonObject)
                 .ToDictionary(v => (string)v!["name"]!, v => v!["schema"]!["openAPIV3Schema"]!.AsObject()),
+            Categories = names["categories"]?.AsArray().Select(n => (string)n!).ToList() ?? [],
+            PrinterColumns = versions.ToDictionary(
+                v => (string)v!["name"]!,
+                v => v!["additionalPrinterColumns"] is JsonArray columns
+                    ? columns.DeepClone().AsArray()
+                    : new JsonArray(new JsonObject { ["name"] = "Age", ["type"] = "date", ["jsonPath"] = ".metadata.creationTimestamp" })),
         };
         lock (_gate)
         {

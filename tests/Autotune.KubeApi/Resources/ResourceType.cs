@@ -18,6 +18,12 @@ public sealed record ResourceType(
     /// <summary>The openAPIV3Schema per served version, for custom resources; null for built-in types.</summary>
     public IReadOnlyDictionary<string, JsonObject>? Schemas { get; init; }
 
+    /// <summary>The categories the type belongs to (<c>all</c>: what <c>kubectl get all</c> lists).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>The additionalPrinterColumns per served version, for custom resources; null for built-in types.</summary>
+    public IReadOnlyDictionary<string, JsonArray>? PrinterColumns { get; init; }
+
     /// <summary>The list kind (DeploymentList).</summary>
     public string ListKind => Kind + "List";
 
@@ -30,6 +36,9 @@ public sealed record ResourceType(
     /// <summary>The apiVersion of objects served at <paramref name="version"/>.</summary>
     public string ApiVersion(string version) => Group.Length == 0 ? version : $"{Group}/{version}";
 
-    /// <summary>The key under which objects of this type are stored, shared by all its versions.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    /// <summary>
+    /// The key under which objects of this type are stored, shared by all its versions (and by events.k8s.io/v1 Events
+    /// with core v1 Events, as the API server shares their storage).
+    /// </summary>
+    public string StorageKey { get; init; } = $"{Group}/{Plural}";
 }
