@@ -36,7 +36,7 @@ public static class OperatorHost
 
         var config = options.Kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
             ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig ?? KubeconfigFromEnvironment());
         using var client = new k8s.Kubernetes(config);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var metrics = new OperatorMetrics();
@@ -81,4 +81,11 @@ public static class OperatorHost
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
     }
+
+    /// <summary>
+    /// The first file KUBECONFIG names (it may list several, separated as PATH is), as kubectl reads it; null for the
+    /// client's own default, ~/.kube/config.
+    /// </summary>
+    private static string? KubeconfigFromEnvironment() =>
+        Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
 }
