@@ -30,7 +30,8 @@ internal sealed class AgentApp : IAsyncDisposable
     public static async Task<AgentApp> StartAsync(
         Action<AutotuneAgentOptions>? configure = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<WebApplication>? pipeline = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -45,6 +46,7 @@ internal sealed class AgentApp : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
+        pipeline?.Invoke(app);
         app.MapGet("/ping", () => "pong");
         endpoints?.Invoke(app);
         await app.StartAsync(cancellationToken);
