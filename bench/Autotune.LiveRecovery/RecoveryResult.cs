@@ -48,6 +48,16 @@ public sealed record RecoveryResult(
         }
     }
 
+    /// <summary>Seconds from the write to the start of the first good second (null: none within the run).</summary>
+    public double? FirstGoodAfter
+    {
+        get
+        {
+            var from = WrittenAt ?? Options.Collapse.TotalSeconds;
+            return Seconds.FirstOrDefault(s => s.Start.TotalSeconds >= from && Good(s)) is { } first ? first.Start.TotalSeconds - from : null;
+        }
+    }
+
     /// <summary>Share of offered requests that succeeded in the seconds of the collapse's last 10 s before the write.</summary>
     public double CollapseGoodput => Share(Seconds.Where(s => s.Start.TotalSeconds < (WrittenAt ?? Options.Collapse.TotalSeconds)).TakeLast(10));
 

@@ -18,11 +18,11 @@ public static class ReportWriter
             .AppendLine(c, $"settings written live: min threads {options.FixedMinThreads}, pool {options.FixedPoolSize}; objective P99 {options.Objective.TotalMilliseconds:0} ms; ")
             .AppendLine(c, $"recovered = the first of {options.HoldSeconds} consecutive seconds with >= {options.GoodputShare:P0} of offered answered 2xx and P99 <= objective.")
             .AppendLine();
-        md.AppendLine("| run | goodput, collapse's last 10 s | written at | applied at | recovered after the write | goodput after the write | goodput, last 30 s | peak queue | shed |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| run | goodput, collapse's last 10 s | written at | applied at | first good second after the write | recovered (held) after the write | goodput after the write | goodput, last 30 s | peak queue | shed |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in runs)
         {
-            md.AppendLine(c, $"| {r.Name} | {r.CollapseGoodput:P1} | {Seconds(r.WrittenAt)} | {Seconds(r.AppliedAt)} | {(r.RecoveredAfter is { } a ? $"{a:0} s" : "not within the run")} | {r.GoodputAfterWrite:P1} | {r.FinalGoodput:P1} | {r.PeakQueue:0} | {r.Shed:0} |");
+            md.AppendLine(c, $"| {r.Name} | {Share(r.CollapseGoodput)} | {Seconds(r.WrittenAt)} | {Seconds(r.AppliedAt)} | {After(r.FirstGoodAfter)} | {After(r.RecoveredAfter)} | {Share(r.GoodputAfterWrite)} | {Share(r.FinalGoodput)} | {r.PeakQueue:0} | {r.Shed:0} |");
         }
 
         foreach (var r in runs)
@@ -43,5 +43,7 @@ public static class ReportWriter
         return md.ToString();
 
         static string Seconds(double? at) => at is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.0} s") : "-";
+        static string After(double? at) => at is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0} s") : "not within the run";
+        static string Share(double share) => double.IsNaN(share) ? "-" : share.ToString("P1", CultureInfo.InvariantCulture);
     }
 }
