@@ -45,6 +45,7 @@ public static class AutotuneAgentExtensions
         });
         services.AddSingleton<ITunedDataSource>(sp => sp.GetRequiredService<TunedDataSource>());
         services.AddSingleton(sp => new ThreadPoolQueueDelay(sp.GetRequiredService<AutotuneAgentOptions>().QueueDelayProbeInterval));
+        services.AddSingleton<ShedDeadline>();
         services.AddSingleton<SheddingMetrics>();
         services.AddSingleton<CpuMetrics>();
         services.AddSingleton<TuningApplier>();

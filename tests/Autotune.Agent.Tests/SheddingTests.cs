@@ -100,8 +100,9 @@ public sealed class SheddingTests
     {
         var served = 0;
         using var delay = new ThreadPoolQueueDelay(TimeSpan.FromSeconds(1));
-        using var shedding = new SheddingMetrics(delay, new AutotuneAgentOptions { ShedAfter = Deadline });
-        var middleware = new LateRequestShedding(delay, shedding, Deadline);
+        var deadline = new ShedDeadline(new AutotuneAgentOptions { ShedAfter = Deadline });
+        using var shedding = new SheddingMetrics(delay, deadline);
+        var middleware = new LateRequestShedding(delay, shedding, deadline);
         using var gone = new CancellationTokenSource();
         await gone.CancelAsync();
         var context = new DefaultHttpContext { RequestAborted = gone.Token };
@@ -120,6 +121,44 @@ public sealed class SheddingTests
         Assert.Equal(1, served);
         Assert.Equal(1, shedding.CallerGone);
         Assert.Equal(0, shedding.Waited);
+    }
+
+    [Fact]
+    public async Task Takes_the_deadline_live_from_the_tuning_file_and_returns_to_its_own_when_the_file_leaves_it_out()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var tuning = new TuningDirectory();
+        tuning.Write(new TuningFile(1, null, null));
+        await using var app = await AgentApp.StartAsync(
+            options =>
+            {
+                options.TuningFilePath = tuning.Path;
+                options.ShedAfter = TimeSpan.FromMilliseconds(500);
+            },
+            cancellationToken: ct,
+            pipeline: a => a.UseAutotuneShedding());
+        var deadline = app.App.Services.GetRequiredService<ShedDeadline>();
+        Assert.Equal(TimeSpan.FromMilliseconds(500), deadline.Current);
+
+        tuning.Write(new TuningFile(2, null, null, ShedAfterMilliseconds: 250));
+        await app.Agent.WaitForGenerationAsync(2, ct).WaitAsync(TimeSpan.FromSeconds(15), ct);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), deadline.Current);
+        Assert.Equal(0.25, Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.ShedAfter.Prometheus)!.Value, 6);
+
+        tuning.Write(new TuningFile(3, null, null));
+        await app.Agent.WaitForGenerationAsync(3, ct).WaitAsync(TimeSpan.FromSeconds(15), ct);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), deadline.Current);
+        Assert.Equal(0.5, Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.ShedAfter.Prometheus)!.Value, 6);
+    }
+
+    [Fact]
+    public async Task Without_any_deadline_the_middleware_passes_every_request_on_and_reports_zero()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AgentApp.StartAsync(cancellationToken: ct, pipeline: a => a.UseAutotuneShedding());
+
+        Assert.Equal("pong", await app.Http.GetStringAsync(new Uri("/ping", UriKind.Relative), ct));
+        Assert.Equal(0, Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.ShedAfter.Prometheus));
     }
 
     [Theory]

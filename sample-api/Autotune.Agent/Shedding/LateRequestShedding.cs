@@ -9,13 +9,19 @@ namespace Autotune.Agent.Shedding;
 /// before the app got to it: its caller has most likely given up, and serving it would only delay the requests behind
 /// it. The wait is the thread pool's queue delay (<see cref="ThreadPoolQueueDelay"/>): Kestrel takes no arrival time.
 /// </summary>
-internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMetrics metrics, TimeSpan deadline)
+internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMetrics metrics, ShedDeadline deadlines)
 {
     private const string ProblemJson = "application/problem+json";
 
-    /// <summary>The middleware: two reads and a comparison for a request that goes on.</summary>
+    /// <summary>The middleware: a read when shedding is off; three reads and a comparison for a request that goes on.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        var deadline = deadlines.Current;
+        if (deadline <= TimeSpan.Zero)
+        {
+            return next(context);
+        }
+
         if (context.RequestAborted.IsCancellationRequested)
         {
             // The caller closed the connection while the request queued: nobody reads an answer.
@@ -24,10 +30,10 @@ internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMe
         }
 
         var waited = delay.Current;
-        return waited > deadline ? ShedAsync(context, waited) : next(context);
+        return waited > deadline ? ShedAsync(context, waited, deadline) : next(context);
     }
 
-    private Task ShedAsync(HttpContext context, TimeSpan waited)
+    private Task ShedAsync(HttpContext context, TimeSpan waited, TimeSpan deadline)
     {
         metrics.RecordWaited();
         var response = context.Response;

@@ -10,7 +10,7 @@ internal sealed class SheddingMetrics : IDisposable
     private long _waited;
     private long _gone;
 
-    public SheddingMetrics(ThreadPoolQueueDelay delay, AutotuneAgentOptions options)
+    public SheddingMetrics(ThreadPoolQueueDelay delay, ShedDeadline deadline)
     {
         _meter = new Meter(MetricNames.AgentMeter);
 
@@ -27,9 +27,8 @@ internal sealed class SheddingMetrics : IDisposable
             "Requests not served: answered 503 at once after waiting past the shedding deadline, or dropped with their caller gone.");
         _meter.CreateObservableGauge(
             MetricNames.ThreadPoolQueueDelay.Instrument, () => delay.Current.TotalSeconds, "s", "How long work queued to the thread pool now waits before a thread takes it.");
-        var deadline = options.ShedAfter is { } after && after > TimeSpan.Zero ? after.TotalSeconds : 0;
         _meter.CreateObservableGauge(
-            MetricNames.ShedAfter.Instrument, () => deadline, "s", "The shedding deadline in force (0: off).");
+            MetricNames.ShedAfter.Instrument, () => deadline.Current.TotalSeconds, "s", "The shedding deadline in force (0: off).");
     }
 
     /// <summary>Requests shed so far because they waited past the deadline.</summary>
