@@ -40,6 +40,12 @@ try
             var name = string.Create(CultureInfo.InvariantCulture, $"shedding {(shedding ? "on" : "off")} #{round + 1}");
             runs.Add(await run.RunAsync(name, shedding, Fix.Live, stop.Token));
         }
+
+        if (options.ShedWithFix)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"shedding turned on with the fix #{round + 1}");
+            runs.Add(await run.RunAsync(name, shedding: false, Fix.Live, stop.Token, shedWithFix: true));
+        }
     }
 
     if (options.Controls)

@@ -44,7 +44,10 @@ public sealed record RecoveryOptions
     /// </summary>
     public bool Controls { get; init; }
 
-    /// <summary>Parses <c>--rate N --collapse S --recover S --objective-ms N --rounds N --min-threads N --pool N --controls</c>.</summary>
+    /// <summary>Per round, also a run where shedding is off until the tuning file that fixes the settings turns it on (as the operator would).</summary>
+    public bool ShedWithFix { get; init; }
+
+    /// <summary>Parses <c>--rate N --collapse S --recover S --objective-ms N --rounds N --min-threads N --pool N --controls --shed-with-fix</c>.</summary>
     public static RecoveryOptions Parse(IReadOnlyList<string> args)
     {
         var options = new RecoveryOptions();
@@ -62,6 +65,7 @@ public sealed record RecoveryOptions
                 "--min-threads" => options with { FixedMinThreads = Int() },
                 "--pool" => options with { FixedPoolSize = Int() },
                 "--controls" => options with { Controls = true },
+                "--shed-with-fix" => options with { ShedWithFix = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

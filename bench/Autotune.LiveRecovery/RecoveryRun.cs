@@ -13,11 +13,16 @@ namespace Autotune.LiveRecovery;
 public sealed class RecoveryRun(RecoveryStack stack, RecoveryOptions options, IReadOnlyList<string> command, string contentRoot, TextWriter output)
 {
     private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
+    private bool _shedWithFix;
 
-    /// <summary>Runs with shedding on or off, the settings written as <paramref name="fix"/> says.</summary>
-    public async Task<RecoveryResult> RunAsync(string name, bool shedding, Fix fix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs with shedding on from the start (the process's environment) or off, the settings written as
+    /// <paramref name="fix"/> says; <paramref name="shedWithFix"/> turns shedding on in the same tuning file as the fix.
+    /// </summary>
+    public async Task<RecoveryResult> RunAsync(string name, bool shedding, Fix fix, CancellationToken cancellationToken, bool shedWithFix = false)
     {
         var tuningFile = Path.Combine(stack.WorkDirectory, $"tuning-{Guid.NewGuid():N}.json");
+        _shedWithFix = shedWithFix;
         if (fix == Fix.FromStart)
         {
             await WriteAsync(tuningFile, cancellationToken);
@@ -84,14 +89,15 @@ public sealed class RecoveryRun(RecoveryStack stack, RecoveryOptions options, IR
 
         await WriteAsync(path, cancellationToken);
         var now = DateTimeOffset.UtcNow;
-        await output.WriteLineAsync($"live-recovery: wrote the tuning file: min threads {options.FixedMinThreads}, pool {options.FixedPoolSize} (no restart)");
+        await output.WriteLineAsync($"live-recovery: wrote the tuning file: min threads {options.FixedMinThreads}, pool {options.FixedPoolSize}{(_shedWithFix ? $", shedding after {options.Objective.TotalMilliseconds:0} ms" : "")} (no restart)");
         return now;
     }
 
     // Atomically, as a ConfigMap update lands: the agent never reads a half-written file.
     private async Task WriteAsync(string path, CancellationToken cancellationToken)
     {
-        var file = new TuningFile(1, options.FixedMinThreads, options.FixedPoolSize);
+        var file = new TuningFile(
+            1, options.FixedMinThreads, options.FixedPoolSize, ShedAfterMilliseconds: _shedWithFix ? (int)options.Objective.TotalMilliseconds : null);
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, file.ToJson(), cancellationToken);
         File.Move(temporary, path, overwrite: true);

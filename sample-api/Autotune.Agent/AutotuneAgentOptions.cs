@@ -36,7 +36,8 @@ public sealed class AutotuneAgentOptions
     /// <summary>
     /// Shedding deadline: with <see cref="AutotuneSheddingExtensions.UseAutotuneShedding"/> in the pipeline, a request
     /// that waited longer than this before the app got to it is answered 503 at once. Set it to the latency objective.
-    /// Default: <c>AUTOTUNE_SHED_AFTER_MS</c>; null (or zero) means no shedding.
+    /// Default: <c>AUTOTUNE_SHED_AFTER_MS</c>; null (or zero) means no shedding. A tuning file's
+    /// <c>shedAfterMilliseconds</c> takes its place while the file sets one.
     /// </summary>
     public TimeSpan? ShedAfter { get; set; }
 

@@ -45,6 +45,7 @@ internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMe
             CultureInfo.InvariantCulture,
             $$"""{"type":"https://tools.ietf.org/html/rfc9110#section-15.6.4","title":"Service Unavailable","status":503,"detail":"the request waited about {{waited.TotalMilliseconds:0}} ms before the app got to it, past the {{deadline.TotalMilliseconds:0}} ms deadline; retry after 1 s"}"""));
         response.ContentLength = body.Length;
+
         // A caller already gone costs nothing more: Kestrel drops what is written to an aborted connection.
         return response.Body.WriteAsync(body).AsTask();
     }
