@@ -42,6 +42,12 @@ public static class MetricLabels
     /// <summary>A request shed (<c>reason</c>) because its caller had closed the connection before the app got to it: not answered.</summary>
     public const string ShedCallerGone = "caller_gone";
 
+    /// <summary>
+    /// A request shed (<c>reason</c>) because, let through in time, it passed the deadline inside the app before it
+    /// opened a database connection: failed before waiting for, or holding, a pooled connection.
+    /// </summary>
+    public const string ShedExpired = "expired";
+
     /// <summary>The histogram bucket bound label.</summary>
     public const string Le = "le";
 }

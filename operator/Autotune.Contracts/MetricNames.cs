@@ -119,9 +119,10 @@ public static class MetricNames
         "autotune.thread_pool.queue.delay", "autotune_thread_pool_queue_delay_seconds", MetricKind.Gauge, AgentMeter);
 
     /// <summary>
-    /// Agent: requests the shedding middleware did not serve, by <c>reason</c>: <c>waited</c> (answered 503 at once,
-    /// having waited longer than the shedding deadline before the app got to them) or <c>caller_gone</c> (the caller had
-    /// closed the connection already). Both series exist from the start, at 0.
+    /// Agent: requests shed, by <c>reason</c>: <c>waited</c> (answered 503 at once, having waited longer than the
+    /// shedding deadline before the app got to them), <c>caller_gone</c> (the caller had closed the connection already)
+    /// or <c>expired</c> (let through in time, past the deadline when they went to open a database connection, and
+    /// failed instead). Every series exists from the start, at 0.
     /// </summary>
     public static readonly MetricName RequestsShed = new(
         "autotune.http.requests.shed", "autotune_http_requests_shed_total", MetricKind.Counter, AgentMeter);

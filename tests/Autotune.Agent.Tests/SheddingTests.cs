@@ -90,7 +90,7 @@ public sealed class SheddingTests
 
         var scrape = Scrape.Parse(await app.ScrapeAsync(ct));
         var shed = scrape.Samples.Where(s => s.Name == MetricNames.RequestsShed.Prometheus).ToDictionary(s => s.Labels[MetricLabels.Reason], s => s.Value);
-        Assert.Equal(new Dictionary<string, double> { [MetricLabels.ShedWaited] = 0, [MetricLabels.ShedCallerGone] = 0 }, shed);
+        Assert.Equal(new Dictionary<string, double> { [MetricLabels.ShedWaited] = 0, [MetricLabels.ShedCallerGone] = 0, [MetricLabels.ShedExpired] = 0 }, shed);
         Assert.Equal(0.2, scrape.Value(MetricNames.ShedAfter.Prometheus)!.Value, 6);
         Assert.InRange(scrape.Value(MetricNames.ThreadPoolQueueDelay.Prometheus) ?? -1, 0, 0.2);
     }

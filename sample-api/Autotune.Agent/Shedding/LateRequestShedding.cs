@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMe
 {
     private const string ProblemJson = "application/problem+json";
 
-    /// <summary>The middleware: a read when shedding is off; three reads and a comparison for a request that goes on.</summary>
+    /// <summary>The middleware: a read when shedding is off; for a request that goes on, three reads, a comparison and its deadline set on its flow.</summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var deadline = deadlines.Current;
@@ -30,7 +31,16 @@ internal sealed class LateRequestShedding(ThreadPoolQueueDelay delay, SheddingMe
         }
 
         var waited = delay.Current;
-        return waited > deadline ? ShedAsync(context, waited, deadline) : next(context);
+        return waited > deadline
+            ? ShedAsync(context, waited, deadline)
+            : PassAsync(context, next, new RequestDeadline(Stopwatch.GetTimestamp() - (long)(waited.TotalSeconds * Stopwatch.Frequency), deadline, metrics));
+    }
+
+    // An async method, so the deadline set here flows into the request and not back into Kestrel's connection loop.
+    private static async Task PassAsync(HttpContext context, RequestDelegate next, RequestDeadline request)
+    {
+        RequestDeadline.Current = request;
+        await next(context);
     }
 
     private Task ShedAsync(HttpContext context, TimeSpan waited, TimeSpan deadline)

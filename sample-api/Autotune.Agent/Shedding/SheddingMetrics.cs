@@ -9,6 +9,7 @@ internal sealed class SheddingMetrics : IDisposable
     private readonly Meter _meter;
     private long _waited;
     private long _gone;
+    private long _expired;
 
     public SheddingMetrics(ThreadPoolQueueDelay delay, ShedDeadline deadline)
     {
@@ -22,9 +23,10 @@ internal sealed class SheddingMetrics : IDisposable
             {
                 new Measurement<long>(Interlocked.Read(ref _waited), new KeyValuePair<string, object?>(MetricLabels.Reason, MetricLabels.ShedWaited)),
                 new Measurement<long>(Interlocked.Read(ref _gone), new KeyValuePair<string, object?>(MetricLabels.Reason, MetricLabels.ShedCallerGone)),
+                new Measurement<long>(Interlocked.Read(ref _expired), new KeyValuePair<string, object?>(MetricLabels.Reason, MetricLabels.ShedExpired)),
             },
             "{request}",
-            "Requests not served: answered 503 at once after waiting past the shedding deadline, or dropped with their caller gone.");
+            "Requests not served: answered 503 at once after waiting past the shedding deadline, dropped with their caller gone, or failed before taking a pooled connection once past it.");
         _meter.CreateObservableGauge(
             MetricNames.ThreadPoolQueueDelay.Instrument, () => delay.Current.TotalSeconds, "s", "How long work queued to the thread pool now waits before a thread takes it.");
         _meter.CreateObservableGauge(
@@ -40,6 +42,11 @@ internal sealed class SheddingMetrics : IDisposable
     public void RecordWaited() => Interlocked.Increment(ref _waited);
 
     public void RecordCallerGone() => Interlocked.Increment(ref _gone);
+
+    public void RecordExpired() => Interlocked.Increment(ref _expired);
+
+    /// <summary>Requests failed so far before taking a pooled connection because they were past the deadline.</summary>
+    public long Expired => Interlocked.Read(ref _expired);
 
     public void Dispose() => _meter.Dispose();
 }
