@@ -32,32 +32,47 @@ try
     await using var stack = await RecoveryStack.StartAsync(stop.Token);
     var run = new RecoveryRun(stack, options, command, contentRoot, output);
     var runs = new List<RecoveryResult>();
+    var invocation = "bash bench/live-recovery.sh " + string.Join(' ', args);
+    var reportPath = Path.Combine(results, "report.md");
+
+    // The report is rewritten after every run, so a run that fails (an API process that never became ready on the
+    // loaded machine) loses only itself.
+    async Task RunAsync(string name, bool shedding, Fix fix, bool shedWithFix = false)
+    {
+        try
+        {
+            runs.Add(await run.RunAsync(name, shedding, fix, stop.Token, shedWithFix));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or OperationCanceledException && !stop.IsCancellationRequested)
+        {
+            await output.WriteLineAsync($"live-recovery: {name} did not run: {ex.Message}");
+        }
+
+        await File.WriteAllTextAsync(reportPath, ReportWriter.Write(runs, options, invocation, machine));
+    }
+
     for (var round = 0; round < options.Rounds; round++)
     {
         // Alternate which goes first, so drift on a shared machine does not favour one side.
         foreach (var shedding in round % 2 == 0 ? new[] { false, true } : [true, false])
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"shedding {(shedding ? "on" : "off")} #{round + 1}");
-            runs.Add(await run.RunAsync(name, shedding, Fix.Live, stop.Token));
+            await RunAsync(string.Create(CultureInfo.InvariantCulture, $"shedding {(shedding ? "on" : "off")} #{round + 1}"), shedding, Fix.Live);
         }
 
         if (options.ShedWithFix)
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"shedding turned on with the fix #{round + 1}");
-            runs.Add(await run.RunAsync(name, shedding: false, Fix.Live, stop.Token, shedWithFix: true));
+            await RunAsync(string.Create(CultureInfo.InvariantCulture, $"shedding turned on with the fix #{round + 1}"), shedding: false, Fix.Live, shedWithFix: true);
         }
     }
 
     if (options.Controls)
     {
-        runs.Add(await run.RunAsync("control: fixed from the start", shedding: false, Fix.FromStart, stop.Token));
-        runs.Add(await run.RunAsync("control: shedding on, never fixed", shedding: true, Fix.Never, stop.Token));
+        await RunAsync("control: fixed from the start", shedding: false, Fix.FromStart);
+        await RunAsync("control: shedding on, never fixed", shedding: true, Fix.Never);
     }
 
-    var report = ReportWriter.Write(runs, options, "bash bench/live-recovery.sh " + string.Join(' ', args), machine);
-    await File.WriteAllTextAsync(Path.Combine(results, "report.md"), report);
-    await output.WriteLineAsync(report);
-    await output.WriteLineAsync($"live-recovery: report in {Path.Combine(results, "report.md")}");
+    await output.WriteLineAsync(await File.ReadAllTextAsync(reportPath));
+    await output.WriteLineAsync($"live-recovery: report in {reportPath}");
     return 0;
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
