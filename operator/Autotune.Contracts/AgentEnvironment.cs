@@ -21,6 +21,12 @@ public static class AgentEnvironment
     /// <summary>The key of the tuning ConfigMap that holds the tuning file.</summary>
     public const string ConfigMapKey = "tuning.json";
 
+    /// <summary>
+    /// Shedding deadline in milliseconds: a request that waited longer than this before the app got to it is answered
+    /// 503 at once (when the app uses the agent's shedding middleware). Unset or 0: no shedding.
+    /// </summary>
+    public const string ShedAfterMilliseconds = "AUTOTUNE_SHED_AFTER_MS";
+
     /// <summary>The runtime's own knob for minimum worker threads, read at start-up (for apps without the agent).</summary>
     public const string RuntimeMinWorkerThreads = "DOTNET_ThreadPool_ForceMinWorkerThreads";
 }

@@ -120,13 +120,66 @@ public static class MetricNames
     public static readonly MetricName TuningApplyFailures = new(
         "autotune.tuning.apply.failures", "autotune_tuning_apply_failures_total", MetricKind.Counter, AgentMeter);
 
+    /// <summary>
+    /// Agent: how long work queued to the thread pool now waits before a thread takes it, in seconds: the longer of
+    /// the latest probe's wait and the age of the probe still queued. Time a request spends before the app sees it.
+    /// </summary>
+    public static readonly MetricName ThreadPoolQueueDelay = new(
+        "autotune.thread_pool.queue.delay", "autotune_thread_pool_queue_delay_seconds", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>
+    /// Agent: requests shed, by <c>reason</c>: <c>waited</c> (answered 503 at once, having waited longer than the
+    /// shedding deadline before the app got to them), <c>caller_gone</c> (the caller had closed the connection already)
+    /// or <c>expired</c> (let through in time, past the deadline when they went to open a database connection, and
+    /// failed instead). Every series exists from the start, at 0.
+    /// </summary>
+    public static readonly MetricName RequestsShed = new(
+        "autotune.http.requests.shed", "autotune_http_requests_shed_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: the shedding deadline in force, in seconds (0: shedding is off).</summary>
+    public static readonly MetricName ShedAfter = new(
+        "autotune.http.shed_after", "autotune_http_shed_after_seconds", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>
+    /// Agent: CPU seconds of the whole machine (every CPU, from <c>/proc/stat</c>) by <c>cpu_mode</c> (user, nice,
+    /// system, idle, iowait, interrupt, steal); the machine's idle share and steal, which the process's own CPU time cannot show.
+    /// </summary>
+    public static readonly MetricName SystemCpuTime = new(
+        "system.cpu.time", "system_cpu_time_seconds_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: CPU seconds used by every process of the agent's cgroup (the container), cgroup v2 or v1.</summary>
+    public static readonly MetricName CgroupCpuTime = new(
+        "autotune.cgroup.cpu.time", "autotune_cgroup_cpu_time_seconds_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: CFS enforcement periods of the cgroup that had runnable tasks (<c>nr_periods</c>).</summary>
+    public static readonly MetricName CgroupCpuPeriods = new(
+        "autotune.cgroup.cpu.periods", "autotune_cgroup_cpu_periods_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: of those periods, the ones in which the cgroup ran out of its CPU quota (<c>nr_throttled</c>).</summary>
+    public static readonly MetricName CgroupCpuThrottledPeriods = new(
+        "autotune.cgroup.cpu.throttled_periods", "autotune_cgroup_cpu_throttled_periods_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: seconds the cgroup's tasks were held back by its CPU quota (<c>throttled_usec</c>; v1 <c>throttled_time</c>).</summary>
+    public static readonly MetricName CgroupCpuThrottledTime = new(
+        "autotune.cgroup.cpu.throttled_time", "autotune_cgroup_cpu_throttled_time_seconds_total", MetricKind.Counter, AgentMeter);
+
+    /// <summary>Agent: the cgroup's CPU limit in cores (quota / period of <c>cpu.max</c>; v1 <c>cpu.cfs_quota_us</c>), 0 when it has none.</summary>
+    public static readonly MetricName CgroupCpuLimit = new(
+        "autotune.cgroup.cpu.limit", "autotune_cgroup_cpu_limit", MetricKind.Gauge, AgentMeter);
+
+    /// <summary>The cgroup series: present where the process runs in a cgroup with the CPU controller (Linux containers).</summary>
+    public static IReadOnlyList<MetricName> Cgroup { get; } =
+        [CgroupCpuTime, CgroupCpuPeriods, CgroupCpuThrottledPeriods, CgroupCpuThrottledTime, CgroupCpuLimit];
+
     /// <summary>Every metric of the contract.</summary>
     public static IReadOnlyList<MetricName> All { get; } =
     [
         RequestDuration, ActiveRequests, KestrelQueuedConnections,
-        ThreadPoolQueueLength, ThreadPoolThreadCount, ProcessCpuTime, ProcessCpuCount,
+        ThreadPoolQueueLength, ThreadPoolThreadCount, ThreadPoolWorkItems, ProcessCpuTime, ProcessCpuCount,
         PoolConnectionCount, PoolConnectionMax, PoolPendingRequests, PoolTimeouts,
         PoolWaitTime, PoolUseTime, PhysicalConnections, ConnectionOpenFailures,
         AppliedGeneration, AppliedMinThreads, AppliedPoolSize, TuningFileRejected,
+        ThreadPoolQueueDelay, RequestsShed, ShedAfter, SystemCpuTime,
+        CgroupCpuTime, CgroupCpuPeriods, CgroupCpuThrottledPeriods, CgroupCpuThrottledTime, CgroupCpuLimit,
     ];
 }

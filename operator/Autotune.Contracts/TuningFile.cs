@@ -14,11 +14,16 @@ namespace Autotune.Contracts;
 /// The format version; a reader refuses a file written for a version it does not know. A file without one is of the
 /// current version (a parameter's default, which the generated JSON reader also gives to a missing property).
 /// </param>
+/// <param name="ShedAfterMilliseconds">
+/// Shedding deadline: with the agent's shedding middleware in the app, a request that waited longer than this before
+/// the app got to it is answered 503 at once. Null leaves the process's own (<c>AUTOTUNE_SHED_AFTER_MS</c>, else off).
+/// </param>
 public sealed record TuningFile(
     long Generation,
     int? ThreadPoolMinThreads,
     int? DbMaxPoolSize,
-    int SchemaVersion = TuningFile.CurrentSchemaVersion)
+    int SchemaVersion = TuningFile.CurrentSchemaVersion,
+    int? ShedAfterMilliseconds = null)
 {
     /// <summary>The format version this library writes.</summary>
     public const int CurrentSchemaVersion = 1;
@@ -28,6 +33,9 @@ public sealed record TuningFile(
 
     /// <summary>Largest pool size the file may ask for; PostgreSQL cannot accept more connections than this anyway.</summary>
     public const int MaxDbPoolSize = 262_143;
+
+    /// <summary>Longest shedding deadline the file may ask for: an hour (past that, nobody is waiting).</summary>
+    public const int MaxShedAfterMilliseconds = 3_600_000;
 
     /// <summary>Serialises the file in its canonical JSON form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, TuningFileJson.Default.TuningFile);
@@ -93,6 +101,11 @@ public sealed record TuningFile(
         if (DbMaxPoolSize is { } pool && (pool < 1 || pool > MaxDbPoolSize))
         {
             return $"dbMaxPoolSize must be between 1 and {MaxDbPoolSize}, was {pool}";
+        }
+
+        if (ShedAfterMilliseconds is { } shedAfter && (shedAfter < 1 || shedAfter > MaxShedAfterMilliseconds))
+        {
+            return $"shedAfterMilliseconds must be between 1 and {MaxShedAfterMilliseconds}, was {shedAfter}";
         }
 
         return null;

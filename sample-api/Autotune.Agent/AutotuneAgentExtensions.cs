@@ -1,6 +1,7 @@
 using System.Globalization;
 using Autotune.Agent.Data;
 using Autotune.Agent.Metrics;
+using Autotune.Agent.Shedding;
 using Autotune.Agent.Tuning;
 using Autotune.Contracts;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,7 @@ public static class AutotuneAgentExtensions
     /// Registers the agent: <see cref="ITunedDataSource"/>, <see cref="IAutotuneAgent"/>, the tuning-file watcher
     /// and the metrics listener (both on their own threads, started with the host). Defaults come from configuration
     /// (<c>ConnectionStrings:Postgres</c>, <c>AUTOTUNE_TUNING_FILE</c>, <c>AUTOTUNE_METRICS_PORT</c>,
-    /// <c>AUTOTUNE_METRICS_ADDRESS</c>); <paramref name="configure"/> runs after them.
+    /// <c>AUTOTUNE_METRICS_ADDRESS</c>, <c>AUTOTUNE_SHED_AFTER_MS</c>); <paramref name="configure"/> runs after them.
     /// </summary>
     public static IHostApplicationBuilder AddAutotuneAgent(this IHostApplicationBuilder builder, Action<AutotuneAgentOptions>? configure = null)
     {
@@ -43,15 +44,20 @@ public static class AutotuneAgentExtensions
             return dataSource;
         });
         services.AddSingleton<ITunedDataSource>(sp => sp.GetRequiredService<TunedDataSource>());
+        services.AddSingleton(sp => new ThreadPoolQueueDelay(sp.GetRequiredService<AutotuneAgentOptions>().QueueDelayProbeInterval));
+        services.AddSingleton<ShedDeadline>();
+        services.AddSingleton<SheddingMetrics>();
+        services.AddSingleton<CpuMetrics>();
         services.AddSingleton<TuningApplier>();
         services.AddSingleton<TuningFileWatcher>();
         services.AddSingleton<AutotuneAgent>();
         services.AddSingleton<IAutotuneAgent>(sp => sp.GetRequiredService<AutotuneAgent>());
         services.AddHostedService(sp => sp.GetRequiredService<AutotuneAgent>());
+        services.AddHostedService<SignalProbes>();
         return builder;
     }
 
-    private static AutotuneAgentOptions DefaultOptions(IConfiguration configuration)
+    internal static AutotuneAgentOptions DefaultOptions(IConfiguration configuration)
     {
         var options = new AutotuneAgentOptions
         {
@@ -63,6 +69,13 @@ public static class AutotuneAgentExtensions
             options.MetricsPort = int.TryParse(port, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 65535
                 ? parsed
                 : throw new InvalidOperationException($"{AgentEnvironment.MetricsPort} must be a port number from 0 to 65535, was '{port}'");
+        }
+
+        if (configuration[AgentEnvironment.ShedAfterMilliseconds] is { Length: > 0 } shedAfter)
+        {
+            options.ShedAfter = int.TryParse(shedAfter, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms >= 0
+                ? (ms == 0 ? null : TimeSpan.FromMilliseconds(ms))
+                : throw new InvalidOperationException($"{AgentEnvironment.ShedAfterMilliseconds} must be a whole number of milliseconds (0: off), was '{shedAfter}'");
         }
 
         if (configuration[AgentEnvironment.MetricsAddress] is { Length: > 0 } address)

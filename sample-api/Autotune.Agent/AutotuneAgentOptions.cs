@@ -39,6 +39,17 @@ public sealed class AutotuneAgentOptions
     /// <summary>Further meters to export beside ASP.NET Core, Kestrel, the runtime, Npgsql and the agent (e.g. the app's own).</summary>
     public IList<string> AdditionalMeters { get; } = [];
 
+    /// <summary>
+    /// Shedding deadline: with <see cref="AutotuneSheddingExtensions.UseAutotuneShedding"/> in the pipeline, a request
+    /// that waited longer than this before the app got to it is answered 503 at once. Set it to the latency objective.
+    /// Default: <c>AUTOTUNE_SHED_AFTER_MS</c>; null (or zero) means no shedding. A tuning file's
+    /// <c>shedAfterMilliseconds</c> takes its place while the file sets one.
+    /// </summary>
+    public TimeSpan? ShedAfter { get; set; }
+
+    /// <summary>How often the thread pool's queue delay is probed (the shedding estimate and its gauge).</summary>
+    public TimeSpan QueueDelayProbeInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>After this long, a retired pool generation that still has connections out is reported in the log (it is still not disposed under them).</summary>
     public TimeSpan PoolDrainWarningAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

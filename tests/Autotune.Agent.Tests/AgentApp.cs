@@ -31,7 +31,8 @@ internal sealed class AgentApp : IAsyncDisposable
         Action<AutotuneAgentOptions>? configure = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
         CancellationToken cancellationToken = default,
-        LogCapture? logs = null)
+        LogCapture? logs = null,
+        Action<WebApplication>? pipeline = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -51,6 +52,7 @@ internal sealed class AgentApp : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
+        pipeline?.Invoke(app);
         app.MapGet("/ping", () => "pong");
         endpoints?.Invoke(app);
         await app.StartAsync(cancellationToken);

@@ -14,6 +14,17 @@ public sealed class TuningFileTests
     }
 
     [Fact]
+    public void Carries_the_shedding_deadline_and_leaves_it_out_when_not_set()
+    {
+        var file = new TuningFile(5, 32, 16, ShedAfterMilliseconds: 200);
+
+        Assert.Contains("\"shedAfterMilliseconds\": 200", file.ToJson(), StringComparison.Ordinal);
+        Assert.True(TuningFile.TryParse(file.ToJson(), out var parsed, out var error), error);
+        Assert.Equal(file, parsed);
+        Assert.DoesNotContain("shedAfter", new TuningFile(5, 32, 16).ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Leaves_out_settings_that_are_not_managed()
     {
         var json = new TuningFile(1, null, 10).ToJson();
@@ -39,6 +50,7 @@ public sealed class TuningFileTests
     [InlineData("{\"generation\": 2, \"dbMaxPoolSize\": 0}", "dbMaxPoolSize must be between")]
     [InlineData("{\"generation\": 2, \"threadPoolMinThreads\": 40000}", "threadPoolMinThreads must be between")]
     [InlineData("{\"generation\": 2, \"schemaVersion\": 9}", "schemaVersion 9 is not supported")]
+    [InlineData("{\"generation\": 2, \"shedAfterMilliseconds\": 0}", "shedAfterMilliseconds must be between")]
     [InlineData("{\"generation\": 2, \"poolSize\": 9}", "not valid JSON")]
     public void Refuses_a_file_it_cannot_apply_and_says_why(string text, string expected)
     {

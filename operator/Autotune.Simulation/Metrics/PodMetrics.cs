@@ -44,6 +44,9 @@ public sealed class PodMetrics
     /// <summary>Thread-pool queue length now.</summary>
     public double QueueLength { get; set; }
 
+    /// <summary>How long work queued for a thread waits now, seconds (the agent's queue-delay probe).</summary>
+    public double QueueDelaySeconds { get; set; }
+
     /// <summary>Thread-pool threads now.</summary>
     public double ThreadCount { get; set; }
 

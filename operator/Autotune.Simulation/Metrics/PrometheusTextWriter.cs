@@ -32,6 +32,7 @@ public static class PrometheusTextWriter
         Gauge(sb, MetricNames.ThreadPoolQueueLength, "The number of work items that are currently queued to be processed by the thread pool.", null, Math.Round(noisy(m.QueueLength)));
         Gauge(sb, MetricNames.ThreadPoolThreadCount, "The number of thread pool threads that currently exist.", null, Math.Round(noisy(m.ThreadCount)));
 
+        Gauge(sb, MetricNames.ThreadPoolQueueDelay, "How long work queued to the thread pool waits now.", null, noisy(m.QueueDelaySeconds));
         Header(sb, MetricNames.ThreadPoolWorkItems, "The number of work items that the thread pool has completed since the process start.");
         Sample(sb, MetricNames.ThreadPoolWorkItems.Prometheus, null, Math.Round(m.WorkItems));
 

@@ -156,6 +156,7 @@ public sealed class SimulatedPod
         }
 
         Metrics.QueueLength = _threadQueue + (_rateSmoothed * threadRandomWait);
+        Metrics.QueueDelaySeconds = threadBacklogWait + threadRandomWait;
         Metrics.ThreadCount = Math.Round(_threads);
         Metrics.ActiveRequests = Metrics.QueueLength + (served / dt * threadHold) + Metrics.PoolPending + Metrics.PoolUsed;
     }

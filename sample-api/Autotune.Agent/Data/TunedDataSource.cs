@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Autotune.Agent.Metrics;
+using Autotune.Agent.Shedding;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -78,6 +79,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
 
     public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
+        RequestDeadline.ThrowIfPast();
         var generation = Lease();
         var started = Stopwatch.GetTimestamp();
         NpgsqlConnection connection;
@@ -99,6 +101,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
 
     public NpgsqlConnection OpenConnection()
     {
+        RequestDeadline.ThrowIfPast();
         var generation = Lease();
         var started = Stopwatch.GetTimestamp();
         NpgsqlConnection connection;

@@ -5,4 +5,7 @@ internal static class OpenTelemetryLabels
 {
     /// <summary>SQLSTATE of a failed open; exported as <c>db_response_status_code</c>.</summary>
     public const string SqlState = "db.response.status_code";
+
+    /// <summary>CPU mode of the machine's CPU time; exported as <c>cpu_mode</c>.</summary>
+    public const string CpuMode = "cpu.mode";
 }

@@ -1,23 +1,26 @@
 using Autotune.Agent.Data;
 using Autotune.Agent.Metrics;
+using Autotune.Agent.Shedding;
 using Autotune.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Autotune.Agent.Tuning;
 
-/// <summary>Applies a tuning file to the running process: thread-pool minimum worker threads and the pool size.</summary>
+/// <summary>Applies a tuning file to the running process: thread-pool minimum worker threads, the pool size and the shedding deadline.</summary>
 internal sealed class TuningApplier
 {
     private readonly TunedDataSource _dataSource;
+    private readonly ShedDeadline _shedDeadline;
     private readonly AgentMetrics _metrics;
     private readonly ILogger<TuningApplier> _logger;
     private readonly int _defaultMinWorkerThreads;
     private TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TuningFile? _current;
 
-    public TuningApplier(TunedDataSource dataSource, AgentMetrics metrics, ILogger<TuningApplier> logger)
+    public TuningApplier(TunedDataSource dataSource, ShedDeadline shedDeadline, AgentMetrics metrics, ILogger<TuningApplier> logger)
     {
         _dataSource = dataSource;
+        _shedDeadline = shedDeadline;
         _metrics = metrics;
         _logger = logger;
         ThreadPool.GetMinThreads(out _defaultMinWorkerThreads, out _);
@@ -45,6 +48,14 @@ internal sealed class TuningApplier
         }
 
         _dataSource.Resize(file.DbMaxPoolSize ?? _dataSource.ConfiguredPoolSize);
+        var shedBefore = _shedDeadline.Current;
+        var shedAfter = _shedDeadline.Apply(file.ShedAfterMilliseconds);
+        if (shedAfter != shedBefore)
+        {
+            _logger.LogInformation(
+                "Shedding deadline {From} ms -> {To} ms (0: off; generation {Generation})",
+                shedBefore.TotalMilliseconds, shedAfter.TotalMilliseconds, file.Generation);
+        }
 
         Volatile.Write(ref _current, file);
         _metrics.SetAppliedGeneration(file.Generation);

@@ -1,3 +1,4 @@
+using Autotune.Agent;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 
@@ -49,6 +50,7 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         PostgresException { SqlState: PostgresErrorCodes.UndefinedTable } => Unavailable("the database schema is not ready yet"),
         PostgresException postgres when IsTransient(postgres.SqlState) => Unavailable("the database is unavailable"),
         PostgresException => (null, null, null),
+        RequestDeadlineExceededException => Unavailable("the request waited past its deadline inside the API; it was not run"),
         NpgsqlException { InnerException: TimeoutException } => Unavailable("no database connection could be had within the pool wait timeout"),
         NpgsqlException => Unavailable("the database is unreachable"),
         TimeoutException => Unavailable("the database did not answer in time"),

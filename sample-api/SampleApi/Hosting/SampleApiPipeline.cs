@@ -1,3 +1,4 @@
+using Autotune.Agent;
 using Microsoft.Extensions.Options;
 using SampleApi.Endpoints;
 using SampleApi.Middleware;
@@ -8,11 +9,13 @@ namespace SampleApi.Hosting;
 public static class SampleApiPipeline
 {
     /// <summary>
-    /// Authentication first (nothing runs for a caller without the key), then rate limiting (429), the body
-    /// limit (413), logging, error handling, and response compression last before routing.
+    /// Shedding first (a request that already waited past the deadline is answered 503 before anything else runs for
+    /// it), then authentication (nothing runs for a caller without the key), rate limiting (429), the body limit
+    /// (413), logging, error handling, and response compression last before routing.
     /// </summary>
     public static WebApplication UseSampleApi(this WebApplication app)
     {
+        app.UseAutotuneShedding();
         if (app.Services.GetRequiredService<IOptions<SampleApiOptions>>().Value.BareEndpoint)
         {
             app.UseBareEndpoint();

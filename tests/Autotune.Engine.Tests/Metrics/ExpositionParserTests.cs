@@ -173,7 +173,16 @@ public sealed class ExpositionParserTests
 
         Assert.True(result.IsClean, string.Join("; ", result.Errors));
         var names = result.Samples.Select(s => s.Series.Name).ToHashSet();
-        foreach (var metric in MetricNames.All)
+
+        // The fixture is a recording of an earlier agent; the contract names added since are checked on a real scrape
+        // of the agent as it is now (Autotune.Agent.Tests' ContractNamesTests).
+        MetricName[] addedSinceRecording =
+        [
+            MetricNames.ThreadPoolWorkItems, MetricNames.ThreadPoolQueueDelay, MetricNames.RequestsShed, MetricNames.ShedAfter,
+            MetricNames.SystemCpuTime, MetricNames.CgroupCpuTime, MetricNames.CgroupCpuPeriods, MetricNames.CgroupCpuThrottledPeriods,
+            MetricNames.CgroupCpuThrottledTime, MetricNames.CgroupCpuLimit,
+        ];
+        foreach (var metric in MetricNames.All.Except(addedSinceRecording))
         {
             var name = metric.Kind == MetricKind.Histogram ? metric.Bucket : metric.Prometheus;
             Assert.Contains(name, names);

@@ -175,6 +175,22 @@ public sealed class TuningPassTests
     }
 
     [Fact]
+    public void A_change_made_on_a_backlog_turns_shedding_on_at_the_objective_and_a_delivered_deadline_is_kept()
+    {
+        // A collapse: 1,500 items queued per pod, standing; measured live (bench/results/live-recovery.md), a collapsed
+        // API serves again within seconds of its settings being fixed only when requests past their deadline are shed.
+        var backlog = Given.PoolExhausted() with { QueueDepthMean = 1500, QueueDepthMax = 1900, QueueDepthSlopePerSecond = 0 };
+
+        var turnedOn = Assert.IsType<ApplyOrder.DeliverTuning>(TuningPass.Plan(Input(backlog)).Order);
+        var kept = Assert.IsType<ApplyOrder.DeliverTuning>(TuningPass.Plan(Input(backlog) with { Delivered = new TuningFile(7, 16, 10, ShedAfterMilliseconds: 400) }).Order);
+        var calm = Assert.IsType<ApplyOrder.DeliverTuning>(TuningPass.Plan(Input(Given.PoolExhausted())).Order);
+
+        Assert.Equal(250, turnedOn.File.ShedAfterMilliseconds);
+        Assert.Equal(400, kept.File.ShedAfterMilliseconds);
+        Assert.Null(calm.File.ShedAfterMilliseconds);
+    }
+
+    [Fact]
     public void Settings_in_force_come_from_the_workload_the_delivered_file_and_SHOW()
     {
         var window = Given.Healthy() with { AppliedMinThreads = 12, AppliedPoolSize = 9 };

@@ -21,9 +21,12 @@ public static class SettingsInForce
     /// <summary>
     /// The tuning file that moves <paramref name="knob"/> to <paramref name="to"/>: the other in-process knob keeps its
     /// delivered value (or, before any file, its value in force when the spec manages it; an unmanaged knob is left to
-    /// the app), and the generation is past both the delivered one and every generation a pod reports.
+    /// the app), and the generation is past both the delivered one and every generation a pod reports. The shedding
+    /// deadline keeps its delivered value; with none, <paramref name="shed"/> turns it on at the P99 objective: a
+    /// request that has waited that long before the app sees it has missed the objective already, and serving it
+    /// costs a request that has not.
     /// </summary>
-    public static TuningFile Deliver(Knob knob, int to, ApiTuningSpec spec, TuningFile? delivered, ObservedWindow? window, Settings current)
+    public static TuningFile Deliver(Knob knob, int to, ApiTuningSpec spec, TuningFile? delivered, ObservedWindow? window, Settings current, bool shed = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(current);
@@ -32,6 +35,8 @@ public static class SettingsInForce
         var pool = knob == Knob.DbMaxPoolSize ? to
             : delivered?.DbMaxPoolSize ?? (spec.Knobs.DbMaxPoolSize is null ? null : current.DbMaxPoolSize);
         var generation = Math.Max(delivered?.Generation ?? 0, window?.AppliedGenerationMin ?? 0) + 1;
-        return new TuningFile(generation, threads, pool);
+        var shedAfter = delivered?.ShedAfterMilliseconds
+            ?? (shed ? (int)Math.Clamp(Math.Ceiling(spec.Objectives.P99LatencyMs), 1, TuningFile.MaxShedAfterMilliseconds) : null);
+        return new TuningFile(generation, threads, pool, ShedAfterMilliseconds: shedAfter);
     }
 }

@@ -120,7 +120,8 @@ public static class TuningPass
         return knob switch
         {
             Knob.Replicas => new ApplyOrder.Scale(to),
-            Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize => new ApplyOrder.DeliverTuning(SettingsInForce.Deliver(knob, to, input.Spec, input.Delivered, window, current)),
+            Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize => new ApplyOrder.DeliverTuning(SettingsInForce.Deliver(knob, to, input.Spec, input.Delivered, window, current,
+                shed: window is not null && Diagnosis.StarvationSignal.Backlogged(window, input.Spec.Objectives.MaxQueueDepth))),
             _ => MaxConnections(input, to),
         };
     }
