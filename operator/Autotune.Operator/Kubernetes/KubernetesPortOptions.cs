@@ -1,3 +1,5 @@
+using Autotune.Operator.Kubernetes.Machinery;
+
 namespace Autotune.Operator.Kubernetes;
 
 /// <summary>How the Kubernetes ports behave; one instance is shared by every ApiTuning.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using Autotune.Operator.Kubernetes.Machinery;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Autotune.Contracts;
+using Autotune.Operator.Kubernetes.Machinery;
 using Autotune.Operator.Ports;
 using k8s;
 using k8s.Models;

@@ -52,7 +52,7 @@ public sealed partial class ApiTuningController : ITermController
         }
 
         // Pods, HPAs and ScaledObjects for the ports, in the same namespaces: read from watches, not listed per pass.
-        _informers = new WorkloadInformers(client, namespaces, _deployments, options, metrics, logger);
+        _informers = new WorkloadInformers(client, namespaces, _deployments, options.Watch, name => metrics.WatchRestarts.WithLabels(name).Inc(), logger);
         var portOptions = options.Ports with { Cache = _informers };
         _sessions = new TuningSessions(client, options, portOptions, metrics, logger);
         _status = new ApiTuningStatusReporter(client, portOptions, metrics, _time, logger);

@@ -38,4 +38,7 @@ public sealed record ControllerOptions
 
     /// <summary>Creates an ApiTuning's ports; the Kubernetes ports unless a test supplies others.</summary>
     public Func<IKubernetes, ApiTuningResource, KubernetesPortOptions, KubernetesPortSet> PortFactory { get; init; } = KubernetesPorts.Create;
+
+    /// <summary>The watch settings these options give every watcher.</summary>
+    public Machinery.WatchSettings Watch => new(WatchTimeout, WatchBackoffInitial, WatchBackoffMax, Time);
 }

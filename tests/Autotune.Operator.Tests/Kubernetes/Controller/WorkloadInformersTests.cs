@@ -166,7 +166,7 @@ public sealed class WorkloadInformersTests
             var deployments = new ResourceWatcher<V1Deployment>(
                 WatchSources.Deployments(cluster.OperatorClient, cluster.Namespace, options.WatchTimeout),
                 new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, TimeProvider.System);
-            run.Informers = new WorkloadInformers(cluster.OperatorClient, [cluster.Namespace], [deployments], options, new OperatorMetrics(), logger);
+            run.Informers = new WorkloadInformers(cluster.OperatorClient, [cluster.Namespace], [deployments], options.Watch, _ => { }, logger);
             run._running = Task.WhenAll(deployments.RunAsync(run._stop.Token), run.Informers.RunAsync(run._stop.Token));
             await Eventually.UntilAsync(() => run.Informers.Synced && deployments.Synced.IsCompleted, Patience, "the informers to sync");
             return run;

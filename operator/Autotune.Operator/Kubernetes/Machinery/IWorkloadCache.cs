@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Autotune.Operator.Kubernetes;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
 /// The controller's watch-backed copies of the objects the ports read on every pass (Deployments, pods,

@@ -1,10 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Models;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
 /// KEDA ScaledObjects, which exist only where KEDA is installed. While the resource is not served (its LIST answers

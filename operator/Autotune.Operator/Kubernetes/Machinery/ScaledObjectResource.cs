@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace Autotune.Operator.Kubernetes;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>A KEDA ScaledObject (keda.sh/v1alpha1), reduced to what says which workload's replicas it owns.</summary>
 public sealed class ScaledObjectResource : IKubernetesObject<V1ObjectMeta>

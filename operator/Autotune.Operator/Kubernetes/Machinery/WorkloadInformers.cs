@@ -1,9 +1,8 @@
-using Autotune.Operator.Kubernetes.Machinery;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace Autotune.Operator.Kubernetes.Controller;
+namespace Autotune.Operator.Kubernetes.Machinery;
 
 /// <summary>
 /// The shared, watch-backed cache the ports read instead of listing: pods, HorizontalPodAutoscalers and KEDA
@@ -23,35 +22,35 @@ public sealed class WorkloadInformers : IWorkloadCache
     /// <param name="client">The API client.</param>
     /// <param name="namespaces">The watched namespaces; a null entry watches every namespace.</param>
     /// <param name="deployments">The controller's Deployment watchers, one per entry of <paramref name="namespaces"/>.</param>
-    /// <param name="options">Watch timeout and backoff.</param>
-    /// <param name="metrics">Counts each LIST.</param>
+    /// <param name="settings">Watch timeout, backoff and clock.</param>
+    /// <param name="listed">Told the collection's name at each LIST (a counter, say).</param>
     /// <param name="logger">Logs watch failures.</param>
     public WorkloadInformers(
         IKubernetes client,
         IReadOnlyList<string?> namespaces,
         IReadOnlyList<ResourceWatcher<V1Deployment>> deployments,
-        ControllerOptions options,
-        OperatorMetrics metrics,
+        WatchSettings settings,
+        Action<string> listed,
         ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(namespaces);
         ArgumentNullException.ThrowIfNull(deployments);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(listed);
         _deployments = [.. namespaces.Zip(deployments)];
         foreach (var ns in namespaces)
         {
-            _pods.Add(Watch(ns, WatchSources.Pods(client, ns, options.WatchTimeout), "pods"));
-            _autoscalers.Add(Watch(ns, WatchSources.Autoscalers(client, ns, options.WatchTimeout), "horizontalpodautoscalers"));
-            _scaledObjects.Add(Watch(ns, ScaledObjectWatchSource.Create(client, ns, options.WatchTimeout, options.Time), ScaledObjectResource.Plural));
+            _pods.Add(Watch(ns, WatchSources.Pods(client, ns, settings.WatchTimeout), "pods"));
+            _autoscalers.Add(Watch(ns, WatchSources.Autoscalers(client, ns, settings.WatchTimeout), "horizontalpodautoscalers"));
+            _scaledObjects.Add(Watch(ns, ScaledObjectWatchSource.Create(client, ns, settings.WatchTimeout, settings.Time), ScaledObjectResource.Plural));
         }
 
         Collection<T> Watch<T>(string? ns, WatchSource<T> source, string name)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
-            var watcher = new ResourceWatcher<T>(source, new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, options.Time);
-            watcher.Listed += () => metrics.WatchRestarts.WithLabels(name).Inc();
+            var watcher = new ResourceWatcher<T>(source, new Backoff(settings.BackoffInitial, settings.BackoffMax), logger, settings.Time);
+            watcher.Listed += () => listed(name);
             return new Collection<T>(ns, watcher, new NamespaceIndex<T>(watcher));
         }
     }
