@@ -28,13 +28,25 @@ public sealed class CommandRunnerTests
     {
         var ct = TestContext.Current.CancellationToken;
 
-        var result = await CommandRunner.RunAsync(["sh", "-c", "for i in 1 2 3 4 5 6 7; do echo line $i; done; echo broken >&2; exit 3"], TimeSpan.FromSeconds(30), ct);
+        // Both streams into one pipe: lines on two pipes arrive in no defined order, and the test is about the last ones.
+        var result = await CommandRunner.RunAsync(["sh", "-c", "exec 2>&1; for i in 1 2 3 4 5 6 7; do echo line $i; done; echo broken >&2; exit 3"], TimeSpan.FromSeconds(30), ct);
 
         Assert.Equal(3, result.ExitCode);
         var last = result.Output.Last(3);
         Assert.Contains("broken", last, StringComparison.Ordinal);
         Assert.DoesNotContain("line 1", last, StringComparison.Ordinal);
         Assert.Equal(3, last.Split(" | ").Length);
+    }
+
+    [Fact]
+    public async Task Reads_what_a_command_writes_to_standard_error()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var result = await CommandRunner.RunAsync(["sh", "-c", "echo broken >&2; exit 4"], TimeSpan.FromSeconds(30), ct);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("broken", result.Output.Last(3), StringComparison.Ordinal);
     }
 
     [Fact]
