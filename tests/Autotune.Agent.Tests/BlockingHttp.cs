@@ -14,6 +14,21 @@ internal static class BlockingHttp
     public static (string StatusLine, string Body, TimeSpan Elapsed)? Get(Uri uri, TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
+        var text = GetText(uri, timeout);
+        var headEnd = text?.IndexOf("\r\n\r\n", StringComparison.Ordinal) ?? -1;
+        if (text is null || headEnd < 0)
+        {
+            return null;
+        }
+
+        return (text[..text.IndexOf('\r', StringComparison.Ordinal)], text[(headEnd + 4)..], Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>The whole answer (status line, headers and body) as text, or null when it did not end within <paramref name="timeout"/> (or the server reset the connection).</summary>
+    public static string? GetText(Uri uri, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var started = Stopwatch.GetTimestamp();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
         socket.SendTimeout = (int)timeout.TotalMilliseconds;
@@ -46,13 +61,6 @@ internal static class BlockingHttp
             return null;
         }
 
-        var text = Encoding.UTF8.GetString(response.ToArray());
-        var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (headEnd < 0)
-        {
-            return null;
-        }
-
-        return (text[..text.IndexOf('\r', StringComparison.Ordinal)], text[(headEnd + 4)..], Stopwatch.GetElapsedTime(started));
+        return Encoding.UTF8.GetString(response.ToArray());
     }
 }

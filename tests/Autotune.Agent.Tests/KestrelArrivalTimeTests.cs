@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Autotune.Agent.Shedding;
 using Autotune.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -58,7 +56,7 @@ public sealed class KestrelArrivalTimeTests
         var client = new Thread(() =>
         {
             sent = Stopwatch.GetTimestamp();
-            answer = RawGet(port);
+            answer = BlockingHttp.GetText(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromSeconds(30));
         })
         { IsBackground = true };
         try
@@ -94,28 +92,5 @@ public sealed class KestrelArrivalTimeTests
 
         // The probe, queued in the same queue a little before the request (its head start is the error), sees that wait.
         Assert.InRange(probeAtMiddleware.TotalMilliseconds, middlewareLag.TotalMilliseconds * 0.5, middlewareLag.TotalMilliseconds + 300);
-    }
-
-    private static string? RawGet(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 30_000 };
-        socket.Connect(IPAddress.Loopback, port);
-        socket.Send(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"));
-        var answer = new MemoryStream();
-        var buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = socket.Receive(buffer)) > 0)
-            {
-                answer.Write(buffer, 0, read);
-            }
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-
-        return Encoding.UTF8.GetString(answer.ToArray());
     }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Autotune.Agent.Shedding;
 using Autotune.Contracts;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +36,7 @@ public sealed class SheddingTests
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
         using var release = new ManualResetEventSlim();
         string? answer = null;
-        var client = new Thread(() => answer = RawGet(new Uri(app.BaseUri, "/work"), TimeSpan.FromSeconds(30))) { IsBackground = true };
+        var client = new Thread(() => answer = BlockingHttp.GetText(new Uri(app.BaseUri, "/work"), TimeSpan.FromSeconds(30))) { IsBackground = true };
         try
         {
             // Far more blocking work items than threads; this section never yields to the starved pool.
@@ -185,30 +183,5 @@ public sealed class SheddingTests
 
         var error = Assert.Throws<InvalidOperationException>(() => AutotuneAgentExtensions.DefaultOptions(configuration));
         Assert.Contains(AgentEnvironment.ShedAfterMilliseconds, error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A GET over a blocking socket on the calling thread (HttpClient would need the starved pool); the whole answer, or null.</summary>
-    private static string? RawGet(Uri uri, TimeSpan timeout)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-        socket.Connect(uri.Host, uri.Port);
-        socket.Send(Encoding.ASCII.GetBytes($"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nConnection: close\r\n\r\n"));
-        var answer = new MemoryStream();
-        var buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = socket.Receive(buffer)) > 0)
-            {
-                answer.Write(buffer, 0, read);
-            }
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-
-        return Encoding.UTF8.GetString(answer.ToArray());
     }
 }
