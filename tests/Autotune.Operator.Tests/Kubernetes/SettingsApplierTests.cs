@@ -121,6 +121,21 @@ public sealed class SettingsApplierTests
     }
 
     [Fact]
+    public async Task RollingRestart_carries_the_shedding_deadline_to_the_agents_variable_so_new_pods_shed_from_their_first_request()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateDeploymentAsync("orders-api");
+        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", poolSizeEnvVar: null);
+
+        await applier.ApplyAsync(new TuningFile(2, 18, null, ShedAfterMilliseconds: 200), Ct);
+
+        var read = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("orders-api", cluster.Namespace, cancellationToken: Ct);
+        var env = read.Spec.Template.Spec.Containers[0].Env.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal("200", env[AgentEnvironment.ShedAfterMilliseconds]);
+        Assert.Equal(new TuningFile(2, 18, null, ShedAfterMilliseconds: 200), await applier.ReadAsync(Ct));
+    }
+
+    [Fact]
     public async Task RollingRestart_refuses_a_pool_size_when_no_env_var_is_named()
     {
         await using var cluster = await StartAsync();

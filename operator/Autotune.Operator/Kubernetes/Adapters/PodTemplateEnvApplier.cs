@@ -11,8 +11,10 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// RollingRestart: the settings become env vars on the Deployment's pod template, so the Deployment rolls its
 /// pods. Minimum threads use the runtime's own <c>DOTNET_ThreadPool_ForceMinWorkerThreads</c>, which the runtime
 /// reads as a HEXADECIMAL number (written here as <c>0x…</c>, see docs/kubernetes.md); the pool size goes to the env
-/// var the spec names (<c>apply.poolSizeEnvVar</c>), in decimal. The tuning generation is kept in a pod-template
-/// annotation so the delivered settings can be read back (from the controller's cache of Deployments when given).
+/// var the spec names (<c>apply.poolSizeEnvVar</c>), in decimal; the shedding deadline goes to the agent's
+/// <c>AUTOTUNE_SHED_AFTER_MS</c>, so pods the rollout starts shed what waited past the objective from their first
+/// request. The tuning generation is kept in a pod-template annotation so the delivered settings can be read back
+/// (from the controller's cache of Deployments when given).
 /// </summary>
 public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace, string deployment, string? poolSizeEnvVar, IWorkloadCache? cache = null) : ISettingsApplier
 {
@@ -24,13 +26,15 @@ public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace,
         var container = Container(target);
         var threads = ParseMinThreads(Env(container, KubernetesNames.ForceMinWorkerThreads));
         var pool = poolSizeEnvVar is null ? null : ParseDecimal(Env(container, poolSizeEnvVar));
+        var shedAfter = ParseDecimal(Env(container, AgentEnvironment.ShedAfterMilliseconds));
         var generationText = KubernetesNames.Lookup(target.Spec.Template.Metadata?.Annotations, KubernetesNames.TuningGeneration);
         if (threads is null && pool is null && generationText is null)
         {
             return null;
         }
 
-        return new TuningFile(long.TryParse(generationText, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0, threads, pool);
+        return new TuningFile(long.TryParse(generationText, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : 0, threads, pool,
+            ShedAfterMilliseconds: shedAfter is > 0 ? shedAfter : null);
     }
 
     /// <inheritdoc />
@@ -59,6 +63,11 @@ public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace,
             if (file.DbMaxPoolSize is { } pool)
             {
                 patch.SetEnv(poolSizeEnvVar!, pool.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (file.ShedAfterMilliseconds is { } shedAfter)
+            {
+                patch.SetEnv(AgentEnvironment.ShedAfterMilliseconds, shedAfter.ToString(CultureInfo.InvariantCulture));
             }
 
             patch.SetTemplateAnnotation(KubernetesNames.TuningGeneration, file.Generation.ToString(CultureInfo.InvariantCulture));
