@@ -46,6 +46,9 @@ internal sealed class KubeTestCluster : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A kubeconfig for the real kubectl and helm, as the admin, in <see cref="Namespace"/>.</summary>
+    public Autotune.KubeApi.Cli.KubeConfigFile AdminKubeConfig() => Autotune.KubeApi.Cli.KubeConfigFile.For(Server.Url, _adminToken, Namespace);
+
     /// <summary>
     /// Deletes a pod as the admin. The API server answers a delete with a Status, which KubernetesClient's typed
     /// delete cannot read as the pod it expects, so the request is sent directly.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Autotune.Contracts;
+using Autotune.KubeApi;
 using Autotune.KubeApi.Kubelet;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
@@ -63,11 +64,13 @@ internal sealed class ScenarioStack : IAsyncDisposable
     /// <param name="maxConnections">The server's max_connections at start.</param>
     /// <param name="poolSize">The Npgsql <c>Maximum Pool Size</c> the pods start with (null: Npgsql's default).</param>
     /// <param name="container">Changes to the Deployment's container (env vars, CPU limit) before it is created.</param>
-    public static async Task<ScenarioStack> StartAsync(int replicas, bool blocking, int maxConnections = 100, int? poolSize = null, Action<V1Container>? container = null)
+    /// <param name="server">The API server's options (further tokens, faults); null for the defaults.</param>
+    public static async Task<ScenarioStack> StartAsync(
+        int replicas, bool blocking, int maxConnections = 100, int? poolSize = null, Action<V1Container>? container = null, KubeApiServerOptions? server = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var postgres = await PostgresServer.StartAsync(maxConnections, cancellationToken: ct);
-        var cluster = await KubeTestCluster.StartAsync();
+        var cluster = await KubeTestCluster.StartAsync(server);
         var httpPort = FreePort.Next();
         var kubelet = StandInKubelet.Start(cluster.Server, new KubeletOptions
         {
