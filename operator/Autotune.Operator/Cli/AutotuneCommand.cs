@@ -3,7 +3,10 @@ using Autotune.Operator.Local;
 
 namespace Autotune.Operator.Cli;
 
-/// <summary>The command line: <c>autotune operator</c> runs the operator in a cluster, <c>autotune local</c> on one machine.</summary>
+/// <summary>
+/// The command line: <c>autotune operator</c> runs the operator in a cluster, <c>autotune local</c> on one machine,
+/// <c>autotune recommend</c> prints an ApiTuning's settings for git.
+/// </summary>
 public static class AutotuneCommand
 {
     /// <summary>Builds the root command.</summary>
@@ -12,6 +15,7 @@ public static class AutotuneCommand
         var root = new RootCommand("Autotune keeps an ASP.NET Core + PostgreSQL API on its latency objective at the lowest cost.");
         root.Subcommands.Add(OperatorCommand.Create());
         root.Subcommands.Add(Local());
+        root.Subcommands.Add(RecommendCommand.Create());
         return root;
     }
 
