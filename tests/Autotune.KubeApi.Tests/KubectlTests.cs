@@ -23,9 +23,10 @@ public sealed class KubectlTests
         Assert.Contains("namespace/shop created", await clients.KubectlOkAsync("create", "namespace", "shop"));
         var applied = await clients.KubectlOkAsync("apply", "-f", "crds/examples/");
         Assert.Contains("apituning.autotune.dev/orders created", applied);
+        Assert.Contains("apituning.autotune.dev/orders-pooled created", applied);
 
         var stored = clients.Cluster.Server.Store.List(clients.Cluster.Server.Catalog.Find(Group, Version, Plural)!, null).Items;
-        Assert.Equal(2, stored.Count);
+        Assert.Equal(3, stored.Count);
         Assert.Contains(stored, o => (string?)o["metadata"]?["namespace"] == "shop");
         Assert.Contains(stored, o => (string?)o["metadata"]?["namespace"] == clients.Cluster.Namespace);
 

@@ -1,6 +1,7 @@
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
+using Autotune.Engine.Resource.Spec;
 using Xunit;
 
 namespace Autotune.Engine.Tests.Budget;
@@ -43,6 +44,22 @@ public sealed class LedgerBookTests
         Assert.Empty(book.Awaited(Server.Server, "shop/carts"));
         book.Join(Server.Server, "shop/carts");
         Assert.Empty(book.Awaited(Server.Server, "shop/orders"));
+    }
+
+    [Fact]
+    public void Behind_a_pooler_the_pools_share_its_client_limit_and_no_restart_of_the_server_is_awaited()
+    {
+        var book = new LedgerBook();
+        book.Record(Server.Server, new LedgerEntry { ApiId = "shop/carts", Replicas = 2, PoolSize = 5 });
+        var pending = Server with { PendingRestart = true, PendingMaxConnections = 60 };
+
+        var direct = TuningPass.Ledger(pending, book.View(Server.Server, "shop/orders"), 10);
+        var pooled = TuningPass.Ledger(pending, book.View(Server.Server, "shop/orders"), 10, new PoolerSpec { Name = "PgBouncer", MaxClientConnections = 500 });
+
+        Assert.Equal(60 - 3 - 2 - 10, direct.Capacity); // the pending restart lowers max_connections to 60
+        Assert.Equal(500 - 2 - 10, pooled.Capacity); // the pooler's clients take no superuser slot, and nothing is pending
+        Assert.Null(pooled.PendingMaxConnections);
+        Assert.Equal(pooled.Capacity - 10, pooled.Free);
     }
 
     [Fact]

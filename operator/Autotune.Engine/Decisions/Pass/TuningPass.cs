@@ -36,7 +36,7 @@ public static class TuningPass
             Window = window,
             Current = current,
             State = input.State,
-            Ledger = input.Database is { } database ? Ledger(database, input.Server, spec.Postgres?.ReservedConnections ?? 0) : null,
+            Ledger = input.Database is { } database ? Ledger(database, input.Server, spec.Postgres?.ReservedConnections ?? 0, spec.Postgres?.Pooler) : null,
             Now = input.Now,
         };
 
@@ -89,17 +89,21 @@ public static class TuningPass
     }
 
     /// <summary>The ledger of the server as the database reports it now, with what the other members hold.</summary>
-    /// <remarks>Every member of the server holds one admin connection, so the reserve counts one per member.</remarks>
-    public static DatabaseLedger Ledger(DatabaseState database, ServerView server, int reservedConnections)
+    /// <remarks>
+    /// Every member of the server holds one admin connection, so the reserve counts one per member. Behind a
+    /// <paramref name="pooler"/> the pools share its client limit instead of max_connections (and none of the server's
+    /// superuser slots, which the pooler's clients never take), and no restart is ever pending for them.
+    /// </remarks>
+    public static DatabaseLedger Ledger(DatabaseState database, ServerView server, int reservedConnections, PoolerSpec? pooler = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(server);
         return new DatabaseLedger
         {
             Server = database.Server,
-            MaxConnections = database.MaxConnections,
-            PendingMaxConnections = database.PendingMaxConnections,
-            SuperuserReservedConnections = database.SuperuserReserved,
+            MaxConnections = pooler?.MaxClientConnections ?? database.MaxConnections,
+            PendingMaxConnections = pooler is null ? database.PendingMaxConnections : null,
+            SuperuserReservedConnections = pooler is null ? database.SuperuserReserved : 0,
             AdminConnections = Math.Max(1, server.Members),
             ReservedConnections = reservedConnections,
             Entries = server.Others,

@@ -20,6 +20,9 @@ public sealed record PostgresSpec
 
     /// <summary>The window a restart may happen in, when Restart is Window.</summary>
     public MaintenanceWindow? MaintenanceWindow { get; init; }
+
+    /// <summary>A connection pooler in front of the server, whose client limit the APIs' pools share.</summary>
+    public PoolerSpec? Pooler { get; init; }
 }
 
 /// <summary>When the database may be restarted.</summary>

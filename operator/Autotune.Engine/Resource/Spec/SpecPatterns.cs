@@ -27,6 +27,9 @@ public static class SpecPatterns
     /// <summary>An environment variable name.</summary>
     public const string EnvVarName = "^[A-Za-z_][A-Za-z0-9_]*$";
 
+    /// <summary>A connection pooler's name (PgBouncer, Pgpool-II, rds-proxy).</summary>
+    public const string PoolerName = "^[A-Za-z][-._A-Za-z0-9]*$";
+
     /// <summary>A condition type (metav1.Condition).</summary>
     public const string ConditionType =
         "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$";

@@ -19,6 +19,11 @@ internal static class PostgresRules
             return null;
         }
 
+        if (postgres.Pooler is { } pooler && spec.Knobs.PostgresMaxConnections is not null)
+        {
+            problems.Add(SpecPaths.PostgresMaxConnections, $"cannot be tuned behind a pooler: the APIs' pools share {pooler.Name}'s {pooler.MaxClientConnections} client connections, not max_connections; remove the knob or spec.postgres.pooler");
+        }
+
         if (postgres.Restart != RestartPolicy.Never && postgres.WorkloadRef is null)
         {
             problems.Add(SpecPaths.WorkloadRef, $"is required when restart is {postgres.Restart}: it names the StatefulSet or Deployment to restart; set it or use restart: Never");
