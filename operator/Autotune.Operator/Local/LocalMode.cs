@@ -120,7 +120,7 @@ public static class LocalMode
 
     private static IEnumerable<string> CheckOptions(LocalOptions options)
     {
-        if (options.MetricsUrls.Count == 0 && options.ApiCommand.Count == 0)
+        if (options.MetricsUrls.Count == 0 && options.ApiCommand.Count == 0 && options.Workload is null)
         {
             yield return "give the metrics URLs of running API processes (--metrics-url) or a command that starts one (after --)";
         }
@@ -146,6 +146,12 @@ public static class LocalMode
 
     private static async Task<WorkloadHandle> StartWorkloadAsync(LocalOptions options, ValidatedSpec spec, HttpClient http, CancellationToken cancellationToken)
     {
+        if (options.Workload is { } given)
+        {
+            options.WorkloadStarted?.Invoke(given);
+            return new WorkloadHandle(given, null); // the caller's: it keeps running after local mode
+        }
+
         if (options.ApiCommand.Count == 0)
         {
             return new WorkloadHandle(new StaticWorkload(options.MetricsUrls.Select(u => new Uri(u)).ToList()), null);

@@ -45,6 +45,13 @@ public sealed record LocalOptions
     /// <summary>Called once the API processes local mode runs (given a command) have started, e.g. so a load generator can follow <see cref="ProcessWorkload.ApiUrls"/>.</summary>
     public Action<ProcessWorkload>? WorkloadStarted { get; init; }
 
+    /// <summary>
+    /// API processes the caller started and owns, instead of <see cref="ApiCommand"/>: local mode tunes them (scaling
+    /// them within the replicas budget) and leaves them running when it ends, so the caller can go on serving with
+    /// the settings reached, on the same processes.
+    /// </summary>
+    public ProcessWorkload? Workload { get; init; }
+
     /// <summary>Largest time one scrape may take before the pod counts as not answering.</summary>
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -61,18 +61,7 @@ internal sealed class LocalStack : IAsyncDisposable
     {
         await File.WriteAllTextAsync(SpecFile, spec);
         await File.WriteAllTextAsync(TuningFile, initial.ToJson());
-        var environment = new Dictionary<string, string>(demo)
-        {
-            ["ConnectionStrings__Postgres"] = Postgres.ConnectionString,
-            ["ConnectionStrings__Redis"] = Redis.ConnectionString,
-            ["SampleApi__ApiKey"] = ApiKey,
-            ["SampleApi__SeedUsers"] = SeededUsers.ToString(CultureInfo.InvariantCulture),
-            ["SampleApi__RateLimitPerSecond"] = "100000",
-            ["SampleApi__RateLimitBurst"] = "100000",
-            ["SampleApi__Cache__LocalEnabled"] = "false",
-            ["SampleApi__Cache__RedisEnabled"] = "false",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = ApiEnvironment(demo);
         var options = new LocalOptions
         {
             SpecPath = SpecFile,
@@ -104,6 +93,21 @@ internal sealed class LocalStack : IAsyncDisposable
         await ready;
         Load = new LoadDriver(_urls, concurrency, ApiKey, SeededUsers);
     }
+
+    /// <summary>The sample API's environment on this stack's PostgreSQL and Redis, with the demo settings <paramref name="demo"/>.</summary>
+    public Dictionary<string, string> ApiEnvironment(IReadOnlyDictionary<string, string> demo) =>
+        new(demo)
+        {
+            ["ConnectionStrings__Postgres"] = Postgres.ConnectionString,
+            ["ConnectionStrings__Redis"] = Redis.ConnectionString,
+            ["SampleApi__ApiKey"] = ApiKey,
+            ["SampleApi__SeedUsers"] = SeededUsers.ToString(CultureInfo.InvariantCulture),
+            ["SampleApi__RateLimitPerSecond"] = "100000",
+            ["SampleApi__RateLimitBurst"] = "100000",
+            ["SampleApi__Cache__LocalEnabled"] = "false",
+            ["SampleApi__Cache__RedisEnabled"] = "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
 
     private string AdminVariable => "AUTOTUNE_TEST_ADMIN_" + Postgres.Port.ToString(CultureInfo.InvariantCulture);
 
