@@ -1,0 +1,38 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Autotune.Agent.EntityFrameworkCore;
+
+/// <summary>
+/// Before a context opens a connection made by a pool generation that has since been replaced, gives the context a
+/// new connection from the current one. EF Core keeps a pooled context's connection across leases, so without this
+/// a pooled context would stay on the pool size it started with.
+/// </summary>
+internal sealed class PoolSwapInterceptor(ITunedDataSource tuned) : DbConnectionInterceptor
+{
+    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Refresh(connection, eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        Refresh(connection, eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void Refresh(DbConnection connection, DbContext? context)
+    {
+        if (context is not null && tuned.IsFromRetiredPool(connection))
+        {
+            // The context owns the new connection and disposes it; the old one, never to be opened again, is
+            // disposed here and lets its pool generation go.
+            context.Database.SetDbConnection(tuned.CreateConnection(), contextOwnsConnection: true);
+        }
+    }
+}
