@@ -100,6 +100,9 @@ section=$(
   echo "are of the same round. Load average when it started: $load_before; when it ended: $load_after (2 cores;"
   echo "other builds and tests shared the machine, so the absolute numbers are low and move, the ratios less)."
   echo
+  echo "Machine: $(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }'), $(nproc) cores; .NET $(dotnet --version);"
+  echo "PostgreSQL $(ls /usr/lib/postgresql | sort -V | tail -1) (servers.sh: fsync off, shared_buffers 128MB); $(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }')."
+  echo
   echo "- \`npgsql\`: \`ITunedDataSource.OpenConnectionAsync\`, an \`NpgsqlCommand\`, a reader."
   echo "- \`ef\`: \`AddDbContextPool\` with \`UseAutotuneNpgsql(sp)\`, \`Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id)\`."
   echo "- \`ef-compiled\`: the same query through \`EF.CompileAsyncQuery\`."
