@@ -30,8 +30,8 @@ internal sealed class PoolSwapInterceptor(ITunedDataSource tuned) : DbConnection
     {
         if (context is not null && tuned.IsFromRetiredPool(connection))
         {
-            // The context owns the new connection and disposes it; the old one, never to be opened again, is
-            // disposed here and lets its pool generation go.
+            // Before EF Core opens: the context owns the new connection from here on. The old one is closed and no
+            // longer referenced by the context, so its retired pool generation is disposed once it is collected.
             context.Database.SetDbConnection(tuned.CreateConnection(), contextOwnsConnection: true);
         }
     }

@@ -221,6 +221,9 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             }
 
             _retired.RemoveAll(drained.Contains);
+
+            // Under the lock like the pruning above: a generation retired while a prune outside it held its only
+            // reachable connection dequeued would look drained.
             _current?.PruneCreated();
             foreach (var slow in _retired.Where(g => g.ActiveLeases > 0 && _time.GetUtcNow() - g.RetiredAt > _options.PoolDrainWarningAfter))
             {
