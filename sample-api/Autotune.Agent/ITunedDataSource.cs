@@ -33,6 +33,13 @@ public interface ITunedDataSource
     /// </summary>
     bool IsFromRetiredPool(DbConnection connection);
 
+    /// <summary>
+    /// Records an open of a connection from <see cref="CreateConnection"/> that its owner made itself (EF Core's, through
+    /// the EF Core package's interceptor): its time counts in the wait-time histogram like an open through
+    /// <see cref="OpenConnectionAsync"/>, and a failure counts by SQLSTATE and, when the server restarted, clears the pool.
+    /// </summary>
+    void RecordOpen(DbConnection connection, TimeSpan elapsed, Exception? failure);
+
     /// <summary>Opens a connection synchronously; only for the labelled blocking demonstration profile.</summary>
     NpgsqlConnection OpenConnection();
 

@@ -149,6 +149,22 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
     public bool IsFromRetiredPool(DbConnection connection) =>
         connection is NpgsqlConnection npgsql && _createdBy.TryGetValue(npgsql, out var generation) && generation.IsRetired;
 
+    public void RecordOpen(DbConnection connection, TimeSpan elapsed, Exception? failure)
+    {
+        if (failure is null)
+        {
+            _metrics.RecordWaitTime(elapsed);
+        }
+        else if (connection is NpgsqlConnection npgsql && _createdBy.TryGetValue(npgsql, out var generation))
+        {
+            OnOpenFailed(generation, failure);
+        }
+        else if (failure is not OperationCanceledException)
+        {
+            _metrics.RecordOpenFailure(OpenFailureClassifier.Classify(failure));
+        }
+    }
+
     public Task<T> ExecuteIdempotentReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         IdempotentRead.ExecuteAsync(this, read, cancellationToken);
 
