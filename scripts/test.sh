@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test of Autotune: installs what is missing (scripts/setup.sh), builds the solution,
-# checks formatting, runs every test project (they start their own PostgreSQL, Redis and Prometheus on
-# loopback), and ends with one line summing the whole run: "N passed, N failed[, N skipped]".
+# checks formatting, packs the agent (scripts/pack-agent.sh), runs every test project (they start their own
+# PostgreSQL, Redis and Prometheus on loopback), and ends with one line summing the whole run: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +38,19 @@ else
   checks_failed=$((checks_failed + 1))
   echo "format: dotnet format --verify-no-changes found changes to make:"
   head -40 "$log_dir/format.log"
+fi
+
+echo "== pack"
+# The agent's NuGet packages into a local feed; AgentPackageTests builds an app from this feed (offline: the feed and
+# the machine's package cache), so the tests check the packages CI made, not the projects.
+if bash scripts/pack-agent.sh "$log_dir/feed" "0.1.0-ci.$(date -u +%Y%m%d%H%M%S)" >"$log_dir/pack.log" 2>&1; then
+  checks_passed=$((checks_passed + 1))
+  export AUTOTUNE_PACKAGE_FEED="$log_dir/feed"
+  echo "pack: ok ($(cd "$log_dir/feed" && ls -- *.nupkg | tr '\n' ' '))"
+else
+  checks_failed=$((checks_failed + 1))
+  echo "pack: failed"
+  tail -40 "$log_dir/pack.log"
 fi
 
 echo "== tests"

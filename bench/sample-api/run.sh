@@ -8,6 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/bench/results/sample-api.md
+# The section ef-vs-npgsql.sh writes is measured apart: this run rewrites the file and keeps that section.
+kept_section=$(sed -n '/^<!-- ef-vs-npgsql:/,/^<!-- \/ef-vs-npgsql -->/p' "$out" 2>/dev/null || true)
 duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-32}
 pool=${BENCH_POOL:-8}
@@ -349,4 +351,5 @@ mkdir -p "$(dirname "$out")"
   printf '%s\n' "${csv[@]}"
   echo '```'
 } >"$out"
+[ -z "$kept_section" ] || printf '\n%s\n' "$kept_section" >>"$out"
 echo "wrote $out"

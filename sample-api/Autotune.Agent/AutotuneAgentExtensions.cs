@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Autotune.Agent.Data;
 using Autotune.Agent.Metrics;
@@ -6,7 +7,9 @@ using Autotune.Agent.Tuning;
 using Autotune.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
 
 namespace Autotune.Agent;
 
@@ -29,12 +32,19 @@ public static class AutotuneAgentExtensions
 
         var options = DefaultOptions(builder.Configuration);
         configure?.Invoke(options);
+        options.ConnectionString ??= builder.Configuration.GetConnectionString(options.ConnectionStringName);
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentMetrics>();
-        services.AddSingleton(sp => new MetricsCollector(sp.GetRequiredService<AutotuneAgentOptions>().AdditionalMeters));
+        services.AddSingleton<AgentMetricReader>();
+        // An app that configured OpenTelemetry metrics gets the agent's meters, views and reader in its own meter
+        // provider (one pipeline); this runs only when that provider is built.
+        services.ConfigureOpenTelemetryMeterProvider(provider => provider
+            .AddAutotuneMeters(options)
+            .AddReader(sp => sp.GetRequiredService<AgentMetricReader>().Reader));
+        services.AddSingleton(sp => new MetricsCollector(options, sp.GetRequiredService<AgentMetricReader>(), sp.GetService<MeterProvider>()));
         services.AddSingleton<PhysicalConnectionCounter>();
         services.AddSingleton(sp =>
         {
@@ -44,6 +54,8 @@ public static class AutotuneAgentExtensions
             return dataSource;
         });
         services.AddSingleton<ITunedDataSource>(sp => sp.GetRequiredService<TunedDataSource>());
+        // TryAdd: an app that registered its own DbDataSource keeps it, and reaches the tuned one through ITunedDataSource.
+        services.TryAddSingleton<DbDataSource>(sp => sp.GetRequiredService<TunedDataSource>().DbDataSource);
         services.AddSingleton(sp => new ThreadPoolQueueDelay(sp.GetRequiredService<AutotuneAgentOptions>().QueueDelayProbeInterval));
         services.AddSingleton<ShedDeadline>();
         services.AddSingleton<SheddingMetrics>();
@@ -61,7 +73,6 @@ public static class AutotuneAgentExtensions
     {
         var options = new AutotuneAgentOptions
         {
-            ConnectionString = configuration.GetConnectionString("Postgres"),
             TuningFilePath = configuration[AgentEnvironment.TuningFile],
         };
         if (configuration[AgentEnvironment.MetricsPort] is { Length: > 0 } port)

@@ -6,8 +6,11 @@ namespace Autotune.Agent;
 /// <summary>Settings of the in-app agent; <see cref="AutotuneAgentExtensions.AddAutotuneAgent"/> fills the defaults from configuration and environment.</summary>
 public sealed class AutotuneAgentOptions
 {
-    /// <summary>Npgsql connection string of the tuned data source (never logged). Default: <c>ConnectionStrings:Postgres</c>.</summary>
+    /// <summary>Npgsql connection string of the tuned data source (never logged). Default: the configuration's connection string named <see cref="ConnectionStringName"/>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>The name under <c>ConnectionStrings</c> the connection string is read from when <see cref="ConnectionString"/> is not set. Default: <c>Postgres</c>.</summary>
+    public string ConnectionStringName { get; set; } = "Postgres";
 
     /// <summary>Further configuration of every pool generation's data source builder (type mapping, prepare settings, ...).</summary>
     public Action<NpgsqlDataSourceBuilder>? ConfigureDataSource { get; set; }

@@ -32,7 +32,8 @@ internal sealed class AgentApp : IAsyncDisposable
         Action<IEndpointRouteBuilder>? endpoints = null,
         CancellationToken cancellationToken = default,
         LogCapture? logs = null,
-        Action<WebApplication>? pipeline = null)
+        Action<WebApplication>? pipeline = null,
+        Action<WebApplicationBuilder>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -44,6 +45,7 @@ internal sealed class AgentApp : IAsyncDisposable
 
         var port = FreePort.Next();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        services?.Invoke(builder);
         builder.AddAutotuneAgent(options =>
         {
             options.MetricsPort = 0;

@@ -62,7 +62,9 @@ public sealed class PrometheusTextTests
     [Fact]
     public void Histogram_buckets_are_cumulative_and_end_in_plus_inf()
     {
-        var collector = new MetricsCollector(["Autotune.Agent.Tests.Histogram"]);
+        var options = new AutotuneAgentOptions();
+        options.AdditionalMeters.Add("Autotune.Agent.Tests.Histogram");
+        var collector = new MetricsCollector(options, new AgentMetricReader(), appProvider: null);
         using var meter = new System.Diagnostics.Metrics.Meter("Autotune.Agent.Tests.Histogram");
         var histogram = meter.CreateHistogram<double>(
             "test.duration", "s", advice: new System.Diagnostics.Metrics.InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5] });

@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Autotune.Agent.Data;
 
 /// <summary>
 /// One Npgsql data source with its own pool name, and the leases (open connections) taken from it. A retired
-/// generation takes no new leases; it is drained once the last lease ends, and only then disposed.
+/// generation takes no new leases; it is drained once the last lease ends and no connection object it created
+/// unopened (for EF Core or the app to open, close and open again) is still reachable, and only then disposed.
 /// </summary>
 internal sealed class PoolGeneration
 {
@@ -12,6 +14,10 @@ internal sealed class PoolGeneration
     private int _references = 1;
     private int _retired;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Connections handed out closed: Npgsql raises no event when one is disposed, so whether one may still open is
+    // known only from whether it is still reachable.
+    private readonly ConcurrentQueue<WeakReference<NpgsqlConnection>> _created = new();
 
     public PoolGeneration(int number, string name, int maxPoolSize, NpgsqlDataSource dataSource)
     {
@@ -58,6 +64,32 @@ internal sealed class PoolGeneration
 
         Release();
         return false;
+    }
+
+    /// <summary>
+    /// Counts a connection opened from an object this generation created earlier (see <see cref="TrackCreated"/>); it
+    /// may open after the generation retired, which is safe because a reachable created connection keeps the
+    /// generation from being disposed.
+    /// </summary>
+    public void AddOpen() => Interlocked.Increment(ref _references);
+
+    /// <summary>Remembers a connection handed out closed, so the generation is not disposed while it may still open.</summary>
+    public void TrackCreated(NpgsqlConnection connection) => _created.Enqueue(new WeakReference<NpgsqlConnection>(connection));
+
+    /// <summary>Forgets the created connections that were collected; true while any is still reachable.</summary>
+    public bool PruneCreated()
+    {
+        var alive = false;
+        for (var i = _created.Count; i > 0 && _created.TryDequeue(out var reference); i--)
+        {
+            if (reference.TryGetTarget(out _))
+            {
+                _created.Enqueue(reference);
+                alive = true;
+            }
+        }
+
+        return alive;
     }
 
     /// <summary>Ends a lease.</summary>

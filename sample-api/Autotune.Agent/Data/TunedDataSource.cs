@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Autotune.Agent.Metrics;
 using Autotune.Agent.Shedding;
@@ -18,6 +19,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly List<PoolGeneration> _retired = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<NpgsqlConnection, PoolGeneration> _createdBy = [];
     private readonly int _configuredPoolSize;
     private PoolGeneration? _current;
     private int _desiredPoolSize;
@@ -35,7 +37,13 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             : new NpgsqlConnectionStringBuilder(options.ConnectionString).MaxPoolSize;
         _desiredPoolSize = _configuredPoolSize;
         _metrics.SetAppliedPoolSize(_desiredPoolSize);
+        DbDataSource = new TunedDbDataSource(this);
     }
+
+    public DbDataSource DbDataSource { get; }
+
+    /// <summary>The current generation's connection string as Npgsql shows it (without the password).</summary>
+    internal string CurrentConnectionString => Current().DataSource.ConnectionString;
 
     /// <summary>The pool size of the connection string, used when the tuning file leaves it out.</summary>
     public int ConfiguredPoolSize => _configuredPoolSize;
@@ -121,6 +129,42 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         return connection;
     }
 
+    public NpgsqlConnection CreateConnection()
+    {
+        // The lease covers only the hand-over: from here on the connection's reachability keeps its generation alive.
+        var generation = Lease();
+        try
+        {
+            var connection = generation.DataSource.CreateConnection();
+            ReopenableLease.Attach(connection, generation, _metrics);
+            _createdBy.Add(connection, generation);
+            return connection;
+        }
+        finally
+        {
+            generation.Release();
+        }
+    }
+
+    public bool IsFromRetiredPool(DbConnection connection) =>
+        connection is NpgsqlConnection npgsql && _createdBy.TryGetValue(npgsql, out var generation) && generation.IsRetired;
+
+    public void RecordOpen(DbConnection connection, TimeSpan elapsed, Exception? failure)
+    {
+        if (failure is null)
+        {
+            _metrics.RecordWaitTime(elapsed);
+        }
+        else if (connection is NpgsqlConnection npgsql && _createdBy.TryGetValue(npgsql, out var generation))
+        {
+            OnOpenFailed(generation, failure);
+        }
+        else if (failure is not OperationCanceledException)
+        {
+            _metrics.RecordOpenFailure(OpenFailureClassifier.Classify(failure));
+        }
+    }
+
     public Task<T> ExecuteIdempotentReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         IdempotentRead.ExecuteAsync(this, read, cancellationToken);
 
@@ -177,9 +221,27 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         List<PoolGeneration> drained;
         lock (_gate)
         {
-            drained = _retired.Where(g => g.Drained.IsCompleted).ToList();
+            drained = [];
+            foreach (var generation in _retired.Where(g => g.Drained.IsCompleted && g.ActiveLeases == 0))
+            {
+                if (generation.PruneCreated())
+                {
+                    // A connection it created may still open (an EF Core context that outlived the swap): close the
+                    // idle physical connections now, dispose once no such connection is reachable.
+                    generation.DataSource.Clear();
+                }
+                else
+                {
+                    drained.Add(generation);
+                }
+            }
+
             _retired.RemoveAll(drained.Contains);
-            foreach (var slow in _retired.Where(g => _time.GetUtcNow() - g.RetiredAt > _options.PoolDrainWarningAfter))
+
+            // Under the lock like the pruning above: a generation retired while a prune outside it held its only
+            // reachable connection dequeued would look drained.
+            _current?.PruneCreated();
+            foreach (var slow in _retired.Where(g => g.ActiveLeases > 0 && _time.GetUtcNow() - g.RetiredAt > _options.PoolDrainWarningAfter))
             {
                 _logger.LogWarning("Pool {Pool} still has {Leases} connections out since it was retired", slow.Name, slow.ActiveLeases);
             }

@@ -1,82 +1,40 @@
-using Autotune.Contracts;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Autotune.Agent.Metrics;
 
 /// <summary>
-/// An OpenTelemetry meter provider whose only reader is collected on demand, on the calling thread: observable
-/// callbacks run and the snapshot is serialised synchronously, with no thread-pool work, so a dedicated thread can
-/// answer a scrape while the pool is starved.
+/// Where the agent's metrics are collected from: the app's own OpenTelemetry meter provider when the app configured
+/// one (the agent's meters, views and reader were added to it: one pipeline, each instrument measured once), else a
+/// meter provider of the agent's own with the agent's reader as its only reader.
 /// </summary>
 internal sealed class MetricsCollector : IDisposable
 {
-    private readonly PullExporter _exporter = new();
-    private readonly BaseExportingMetricReader _reader;
-    private readonly MeterProvider _provider;
-    private readonly Lock _gate = new();
+    private readonly AgentMetricReader _reader;
+    private readonly MeterProvider? _ownProvider;
 
-    public MetricsCollector(IEnumerable<string> additionalMeters)
+    public MetricsCollector(AutotuneAgentOptions options, AgentMetricReader reader, MeterProvider? appProvider)
     {
-        _reader = new BaseExportingMetricReader(_exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
-        var builder = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(
-                MetricNames.AspNetCoreHostingMeter,
-                MetricNames.KestrelMeter,
-                MetricNames.RuntimeMeter,
-                MetricNames.NpgsqlMeter,
-                MetricNames.AgentMeter)
-            .AddMeter([.. additionalMeters])
-            .AddView(MetricNames.RequestDuration.Instrument, new ExplicitBucketHistogramConfiguration { Boundaries = [.. Contracts.HistogramBuckets.RequestDuration] })
-            .AddView(MetricNames.PoolWaitTime.Instrument, new ExplicitBucketHistogramConfiguration { Boundaries = [.. Contracts.HistogramBuckets.Connection] })
-            .AddView(MetricNames.PoolUseTime.Instrument, new ExplicitBucketHistogramConfiguration { Boundaries = [.. Contracts.HistogramBuckets.Connection] })
-            .AddReader(_reader);
-        _provider = builder.Build();
-    }
-
-    /// <summary>Collects every metric now and returns the Prometheus text.</summary>
-    public string Collect()
-    {
-        lock (_gate)
+        _reader = reader;
+        UsesAppProvider = appProvider is not null;
+        if (appProvider is null)
         {
-            var writer = new PrometheusTextWriter();
-            _exporter.Target = writer;
-            try
-            {
-                _reader.Collect();
-            }
-            finally
-            {
-                _exporter.Target = null;
-            }
-
-            return writer.ToString();
+            _ownProvider = Sdk.CreateMeterProviderBuilder()
+                .AddAutotuneMeters(options)
+                .AddReader(reader.Reader)
+                .Build();
         }
     }
+
+    /// <summary>True when the app's meter provider serves the agent's reader (the agent built none of its own).</summary>
+    public bool UsesAppProvider { get; }
+
+    /// <summary>Collects every metric now and returns the Prometheus text.</summary>
+    public string Collect() => _reader.Collect();
 
     public void Dispose()
     {
-        _provider.Dispose();
-        _exporter.Dispose();
-    }
-
-    private sealed class PullExporter : BaseExporter<Metric>
-    {
-        public PrometheusTextWriter? Target { get; set; }
-
-        public override ExportResult Export(in Batch<Metric> batch)
-        {
-            if (Target is not { } writer)
-            {
-                return ExportResult.Failure;
-            }
-
-            foreach (var metric in batch)
-            {
-                OpenTelemetryToPrometheus.Write(metric, writer);
-            }
-
-            return ExportResult.Success;
-        }
+        // The app's provider is the app's to dispose; the reader goes with whichever provider holds it.
+        _ownProvider?.Dispose();
     }
 }
