@@ -49,6 +49,9 @@ public sealed record DemoScenario
     /// <summary>The label of the warm-up step.</summary>
     public const string WarmupLabel = "warmup";
 
+    /// <summary>The warm-up step's rate (null: the ramp's first rate); lower where a cold cache makes the first rate an overload.</summary>
+    public double? WarmupRate { get; init; }
+
     /// <summary>The label of an idle gap before a burst (not judged).</summary>
     public const string IdleLabel = "idle";
 
@@ -70,7 +73,7 @@ public sealed record DemoScenario
 
     /// <summary>The ramp with a label, after the warm-up step when there is one; with an idle gap, each step is a burst after a quiet spell.</summary>
     public IReadOnlyList<LoadStep> Ramp(string label) =>
-        (Warmup > TimeSpan.Zero ? [new LoadStep(RampRates[0], Warmup, WarmupLabel)] : Array.Empty<LoadStep>())
+        (Warmup > TimeSpan.Zero ? [new LoadStep(WarmupRate ?? RampRates[0], Warmup, WarmupLabel)] : Array.Empty<LoadStep>())
             .Concat(RampRates.SelectMany(r => Burst(r, RampStep, label)))
             .ToList();
 
