@@ -42,7 +42,7 @@ public sealed record ProofOptions
     public TimeSpan TuningCap { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Windows at the top rate, all holds at the same settings, after which local mode counts as settled.</summary>
-    public int StableWindows { get; init; } = 3;
+    public int StableWindows { get; init; } = 2;
 
     /// <summary>Keep only the first and last value of each grid dimension (smoke runs).</summary>
     public bool TinyGrid { get; init; }

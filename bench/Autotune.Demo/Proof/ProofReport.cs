@@ -77,6 +77,12 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
             md.AppendLine($"- Plan: {Estimate}.");
         }
 
+        var ramps = _results.SelectMany(r => r.Grid.Concat(r.Runs)).Distinct().ToList();
+        if (ramps.Count > 0)
+        {
+            md.AppendLine(Invariant($"- Time per ramp, measured: {ramps.Count} ramps, {ramps.Average(r => r.WallSeconds):0.0} s each on average end to end, of which {ramps.Average(r => r.LoadSeconds):0.0} s of load and {ramps.Average(r => r.Steps.Count):0.0} judged steps (the estimate assumes {ProofPlan.RampOverhead.TotalSeconds:0} s to start and stop the API processes)."));
+        }
+
         md.AppendLine("- Prometheus: off (local mode scrapes each API process's /metrics itself; no Prometheus server runs).").AppendLine();
 
         md.AppendLine("## Results").AppendLine();

@@ -12,7 +12,8 @@ namespace Autotune.Demo.Proof;
 /// <param name="HeldIgnoringLag">The highest rate held when the generator's send lag is not judged (a secondary number for a loaded machine).</param>
 /// <param name="Owner">The profile whose start it ran ((a), (b)); empty for what a workload's profiles share (grid, (c), baselines).</param>
 /// <param name="LoadSeconds">Seconds of load it offered (warm-up and idle gaps included).</param>
-public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt, double HeldIgnoringLag, string Owner = "", double LoadSeconds = 0);
+/// <param name="WallSeconds">Seconds it took end to end (setting max_connections, starting and stopping the API processes included).</param>
+public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt, double HeldIgnoringLag, string Owner = "", double LoadSeconds = 0, double WallSeconds = 0);
 
 /// <summary>The trial-based search over the grid (<see cref="TrialSearch"/>) beside local mode.</summary>
 /// <param name="Order">The points in the order the search tried them, with each one's knee and minutes of load.</param>

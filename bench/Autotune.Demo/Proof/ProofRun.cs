@@ -144,11 +144,12 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
 
             async Task RampAsync(List<RampRun> into, string phase, int repeat, StaticSettings settings, string owner)
             {
+                var wall = Stopwatch.StartNew();
                 await ApplyAsync(settings);
                 var label = (owner.Length > 0 ? owner + ":" : string.Empty) + (repeat == 0 ? phase : $"{phase}#{repeat}");
                 var result = await ramps.RunAsync(label, settings.Replicas, settings.ToString(), cancellationToken, options.StopAfterMisses);
                 into.Add(new RampRun(phase, repeat, settings, ProofScore.HighestHeld(result.Steps, objective), result.Steps, result.StartedAt,
-                    ProofScore.HighestHeld(result.Steps, objective, double.PositiveInfinity), owner, result.Seconds.Count));
+                    ProofScore.HighestHeld(result.Steps, objective, double.PositiveInfinity), owner, result.Seconds.Count, wall.Elapsed.TotalSeconds));
                 await progress(Results());
             }
 
