@@ -7,8 +7,8 @@ namespace Autotune.Demo;
 /// A ramp at frozen settings, with no operator running: the replicas are started with the tuning file as it is
 /// (none: the starting settings; after tuning: the settings reached), driven through the ramp, and stopped.
 /// </summary>
-/// <remarks>The requests are the scenario's user mix unless <paramref name="mix"/> says otherwise.</remarks>
-public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output, IRequestMix? mix = null)
+/// <remarks>The requests are the scenario's user mix unless <paramref name="mix"/> says otherwise; <paramref name="maxConnectionsPerTarget"/> caps the generator's connections to each replica.</remarks>
+public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output, IRequestMix? mix = null, int maxConnectionsPerTarget = int.MaxValue)
 {
     /// <summary>
     /// Runs the ramp against <paramref name="replicas"/> replicas; with <paramref name="stopAfterMisses"/>, the ramp
@@ -39,6 +39,7 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         {
             Plan = new LoadPlan(scenario.Ramp(name)),
             Mix = mix ?? new UserRequestMix(scenario.Users, scenario.PutShare),
+            MaxConnectionsPerTarget = maxConnectionsPerTarget,
             ApiKey = stack.ApiKey,
             OnSecond = seconds.Add,
             OnStep = step =>

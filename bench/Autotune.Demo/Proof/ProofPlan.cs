@@ -20,8 +20,8 @@ public static class ProofPlan
     /// <summary>Starting PostgreSQL and Redis and seeding 100,000 users, per workload.</summary>
     public static readonly TimeSpan StackOverhead = TimeSpan.FromSeconds(15);
 
-    /// <summary>The generator check at the start.</summary>
-    public static readonly TimeSpan GeneratorCheck = TimeSpan.FromSeconds(60);
+    /// <summary>The generator check at the start (two ramps and 3 s of wrk).</summary>
+    public static readonly TimeSpan GeneratorCheck = TimeSpan.FromSeconds(90);
 
     /// <summary>One workload's share of the estimate.</summary>
     /// <param name="Workload">The workload.</param>

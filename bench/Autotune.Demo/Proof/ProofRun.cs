@@ -65,7 +65,7 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         {
             var check = await GeneratorCheck.RunAsync(options, apiCommand, mainSpec.Spec.Objectives.P99LatencyMs, output, cancellationToken);
             report.Generator = check.Markdown();
-            await output.WriteLineAsync($"proof: generator check: {check.GeneratorKnee:0} req/s held on GET /bare ({check.KneeIgnoringLag:0} ignoring send lag) at {check.GeneratorCpu:0.00} cores; wrk {check.WrkRate:0} req/s");
+            await output.WriteLineAsync($"proof: generator check: {check.GeneratorKnee:0} req/s held on GET /bare ({check.KneeIgnoringLag:0} ignoring send lag) at {check.GeneratorCpu:0.00} cores; {check.CappedKnee:0} req/s with {GeneratorCheck.ConnectionCap} connections; wrk {check.WrkRate:0} req/s");
             await report.WriteAsync(options.OutFile, took.Elapsed, complete: false, cancellationToken);
         }
 
