@@ -39,18 +39,51 @@ public sealed record DemoScenario
     public int TuningWindows { get; init; } = 14;
 
     /// <summary>The tuning load: the ramp's rates below <see cref="TuningRate"/>, one window each, then <see cref="TuningRate"/> until local mode stops.</summary>
+    /// <remarks>With an idle gap, each window is the gap and then a burst for the rest of the window.</remarks>
     public IReadOnlyList<LoadStep> TuningLoad(TimeSpan window) =>
         RampRates.Where(r => r < TuningRate).Append(TuningRate)
             .Concat(Enumerable.Repeat(TuningRate, TuningWindows + 4))
-            .Select(r => new LoadStep(r, window, "tuning"))
+            .SelectMany(r => IdleGap > TimeSpan.Zero && IdleGap < window ? Burst(r, window - IdleGap, "tuning") : [new LoadStep(r, window, "tuning")])
             .ToList();
 
     /// <summary>The label of the warm-up step.</summary>
     public const string WarmupLabel = "warmup";
 
-    /// <summary>The ramp with a label, after the warm-up step when there is one.</summary>
+    /// <summary>The warm-up step's rate (null: the ramp's first rate); lower where a cold cache makes the first rate an overload.</summary>
+    public double? WarmupRate { get; init; }
+
+    /// <summary>The label of an idle gap before a burst (not judged).</summary>
+    public const string IdleLabel = "idle";
+
+    /// <summary>The trickle offered in an idle gap (the generator needs a positive rate): one request a second.</summary>
+    public const double IdleRate = 1;
+
+    /// <summary>Extra settings of the API processes (environment variables), applied after the demo's own.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>An idle gap before every ramp step and tuning window: the load comes in bursts after quiet spells (zero: none).</summary>
+    public TimeSpan IdleGap { get; init; } = TimeSpan.Zero;
+
+    /// <summary>True for the steps that are not judged: the warm-up and idle gaps.</summary>
+    public static bool Unjudged(IntervalReport step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.Label is WarmupLabel or IdleLabel;
+    }
+
+    /// <summary>The ramp with a label, after the warm-up step when there is one; with an idle gap, each step is a burst after a quiet spell.</summary>
     public IReadOnlyList<LoadStep> Ramp(string label) =>
-        (Warmup > TimeSpan.Zero ? [new LoadStep(RampRates[0], Warmup, WarmupLabel)] : Array.Empty<LoadStep>())
-            .Concat(RampRates.Select(r => new LoadStep(r, RampStep, label)))
+        (Warmup > TimeSpan.Zero ? [new LoadStep(WarmupRate ?? RampRates[0], Warmup, WarmupLabel)] : Array.Empty<LoadStep>())
+            .Concat(RampRates.SelectMany(r => Burst(r, RampStep, label)))
             .ToList();
+
+    private IEnumerable<LoadStep> Burst(double rate, TimeSpan length, string label)
+    {
+        if (IdleGap > TimeSpan.Zero)
+        {
+            yield return new LoadStep(IdleRate, IdleGap, IdleLabel);
+        }
+
+        yield return new LoadStep(rate, length, label);
+    }
 }

@@ -147,6 +147,10 @@ public sealed class DemoStack : IAsyncDisposable
         Set("SampleApi__Cache__LocalEnabled", "false");
         Set("SampleApi__Cache__RedisTtlSeconds", "1");
         Set("Logging__LogLevel__Default", "Warning");
+        foreach (var (name, value) in scenario.Environment)
+        {
+            Set(name, value);
+        }
     }
 
     private void Set(string name, string value) => _apiEnvironment[name] = value;

@@ -7,13 +7,15 @@ namespace Autotune.Demo;
 /// A ramp at frozen settings, with no operator running: the replicas are started with the tuning file as it is
 /// (none: the starting settings; after tuning: the settings reached), driven through the ramp, and stopped.
 /// </summary>
-public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output)
+/// <remarks>The requests are the scenario's user mix unless <paramref name="mix"/> says otherwise; <paramref name="maxConnectionsPerTarget"/> caps the generator's connections to each replica.</remarks>
+public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnlyList<string> command, DemoPorts ports, double objectiveMs, TextWriter output, IRequestMix? mix = null, int maxConnectionsPerTarget = int.MaxValue)
 {
     /// <summary>
     /// Runs the ramp against <paramref name="replicas"/> replicas; with <paramref name="stopAfterMisses"/>, the ramp
-    /// ends early once that many steps in a row missed the objective (the steps after them are not run).
+    /// ends early once that many steps in a row missed the objective (the steps after them are not run);
+    /// <paramref name="afterRamp"/>, when given, runs with the replicas' URLs after the ramp, before they are stopped.
     /// </summary>
-    public async Task<PhaseResult> RunAsync(string name, int replicas, string settings, CancellationToken cancellationToken, int? stopAfterMisses = null)
+    public async Task<PhaseResult> RunAsync(string name, int replicas, string settings, CancellationToken cancellationToken, int? stopAfterMisses = null, Func<IReadOnlyList<Uri>, Task>? afterRamp = null)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         await using var workload = new ProcessWorkload(command, stack.ApiEnvironment, stack.TuningFile, ports.Api, ports.Metrics, http);
@@ -25,7 +27,7 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         var scraper = new ServerScraper(http, workload, objectiveMs);
         var scrape = scraper.RunAsync(phase.Token);
         await WaitForTargetsAsync(targets, replicas, cancellationToken);
-        await output.WriteLineAsync($"demo: {name}: {replicas} replica(s) at {settings}; ramp {string.Join(" -> ", scenario.RampRates)} req/s, {scenario.RampStep.TotalSeconds:0} s each");
+        await output.WriteLineAsync($"demo: {name}: {replicas} replica(s) at {settings}; ramp {scenario.RampRates[0]:0} -> {scenario.RampRates[^1]:0} req/s in {scenario.RampRates.Count} steps of {scenario.RampStep.TotalSeconds:0} s{(stopAfterMisses is { } m ? $", until {m} step(s) in a row miss" : string.Empty)}");
 
         var windows = new List<Autotune.Engine.Metrics.Windows.ObservedWindow?>();
         var steps = new List<IntervalReport>();
@@ -36,12 +38,13 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         var options = new LoadOptions
         {
             Plan = new LoadPlan(scenario.Ramp(name)),
-            Mix = new UserRequestMix(scenario.Users, scenario.PutShare),
+            Mix = mix ?? new UserRequestMix(scenario.Users, scenario.PutShare),
+            MaxConnectionsPerTarget = maxConnectionsPerTarget,
             ApiKey = stack.ApiKey,
             OnSecond = seconds.Add,
             OnStep = step =>
             {
-                if (step.Label == DemoScenario.WarmupLabel)
+                if (DemoScenario.Unjudged(step))
                 {
                     return;
                 }
@@ -60,13 +63,24 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         var generator = new LoadGenerator(options, targets);
         try
         {
-            var result = await generator.RunAsync(ramp.Token);
-            return new PhaseResult(name, result.StartedAt, steps, result.Seconds, windows, settings);
-        }
-        catch (OperationCanceledException) when (ramp.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            await output.WriteLineAsync($"demo: {name}: {misses} steps in a row missed; the rest of the ramp is skipped");
-            return new PhaseResult(name, startedAt, steps, seconds, windows, settings);
+            PhaseResult phaseResult;
+            try
+            {
+                var result = await generator.RunAsync(ramp.Token);
+                phaseResult = new PhaseResult(name, result.StartedAt, steps, result.Seconds, windows, settings);
+            }
+            catch (OperationCanceledException) when (ramp.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                await output.WriteLineAsync($"demo: {name}: {misses} steps in a row missed; the rest of the ramp is skipped");
+                phaseResult = new PhaseResult(name, startedAt, steps, seconds, windows, settings);
+            }
+
+            if (afterRamp is not null)
+            {
+                await afterRamp(workload.ApiUrls);
+            }
+
+            return phaseResult;
         }
         finally
         {

@@ -13,7 +13,7 @@ public sealed class LoadGenerator(LoadOptions options, LoopbackTargets targets)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(targets);
-        using var sender = new RequestSender(options.ApiKey, options.RequestTimeout);
+        using var sender = new RequestSender(options.ApiKey, options.RequestTimeout, options.MaxConnectionsPerTarget);
         var run = new LoadRun(options, targets, sender, cancellationToken);
         run.Start();
         var startedAt = DateTimeOffset.UtcNow + run.UntilOrigin;

@@ -18,6 +18,13 @@ public sealed record LoadOptions
     /// <summary>Most requests in flight at once; beyond it a request is counted as failed and not sent (protects the generator).</summary>
     public int MaxInFlight { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most connections the generator opens to each target (unlimited by default: every request that finds no idle
+    /// connection opens one). With a cap, requests beyond it wait in the client for a connection, still timed from
+    /// their intended send time, so the generator does not pile new connections onto a server that has slowed down.
+    /// </summary>
+    public int MaxConnectionsPerTarget { get; init; } = int.MaxValue;
+
     /// <summary>Seed of the request mix's random source (fixed for repeatable runs).</summary>
     public int Seed { get; init; } = 1;
 

@@ -11,7 +11,7 @@ internal sealed class RequestSender : IDisposable
     private readonly string? _apiKey;
     private readonly TimeSpan _timeout;
 
-    public RequestSender(string? apiKey, TimeSpan timeout)
+    public RequestSender(string? apiKey, TimeSpan timeout, int maxConnectionsPerTarget = int.MaxValue)
     {
         _apiKey = apiKey;
         _timeout = timeout;
@@ -22,7 +22,7 @@ internal sealed class RequestSender : IDisposable
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = timeout,
-            MaxConnectionsPerServer = int.MaxValue,
+            MaxConnectionsPerServer = maxConnectionsPerTarget,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         })
         {

@@ -75,4 +75,32 @@ public sealed class LoadGeneratorTests
         Assert.True(step.P50Ms >= 400, $"p50 {step.P50Ms} ms should include the time queued behind earlier requests");
         Assert.True(mostWaiting >= 10, $"only {mostWaiting} requests were ever waiting at once: the generator waited for answers");
     }
+
+    [Fact]
+    public async Task A_connection_cap_keeps_requests_in_the_client_and_still_times_them_from_their_intended_send()
+    {
+        // 100/s for a second against an endpoint that takes 50 ms: uncapped, the generator opens a connection for every
+        // request that finds none idle; capped at 2, at most 2 are at the server at once and the rest queue in the client.
+        var inside = 0;
+        var mostInside = 0;
+        await using var server = await LoopbackServer.StartAsync(app => app.MapGet("/slow", async () =>
+        {
+            LoadTestHelpers.InterlockedMax(ref mostInside, Interlocked.Increment(ref inside));
+            await Task.Delay(50);
+            Interlocked.Decrement(ref inside);
+            return Results.Ok();
+        }));
+        var options = LoadTestHelpers.Options([new LoadStep(100, TimeSpan.FromSeconds(1))], new PathMix("slow")) with
+        {
+            RequestTimeout = TimeSpan.FromSeconds(30),
+            MaxConnectionsPerTarget = 2,
+        };
+
+        var result = await new LoadGenerator(options, new LoopbackTargets([server.Url])).RunAsync(TestContext.Current.CancellationToken);
+
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(100, step.Succeeded);
+        Assert.InRange(mostInside, 1, 2);
+        Assert.True(step.P99Ms >= 500, $"p99 {step.P99Ms} ms should include the time queued in the client for one of the 2 connections (at most 40/s get through)");
+    }
 }

@@ -10,7 +10,17 @@ namespace Autotune.Demo.Proof;
 /// <param name="Steps">The client's report per step (a screening run may stop early).</param>
 /// <param name="StartedAt">When its first request was intended.</param>
 /// <param name="HeldIgnoringLag">The highest rate held when the generator's send lag is not judged (a secondary number for a loaded machine).</param>
-public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt, double HeldIgnoringLag);
+/// <param name="Owner">The profile whose start it ran ((a), (b)); empty for what a workload's profiles share (grid, (c), baselines).</param>
+/// <param name="LoadSeconds">Seconds of load it offered (warm-up and idle gaps included).</param>
+/// <param name="WallSeconds">Seconds it took end to end (setting max_connections, starting and stopping the API processes included).</param>
+public sealed record RampRun(string Phase, int Repeat, StaticSettings Settings, double HighestHeld, IReadOnlyList<IntervalReport> Steps, DateTimeOffset StartedAt, double HeldIgnoringLag, string Owner = "", double LoadSeconds = 0, double WallSeconds = 0);
+
+/// <summary>The trial-based search over the grid (<see cref="TrialSearch"/>) beside local mode.</summary>
+/// <param name="Order">The points in the order the search tried them, with each one's knee and minutes of load.</param>
+/// <param name="TrialsToWithin">Trials until one came within 5% of the grid's best knee.</param>
+/// <param name="MinutesToWithin">Minutes of load those trials took.</param>
+/// <param name="RandomExpected">Expected trials of a random search for the same (no repetition).</param>
+public sealed record TrialOutcome(IReadOnlyList<(StaticSettings Settings, double Knee, double Minutes)> Order, int TrialsToWithin, double MinutesToWithin, double RandomExpected);
 
 /// <summary>Client errors around one change local mode made.</summary>
 /// <param name="Time">When the window that decided it ended.</param>
@@ -35,10 +45,26 @@ public sealed record ChangeErrors(DateTimeOffset Time, string Decision, bool Res
 public sealed record TuningOutcome(StaticSettings Reached, double LoadSeconds, double? LastChangeSeconds, int Decisions, bool Settled, LocalRecord Record, IReadOnlyList<ChangeErrors> Changes, IReadOnlyList<IntervalReport> Steps, int ExitCode);
 
 /// <summary>Everything measured for one profile; a profile that failed part-way keeps what it measured and why it stopped.</summary>
-public sealed record ProfileResult(ProofProfile Profile, TuningOutcome? Tuning, IReadOnlyList<RampRun> Grid, StaticSettings? Best, IReadOnlyList<RampRun> Runs, string? Failure)
+/// <param name="Profile">The profile.</param>
+/// <param name="Tuning">What local mode did from the profile's start.</param>
+/// <param name="Grid">The workload's grid screening.</param>
+/// <param name="Best">(c): the cheapest grid point within 2% of the grid's best knee.</param>
+/// <param name="Runs">(a) and (b) of this profile, (c) and the baselines of its workload.</param>
+/// <param name="Failure">Why it stopped part-way, or null.</param>
+/// <param name="Trial">The trial-based search on the workload's grid, or null.</param>
+public sealed record ProfileResult(ProofProfile Profile, TuningOutcome? Tuning, IReadOnlyList<RampRun> Grid, StaticSettings? Best, IReadOnlyList<RampRun> Runs, string? Failure, TrialOutcome? Trial = null)
 {
-    /// <summary>The median highest rate held over the repeats of a phase (a, b or c), or NaN without runs.</summary>
+    /// <summary>The median highest rate held over the repeats of a phase (a, b, c, defaults, hikari), or NaN without runs.</summary>
     public double Median(string phase) => ProofScore.Median(Runs.Where(r => r.Phase == phase).Select(r => r.HighestHeld).ToList());
+
+    /// <summary>The median and range of a phase's knees.</summary>
+    public Spread Knee(string phase) => KneeRamp.SpreadOf(Runs.Where(r => r.Phase == phase).Select(r => r.HighestHeld).ToList());
+
+    /// <summary>The settings a phase ran at (its first run), or null.</summary>
+    public StaticSettings? SettingsOf(string phase) => Runs.FirstOrDefault(r => r.Phase == phase)?.Settings;
+
+    /// <summary>The grid's best knee in screening, or NaN.</summary>
+    public double GridBest => Grid.Count == 0 ? double.NaN : Grid.Max(g => g.HighestHeld);
 
     /// <summary>The median highest rate held with the generator's send lag not judged, or NaN without runs.</summary>
     public double MedianIgnoringLag(string phase) => ProofScore.Median(Runs.Where(r => r.Phase == phase).Select(r => r.HeldIgnoringLag).ToList());

@@ -33,12 +33,15 @@ public static class ProofScore
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>Every combination of the given values (minimum threads x pool x max_connections), in that nesting order.</summary>
-    public static IReadOnlyList<StaticSettings> Grid(IReadOnlyList<int?> minThreads, IReadOnlyList<int> pools, IReadOnlyList<int> maxConnections) =>
-        (from c in maxConnections from p in pools from t in minThreads select new StaticSettings(t, p, c)).ToList();
+    /// <summary>Every combination of the given values (minimum threads x pool x max_connections x replicas), in that nesting order.</summary>
+    public static IReadOnlyList<StaticSettings> Grid(IReadOnlyList<int?> minThreads, IReadOnlyList<int> pools, IReadOnlyList<int> maxConnections, IReadOnlyList<int>? replicas = null) =>
+        (from r in replicas ?? [1] from c in maxConnections from p in pools from t in minThreads select new StaticSettings(t, p, c, r)).ToList();
 
-    /// <summary>The grid point with the highest rate held; ties go to the cheapest (<see cref="StaticSettings.CompareCost"/>).</summary>
-    public static StaticSettings Winner(IEnumerable<(StaticSettings Settings, double HighestHeld)> screened)
+    /// <summary>
+    /// The cheapest grid point (<see cref="StaticSettings.CompareCost"/>) whose knee is within <paramref name="within"/>
+    /// (a share, e.g. 0.02) of the grid's best knee: more connections or threads that buy less than that are cost.
+    /// </summary>
+    public static StaticSettings Winner(IEnumerable<(StaticSettings Settings, double HighestHeld)> screened, double within = 0)
     {
         var list = screened.ToList();
         if (list.Count == 0)
@@ -47,7 +50,7 @@ public static class ProofScore
         }
 
         var best = list.Max(s => s.HighestHeld);
-        var tied = list.Where(s => s.HighestHeld == best).Select(s => s.Settings).ToList();
+        var tied = list.Where(s => s.HighestHeld >= best * (1 - within)).Select(s => s.Settings).ToList();
         tied.Sort(StaticSettings.CompareCost);
         return tied[0];
     }

@@ -32,7 +32,7 @@ public static class ProofSimulation
     /// The simulator's scenario for a profile: the proof's own ApiTuning (<paramref name="proofSpec"/>, the file local
     /// mode runs with: objectives, window and scrapes, budgets, cooldown) on a model of the profile's API.
     /// </summary>
-    public static Scenario ScenarioFor(ProofProfile profile, ApiTuningSpec proofSpec, RateProfile rate, double durationSeconds)
+    public static Scenario ScenarioFor(ProofProfile profile, ApiTuningSpec proofSpec, RateProfile rate, double durationSeconds, int? replicas = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(proofSpec);
@@ -49,7 +49,7 @@ public static class ProofSimulation
                 BlockingShare = profile.Scenario.BlockingDataPath ? 1.0 : 0.0,
             },
             Pod = new PodOptions { Cores = 2 },
-            Replicas = profile.Replicas,
+            Replicas = replicas ?? profile.Replicas,
             MinThreads = 2,
             PoolSize = profile.Starting.Pool,
         };
@@ -69,41 +69,48 @@ public static class ProofSimulation
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(proofSpec);
-        var rates = profile.Scenario.RampRates;
         var starting = HighestHeld(profile, proofSpec, profile.Starting);
 
-        // The engine on a ramp to the top rate (a minute per step, then the top rate), deciding once per window of the
-        // spec and scraping as often as it asks, as local mode ran on the real one.
+        // The engine on a ramp from half the expected knee to it (a minute per 15% step, then the top rate), deciding
+        // once per window of the spec and scraping as often as it asks, as local mode ran on the real one.
+        var top = profile.ExpectedKnee;
+        var rates = KneeRamp.Rates(Math.Max(profile.StartRate, top / 2), ceiling: top);
         var rampSeconds = 60.0 * rates.Count;
-        var scenario = ScenarioFor(profile, proofSpec, RateProfile.Ramp(rates[0], rates[^1], rampSeconds), rampSeconds + 300);
+        var scenario = ScenarioFor(profile, proofSpec, RateProfile.Ramp(rates[0], top, rampSeconds), rampSeconds + 300);
         var engine = new EngineController(periodSeconds: ScenarioSpecs.WindowSeconds(scenario.Specs[0]));
         var run = ScenarioRunner.Run(scenario, engine);
         var last = run.Minutes[0][^1];
-        var reached = new StaticSettings(last.MinThreads, last.PoolSize, last.MaxConnections);
+        var reached = new StaticSettings(last.MinThreads, last.PoolSize, last.MaxConnections, last.Replicas);
         double? lastChange = run.Changes.Count == 0 ? null : run.Changes[^1].Time;
 
         var screened = grid.Select(s => (s, HighestHeld(profile, proofSpec, s))).ToList();
-        var best = ProofScore.Winner(screened);
+        var best = ProofScore.Winner(screened, 0.02);
         return new Prediction(starting, reached, HighestHeld(profile, proofSpec, reached), lastChange, run.Changes.Count, best, screened.First(s => s.s == best).Item2);
     }
 
-    /// <summary>The highest ramp rate the simulator holds at static settings (P99 at or under 200 ms and errors at most 0.1% in the last of three minutes).</summary>
+    /// <summary>
+    /// The knee the simulator predicts at static settings: the same geometric ramp from the profile's start rate, each
+    /// rate run for three simulated minutes and judged on the last (P99 at or under 200 ms, errors at most 0.1%),
+    /// stopping at the first miss.
+    /// </summary>
     public static double HighestHeld(ProofProfile profile, ApiTuningSpec proofSpec, StaticSettings settings)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(settings);
         var held = 0.0;
-        foreach (var rate in profile.Scenario.RampRates)
+        foreach (var rate in KneeRamp.Rates(profile.StartRate, ceiling: profile.ExpectedKnee * 4))
         {
             var controller = new StaticController("proof", [
                 (Knob.ThreadPoolMinThreads, settings.MinThreads ?? 2),
                 (Knob.DbMaxPoolSize, settings.Pool),
                 (Knob.PostgresMaxConnections, settings.MaxConnections)]);
-            var minute = ScenarioRunner.Run(ScenarioFor(profile, proofSpec, RateProfile.Constant(rate), MinutesPerRate * 60), controller).Minutes[0][^1];
-            if (minute.P99Ms <= 200 && minute.ErrorRate <= ProofScore.MaxErrorShare)
+            var minute = ScenarioRunner.Run(ScenarioFor(profile, proofSpec, RateProfile.Constant(rate), MinutesPerRate * 60, settings.Replicas), controller).Minutes[0][^1];
+            if (!(minute.P99Ms <= 200 && minute.ErrorRate <= ProofScore.MaxErrorShare))
             {
-                held = Math.Max(held, rate);
+                break;
             }
+
+            held = rate;
         }
 
         return held;
@@ -125,7 +132,7 @@ public static class ProofSimulation
                 $"| {m.Profile.Name} | {p.Starting:0} / {Rate(m.Median("a"))} | {p.Reached} | {p.ReachedHeld:0} / {Rate(m.Median("b"))} | {p.Best} | {p.BestHeld:0} / {Rate(m.Median("c"))} | {Rate2(ratio)} / {Rate2(m.Ratio)} | {p.Changes}, {(p.LastChangeSeconds is { } s ? $"{s:0} s" : "none")} |"));
         }
 
-        md.AppendLine().AppendLine("Where they disagree (differences of more than one ramp step, or different settings):").AppendLine();
+        md.AppendLine().AppendLine("Where they disagree (knees more than 15% apart, or different settings):").AppendLine();
         foreach (var (m, p) in rows)
         {
             foreach (var line in Disagreements(m, p))
@@ -139,11 +146,10 @@ public static class ProofSimulation
 
     private static IEnumerable<string> Disagreements(ProfileResult m, Prediction p)
     {
-        var step = m.Profile.Scenario.RampRates.Count > 1 ? m.Profile.Scenario.RampRates[1] - m.Profile.Scenario.RampRates[0] : 0;
         var any = false;
         foreach (var (name, sim, real) in new[] { ("(a)", p.Starting, m.Median("a")), ("(b)", p.ReachedHeld, m.Median("b")), ("(c)", p.BestHeld, m.Median("c")) })
         {
-            if (!double.IsNaN(real) && Math.Abs(sim - real) > step)
+            if (!double.IsNaN(real) && Math.Abs(sim - real) > 0.15 * Math.Max(sim, real))
             {
                 any = true;
                 yield return string.Create(CultureInfo.InvariantCulture, $"{name} the simulator predicts {sim:0} req/s held, the real stack held {real:0} req/s ({(sim > real ? "the simulator is optimistic" : "the simulator is pessimistic")}).");
@@ -164,9 +170,21 @@ public static class ProofSimulation
 
         if (!any)
         {
-            yield return "agrees within a ramp step and on the settings.";
+            yield return "agrees within 15% and on the settings.";
         }
     }
+
+    /// <summary>
+    /// Where the simulator's calibration goes: for each profile and setting, the knee the simulator predicts beside the
+    /// knee measured here, with the held-out error (target at most 25% per profile). Not built yet: the model's
+    /// workload parameters (API and query CPU per request, the blocking share) are still assumed, not fitted to the
+    /// real stack's own sweeps (the grid screening ramps above are those sweeps).
+    /// </summary>
+    public const string CalibrationPlaceholder = """
+        ## Simulator calibration: predicted against measured knee
+
+        Not built yet. The place for it: one row per profile and grid setting, the simulator's predicted knee beside the knee this run measured in the grid screening, the model fitted on part of those sweeps and its error reported on the rest (held-out; target at most 25% per profile). Until then the simulator's workload parameters (API CPU 1 ms and query CPU 0.3 ms per request) are assumed, and the section above compares only (a), (b) and (c).
+        """;
 
     private static string Rate(double v) => double.IsNaN(v) ? "-" : v.ToString("0", CultureInfo.InvariantCulture);
 
