@@ -8,7 +8,8 @@ namespace Autotune.Demo;
 
 /// <summary>
 /// The whole demo: start PostgreSQL and Redis, run the ramp at the starting settings (before), let local mode tune
-/// under load (tuning), run the same ramp at the settings reached (after), then write the table, plot and report.
+/// under load (tuning), run the same ramp on the processes it tuned, still serving (after), then write the table,
+/// plot and report.
 /// </summary>
 public sealed class DemoRun(DemoScenario scenario, string resultsDirectory, TextWriter output)
 {
@@ -31,7 +32,12 @@ public sealed class DemoRun(DemoScenario scenario, string resultsDirectory, Text
         var before = await ramps.RunAsync("before", 1, starting, cancellationToken);
 
         await output.WriteLineAsync($"demo: tuning: autotune local with {Path.GetFileName(specPath)} for {scenario.TuningWindows} windows of {spec.Window.TotalSeconds:0} s, load climbing to {scenario.TuningRate:0} req/s");
-        var (tuning, exitCode) = await new TuningPhase(stack, scenario, command, ports, specPath, spec.Window, objective, output).RunAsync(cancellationToken);
+        // The processes local mode tunes are the demo's: they keep serving after it ends, and the "after" ramp runs on
+        // them, so what it measures is the live service the tuning left, not a fresh start at the same settings.
+        using var liveHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        await using var live = new Autotune.Operator.Local.ProcessWorkload(command, stack.ApiEnvironment, stack.TuningFile, ports.Api, ports.Metrics, liveHttp);
+        await live.ScaleAsync(1, cancellationToken);
+        var (tuning, exitCode) = await new TuningPhase(stack, scenario, command, ports, specPath, spec.Window, objective, output).RunAsync(cancellationToken, workload: live);
         if (exitCode != 0)
         {
             await output.WriteLineAsync($"demo: local mode exited with {exitCode}");
@@ -40,10 +46,10 @@ public sealed class DemoRun(DemoScenario scenario, string resultsDirectory, Text
 
         var record = LocalRecord.Read(stack.RecordFile);
         var last = record.LastApplied;
-        var replicas = last?.Replicas ?? 1;
+        var replicas = live.ApiUrls.Count;
         var maxConnections = await stack.MaxConnectionsAsync(cancellationToken);
-        var reached = Invariant($"replicas {replicas}, min threads {Show(last?.ThreadPoolMinThreads, defaultMinThreads)}, pool {Show(last?.DbMaxPoolSize, scenario.StartingPoolSize)}, max_connections {maxConnections}");
-        var after = await ramps.RunAsync("after", replicas, reached, cancellationToken);
+        var reached = Invariant($"replicas {replicas}, min threads {Show(last?.ThreadPoolMinThreads, defaultMinThreads)}, pool {Show(last?.DbMaxPoolSize, scenario.StartingPoolSize)}, max_connections {maxConnections}, the processes local mode tuned");
+        var after = await ramps.RunOnAsync("after", live, reached, cancellationToken);
 
         var comparison = new BeforeAfter(before, after, objective);
         await output.WriteLineAsync();

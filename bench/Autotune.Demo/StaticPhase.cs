@@ -20,7 +20,18 @@ public sealed class StaticPhase(DemoStack stack, DemoScenario scenario, IReadOnl
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         await using var workload = new ProcessWorkload(command, stack.ApiEnvironment, stack.TuningFile, ports.Api, ports.Metrics, http);
         await workload.ScaleAsync(replicas, cancellationToken);
+        return await RunOnAsync(name, workload, settings, cancellationToken, stopAfterMisses, afterRamp);
+    }
 
+    /// <summary>
+    /// Runs the ramp against processes already serving (those local mode tuned, still live), at the replicas they
+    /// run now; they are left running.
+    /// </summary>
+    public async Task<PhaseResult> RunOnAsync(string name, ProcessWorkload workload, string settings, CancellationToken cancellationToken, int? stopAfterMisses = null, Func<IReadOnlyList<Uri>, Task>? afterRamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var replicas = workload.ApiUrls.Count;
         var targets = new LoopbackTargets([]);
         using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var follow = new ReplicaFollower(() => workload.ApiUrls, targets, http).RunAsync(phase.Token);

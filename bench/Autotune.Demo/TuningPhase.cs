@@ -14,7 +14,11 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
     /// Runs local mode to its last window, or until <paramref name="stopWhen"/> says its record shows enough (checked
     /// every second); returns the client's reports and local mode's exit code.
     /// </summary>
-    public async Task<(PhaseResult Result, int ExitCode)> RunAsync(CancellationToken cancellationToken, Func<LocalRecord, bool>? stopWhen = null, int? initialReplicas = null)
+    /// <remarks>
+    /// With <paramref name="workload"/>, local mode tunes those processes (the caller's) and leaves them serving when
+    /// it ends; without, it starts its own and stops them.
+    /// </remarks>
+    public async Task<(PhaseResult Result, int ExitCode)> RunAsync(CancellationToken cancellationToken, Func<LocalRecord, bool>? stopWhen = null, int? initialReplicas = null, ProcessWorkload? workload = null)
     {
         var started = new TaskCompletionSource<ProcessWorkload>(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new LocalOptions
@@ -31,6 +35,7 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
             InitialReplicas = initialReplicas,
             RecordPath = stack.RecordFile,
             WorkloadStarted = w => started.TrySetResult(w),
+            Workload = workload,
         };
         using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var localStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,10 +45,10 @@ public sealed class TuningPhase(DemoStack stack, DemoScenario scenario, IReadOnl
             return (new PhaseResult("tuning", DateTimeOffset.UtcNow, [], [], [], string.Empty), await local);
         }
 
-        var workload = await started.Task;
+        var tuned = await started.Task;
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var targets = new LoopbackTargets([]);
-        var follow = new ReplicaFollower(() => workload.ApiUrls, targets, http).RunAsync(phase.Token);
+        var follow = new ReplicaFollower(() => tuned.ApiUrls, targets, http).RunAsync(phase.Token);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             ready.CancelAfter(TimeSpan.FromMinutes(2));
