@@ -12,7 +12,7 @@ public sealed class ContextSwitchLawTests
         // Issue 16's measurement: 144 minimum threads with pool 10 served 0.7x the runtime default's throughput on 2 cores.
         var byDefault = ThreadCalibration.SaturatedThroughput(minThreads: 2);
         var many = ThreadCalibration.SaturatedThroughput(minThreads: 144);
-        var free = ThreadCalibration.SaturatedThroughput(minThreads: 144, pod: new PodOptions { ContextSwitchCpuMs = 0 });
+        var free = ThreadCalibration.SaturatedThroughput(minThreads: 144, pod: ThreadCalibration.Pod with { ContextSwitchCpuMs = 0 });
 
         Assert.InRange(byDefault, 10_000, 15_000);
         Assert.InRange(many / byDefault, ThreadCalibration.MeasuredRatio - 0.03, ThreadCalibration.MeasuredRatio + 0.03);

@@ -127,13 +127,19 @@ public sealed class SimulatedPod
         // Threads: CPU is shared by the running requests; blocking ones also hold a thread through pool wait and database time.
         var cpuEffective = cpu * (1 + Queueing.WaitFactor(_servedSmoothed * cpu / cores, cores));
         var external = w.ExternalWaitMs / 1000;
-        var threadHold = cpuEffective + (w.BlockingShare * (external + _poolWaitLast + hold));
-        var needed = (rate * threadHold) + _threadQueue;
+        var blockingHold = w.BlockingShare * (external + _poolWaitLast + hold);
+        var needed = (rate * (cpuEffective + blockingHold)) + _threadQueue;
         if (needed > _threads && _threads < Tuning.MinThreads)
         {
             _threads = Math.Min(Tuning.MinThreads, Math.Ceiling(needed));
         }
 
+        // A thread spends its request's wait for a core on the thread only when threads outnumber the cores and share
+        // them (at most T / cores times the CPU, all T runnable); with no more threads than cores that wait is spent
+        // queued, and the thread holds just the CPU.
+        // (The scenarios written before this law keep the first one, a thread holding the whole wait: PodOptions.ThreadHoldsCoreWait.)
+        var sharingThreads = Math.Max(cores, _threads - _blocked);
+        var threadHold = (_options.ThreadHoldsCoreWait ? cpuEffective : Math.Min(cpuEffective, cpu * sharingThreads / cores)) + blockingHold;
         var threadRate = _threads / threadHold;
         var cpuRate = cores / cpu;
         var serviceRate = Math.Min(threadRate, cpuRate);
@@ -141,11 +147,11 @@ public sealed class SimulatedPod
         var served = Math.Min(demand, serviceRate * dt);
         _threadQueue = demand - served;
         _servedSmoothed += 0.2 * ((served / dt) - _servedSmoothed);
-        AdjustThreads(dt, threadRate < cpuRate, served / dt * threadHold);
+        AdjustThreads(dt, threadRate < 0.999 * cpuRate, served / dt * threadHold);
         _onCpu = served / dt * cpuEffective;
-        _blocked = served / dt * (threadHold - cpuEffective);
+        _blocked = served / dt * blockingHold;
         var threadBacklogWait = _threadQueue / serviceRate;
-        var threadRandomWait = threadRate < cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
+        var threadRandomWait = threadRate < 0.999 * cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
         Metrics.CpuSeconds += served * cpu;
         Metrics.WorkItems += served * PodMetrics.WorkItemsPerRequest;
 
