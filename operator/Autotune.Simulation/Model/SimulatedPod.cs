@@ -30,6 +30,7 @@ public sealed class SimulatedPod
     private double _servedSmoothed;
     private double _poolRateSmoothed;
     private double _poolWaitLast;
+    private double _threadBacklogWaitLast;
     private double _onCpu;
     private double _blocked;
     private double _cpuFactor = 1;
@@ -127,7 +128,8 @@ public sealed class SimulatedPod
         // Threads: CPU is shared by the running requests; blocking ones also hold a thread through pool wait and database time.
         var cpuEffective = cpu * (1 + Queueing.WaitFactor(_servedSmoothed * cpu / cores, cores));
         var external = w.ExternalWaitMs / 1000;
-        var blockingHold = w.BlockingShare * (external + _poolWaitLast + hold);
+        var continuationWait = w.SyncOverAsync ? _threadBacklogWaitLast : 0;
+        var blockingHold = w.BlockingShare * (external + _poolWaitLast + hold + continuationWait);
         var needed = (rate * (cpuEffective + blockingHold)) + _threadQueue;
         if (needed > _threads && _threads < Tuning.MinThreads)
         {
@@ -146,11 +148,13 @@ public sealed class SimulatedPod
         var demand = _threadQueue + arrivals;
         var served = Math.Min(demand, serviceRate * dt);
         _threadQueue = demand - served;
+        Shed(serviceRate);
         _servedSmoothed += 0.2 * ((served / dt) - _servedSmoothed);
         AdjustThreads(dt, threadRate < 0.999 * cpuRate, served / dt * threadHold);
         _onCpu = served / dt * cpuEffective;
         _blocked = served / dt * blockingHold;
         var threadBacklogWait = _threadQueue / serviceRate;
+        _threadBacklogWaitLast = Math.Min(threadBacklogWait, 3600);
         var threadRandomWait = threadRate < 0.999 * cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
         Metrics.CpuSeconds += served * cpu;
         Metrics.WorkItems += served * PodMetrics.WorkItemsPerRequest;
@@ -290,6 +294,30 @@ public sealed class SimulatedPod
         Metrics.RequestsFailed.Observe(count, latency);
         _truth.Latency.Observe(count, latency);
         _truth.Failed += count;
+    }
+
+    private void Shed(double serviceRate)
+    {
+        // The agent's middleware answers 503 at once to a request that waited longer than its deadline for a thread,
+        // so the queue never holds more than the deadline's worth of work.
+        if (Tuning.ShedAfterMs is not { } shedAfterMs)
+        {
+            return;
+        }
+
+        var deadline = shedAfterMs / 1000.0;
+        var keep = serviceRate * deadline;
+        if (_threadQueue <= keep)
+        {
+            return;
+        }
+
+        var shed = _threadQueue - keep;
+        _threadQueue = keep;
+        Metrics.RequestsShed += shed;
+        Metrics.RequestsUnavailable.Observe(shed, deadline);
+        _truth.Latency.Observe(shed, deadline);
+        _truth.Failed += shed;
     }
 
     private double RunnableThreads()

@@ -12,7 +12,7 @@ public static class CollapseScenarios
         var api = new ApiOptions
         {
             Rate = RateProfile.Constant(200),
-            Workload = new WorkloadProfile { CpuMs = 1, QueriesPerRequest = 1, QueryCpuMs = 0.3, NetworkRttMs = 50, BlockingShare = 1 },
+            Workload = new WorkloadProfile { CpuMs = 1, QueriesPerRequest = 1, QueryCpuMs = 0.3, NetworkRttMs = 50, BlockingShare = 1, SyncOverAsync = true },
             Replicas = 1,
             MinThreads = 2,
             PoolSize = 4,
@@ -21,7 +21,7 @@ public static class CollapseScenarios
         return new Scenario
         {
             Name = "demo-collapse",
-            Description = "The demo in one process (local mode: replicas stay 1, no surge): every request blocks its thread through a 50 ms database round trip; a pool of 4 serves 80 of 200 req/s offered, open loop and never easing, so threads pile up behind the pool and the backlog grows. Raise the pool past rate x hold (200 x 50 ms = 10), max_connections 20 first, and recover on the running process.",
+            Description = "The demo in one process (local mode: replicas stay 1, no surge): every request blocks its thread on an async 50 ms database round trip (sync-over-async: its continuation queues behind the backlog for a thread of its own); a pool of 4 serves 80 of 200 req/s offered, open loop and never easing, so threads pile up behind the pool and the backlog grows. Raise the pool past rate x hold (200 x 50 ms = 10), max_connections 20 first, and recover on the running process.",
             Database = new DatabaseOptions { Cores = 2, MaxConnections = 20 },
             Apis = [api],
             Specs = [ScenarioSpecs.For(api, RestartPolicy.Immediate, replicas: new KnobBudget { Min = 1, Max = 1 },
