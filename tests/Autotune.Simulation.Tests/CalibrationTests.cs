@@ -23,7 +23,7 @@ public sealed class CalibrationTests
     [Fact]
     public void The_committed_measurements_parse_with_half_held_out_and_who_measured_them()
     {
-        var path = Path.Combine(RepoRoot(), "bench", "engine", "calibration-points.csv");
+        var path = Path.Combine(Repo.Root(), "bench", "engine", "calibration-points.csv");
 
         var points = CalibrationPoint.ParseCsv(File.ReadAllText(path));
         var measured = points.Where(p => p.Kind == CalibrationPoint.PgbenchSelect).ToList();
@@ -35,16 +35,5 @@ public sealed class CalibrationTests
         Assert.Equal(measured.Count, result.Points.Count);
         Assert.Equal(points.Count - measured.Count, result.CrossCheck.Count);
         Assert.True(result.FitMeanError < 0.25, $"fit error {result.FitMeanError:P1}");
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Autotune.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

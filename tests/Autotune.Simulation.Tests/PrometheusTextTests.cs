@@ -21,11 +21,11 @@ public sealed class PrometheusTextTests
         var parsed = new ExpositionParser().Parse(text);
 
         Assert.True(parsed.IsClean, string.Join("; ", parsed.Errors.Select(e => e.ToString())));
-        // The model neither sheds requests nor has a machine or cgroup around its pods: those series are the agent's
-        // alone (checked on a real scrape in Autotune.Agent.Tests).
+        // The model has no machine or cgroup around its pods: those series are the agent's alone (checked on a real
+        // scrape in Autotune.Agent.Tests).
         MetricName[] notModelled =
         [
-            MetricNames.TuningFileRejected, MetricNames.ConnectionOpenFailures, MetricNames.RequestsShed, MetricNames.ShedAfter,
+            MetricNames.TuningFileRejected, MetricNames.ConnectionOpenFailures,
             MetricNames.SystemCpuTime, MetricNames.CgroupCpuTime, MetricNames.CgroupCpuPeriods, MetricNames.CgroupCpuThrottledPeriods,
             MetricNames.CgroupCpuThrottledTime, MetricNames.CgroupCpuLimit,
         ];

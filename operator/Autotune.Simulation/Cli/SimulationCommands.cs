@@ -74,6 +74,9 @@ public static class SimulationCommands
                     return 0;
                 }
 
+            case "knees":
+                Calibration.KneeCalibration.Describe(output);
+                return 0;
             case "bench":
                 return Bench(args, output);
             case "survey":
@@ -90,7 +93,7 @@ public static class SimulationCommands
 
                 return 0;
             default:
-                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] [--evidence] [--seed N] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... [--seed N] | survey | perf NAME");
+                output.WriteLine("usage: Autotune.Simulation bench [--out FILE] [--scenario NAME] [--seed N] | scenario NAME [static|formula|hpa|engine] [--evidence] [--seed N] | optimum NAME | sweep NAME KNOB VALUES... | fixed NAME KNOB=VALUE... [--seed N] | survey | perf NAME | knees");
                 return 2;
         }
     }

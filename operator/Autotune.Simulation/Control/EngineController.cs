@@ -90,7 +90,7 @@ public sealed class EngineController : IController
                 Pods = [.. ready.Select(p => new PodCapacity(p.Name, p.Cores))],
                 DesiredReplicas = api.Replicas,
                 ReadyReplicas = ready.Count,
-                Delivered = new TuningFile(api.Tuning.Generation, api.Tuning.MinThreads, api.Tuning.PoolSize),
+                Delivered = new TuningFile(api.Tuning.Generation, api.Tuning.MinThreads, api.Tuning.PoolSize, ShedAfterMilliseconds: api.Tuning.ShedAfterMs),
                 Database = database,
                 DatabaseError = up ? null : "PostgreSQL could not be read (restarting); max_connections and the pool are left as they are",
                 Server = database is not null ? _ledgers.View(database.Server, apiId) : ServerView.Alone,
@@ -107,7 +107,10 @@ public sealed class EngineController : IController
                     break;
                 case ApplyOrder.DeliverTuning deliver:
                     var knob = plan.Decision.Knob!.Value;
-                    changes.Add(new KnobChange(i, knob, knob == Knob.ThreadPoolMinThreads ? deliver.File.ThreadPoolMinThreads!.Value : deliver.File.DbMaxPoolSize!.Value, plan.Decision.Message));
+                    changes.Add(new KnobChange(i, knob, knob == Knob.ThreadPoolMinThreads ? deliver.File.ThreadPoolMinThreads!.Value : deliver.File.DbMaxPoolSize!.Value, plan.Decision.Message)
+                    {
+                        ShedAfterMs = deliver.File.ShedAfterMilliseconds,
+                    });
                     report = ApplyReport.Done;
                     break;
                 case ApplyOrder.SetMaxConnections set:

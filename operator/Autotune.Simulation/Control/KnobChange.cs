@@ -11,4 +11,7 @@ public sealed record KnobChange(int ApiIndex, Knob Knob, int Value, string Reaso
 {
     /// <summary>For max_connections: whether the server may be restarted for it (null: as the spec's restart policy says).</summary>
     public bool? Restart { get; init; }
+
+    /// <summary>For minimum threads and the pool: the shedding deadline the tuning file carries (null: as it was).</summary>
+    public int? ShedAfterMs { get; init; }
 }

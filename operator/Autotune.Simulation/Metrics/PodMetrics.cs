@@ -32,6 +32,9 @@ public sealed class PodMetrics
     /// <summary>Work items a request runs on the pool (the request and one continuation).</summary>
     public const double WorkItemsPerRequest = 2;
 
+    /// <summary>Requests answered 503 at once by the shedding middleware, having waited past its deadline for a thread.</summary>
+    public double RequestsShed { get; set; }
+
     /// <summary>Requests that gave up waiting for a pooled connection.</summary>
     public double PoolTimeouts { get; set; }
 

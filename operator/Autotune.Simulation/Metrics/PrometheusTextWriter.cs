@@ -64,6 +64,11 @@ public static class PrometheusTextWriter
         Gauge(sb, MetricNames.AppliedMinThreads, "Minimum worker threads now applied.", null, pod.Tuning.MinThreads);
         Gauge(sb, MetricNames.AppliedPoolSize, "Npgsql maximum pool size now applied.", null, pod.Tuning.PoolSize);
         Header(sb, MetricNames.TuningFileRejected, "Tuning files that could not be applied.");
+        Header(sb, MetricNames.RequestsShed, "Requests shed by the agent's middleware, by reason.");
+        Sample(sb, MetricNames.RequestsShed.Prometheus, $"{MetricLabels.Reason}=\"{MetricLabels.ShedWaited}\"", Math.Round(m.RequestsShed));
+        Sample(sb, MetricNames.RequestsShed.Prometheus, $"{MetricLabels.Reason}=\"{MetricLabels.ShedCallerGone}\"", 0);
+        Sample(sb, MetricNames.RequestsShed.Prometheus, $"{MetricLabels.Reason}=\"{MetricLabels.ShedExpired}\"", 0);
+        Gauge(sb, MetricNames.ShedAfter, "The shedding deadline in force, in seconds (0: off).", null, (pod.Tuning.ShedAfterMs ?? 0) / 1000.0);
         return sb.ToString();
     }
 

@@ -15,6 +15,25 @@ public sealed record PodOptions
     /// <summary>Seconds between thread injections while the pool is starved past its minimum (.NET: ~0.5-1 s).</summary>
     public double ThreadInjectionSeconds { get; init; } = 0.5;
 
+    /// <summary>
+    /// CPU milliseconds a request loses to scheduling for each runnable thread past the cores, per core (context
+    /// switches, cache and run-queue contention): a request costs its CPU + ContextSwitchCpuMs x max(0, R - cores) /
+    /// cores with R runnable threads. A time, not a share: switches cost the same on a short request as on a long one,
+    /// so they hurt fast requests most. 0.0009 ms (0.9 us) is calibrated on the sample API's fast async profile (docs/simulator.md,
+    /// <see cref="Calibration.ThreadCalibration"/>): on 2 cores, 144 minimum threads served 0.7x the throughput of the
+    /// runtime's default.
+    /// </summary>
+    public double ContextSwitchCpuMs { get; init; } = 0.0009;
+
+    /// <summary>
+    /// True (the first law, kept by the scenarios written with it): a thread holds its request through the wait for a
+    /// core, the M/M/c wait, even with no more threads than cores, so an async app on the runtime's default threads
+    /// looks thread-bound near saturation and the runtime injects threads. False: only threads that outnumber the cores
+    /// share them and hold that wait; with no more threads than cores it is spent queued. The knee scenarios and the
+    /// context-switch calibration use false (docs/simulator.md says what moving every scenario to it changes).
+    /// </summary>
+    public bool ThreadHoldsCoreWait { get; init; } = true;
+
     /// <summary>Seconds an idle thread lives before it retires (.NET: 20 s).</summary>
     public double ThreadIdleRetireSeconds { get; init; } = 20;
 

@@ -59,10 +59,13 @@ public sealed class SimulatedApi
         }
     }
 
-    /// <summary>Publishes a new tuning file (the next generation); every pod applies it after its own delay.</summary>
-    public void SetTuning(int minThreads, int poolSize, double now, Random random)
+    /// <summary>
+    /// Publishes a new tuning file (the next generation); every pod applies it after its own delay. The shedding
+    /// deadline keeps its value unless <paramref name="shedAfterMs"/> is given.
+    /// </summary>
+    public void SetTuning(int minThreads, int poolSize, double now, Random random, int? shedAfterMs = null)
     {
-        Tuning = new PodTuning(Tuning.Generation + 1, minThreads, poolSize);
+        Tuning = new PodTuning(Tuning.Generation + 1, minThreads, poolSize, shedAfterMs ?? Tuning.ShedAfterMs);
         foreach (var pod in _pods)
         {
             pod.Receive(Tuning, now, random.NextDouble() * 2);

@@ -30,6 +30,10 @@ public sealed class SimulatedPod
     private double _servedSmoothed;
     private double _poolRateSmoothed;
     private double _poolWaitLast;
+    private double _threadBacklogWaitLast;
+    private double _onCpu;
+    private double _blocked;
+    private double _cpuFactor = 1;
     private int _databaseEpoch;
     private readonly SpreadBatch _latencyBatch = new();
     private readonly SpreadBatch _waitBatch = new();
@@ -76,7 +80,10 @@ public sealed class SimulatedPod
     public double Connections => _open + _draining;
 
     /// <summary>CPU used over the last ticks / cores, 0..1 (smoothed).</summary>
-    public double CpuUtilization => Math.Min(1, _servedSmoothed * _workload.CpuMs / 1000 / _options.Cores);
+    public double CpuUtilization => Math.Min(1, _servedSmoothed * _workload.CpuMs * _cpuFactor / 1000 / _options.Cores);
+
+    /// <summary>How many times its own CPU a request costs now, for the threads that compete for the cores (1: none past them).</summary>
+    public double ContextSwitchFactor => _cpuFactor;
 
     /// <summary>Time the dedicated metrics thread takes to answer now, in milliseconds (slower only when CPU is saturated).</summary>
     public double ScrapeLatencyMs => _options.ScrapeMs * (1 + (4 * Math.Max(0, CpuUtilization - 0.9) / 0.1));
@@ -111,7 +118,8 @@ public sealed class SimulatedPod
 
         var w = _workload;
         var cores = _options.Cores;
-        var cpu = w.CpuMs / 1000;
+        _cpuFactor = w.CpuMs > 0 ? 1 + (ContextSwitchCpuMsAt(_options, RunnableThreads()) / w.CpuMs) : 1;
+        var cpu = w.CpuMs / 1000 * _cpuFactor;
         var rate = arrivals / dt;
         _rateSmoothed += 0.2 * (rate - _rateSmoothed);
         var query = w.QueryCpuMs / 1000 * _database.Stretch;
@@ -120,23 +128,34 @@ public sealed class SimulatedPod
         // Threads: CPU is shared by the running requests; blocking ones also hold a thread through pool wait and database time.
         var cpuEffective = cpu * (1 + Queueing.WaitFactor(_servedSmoothed * cpu / cores, cores));
         var external = w.ExternalWaitMs / 1000;
-        var threadHold = cpuEffective + (w.BlockingShare * (external + _poolWaitLast + hold));
-        var needed = (rate * threadHold) + _threadQueue;
+        var continuationWait = w.SyncOverAsync ? _threadBacklogWaitLast : 0;
+        var blockingHold = w.BlockingShare * (external + _poolWaitLast + hold + continuationWait);
+        var needed = (rate * (cpuEffective + blockingHold)) + _threadQueue;
         if (needed > _threads && _threads < Tuning.MinThreads)
         {
             _threads = Math.Min(Tuning.MinThreads, Math.Ceiling(needed));
         }
 
+        // A thread spends its request's wait for a core on the thread only when threads outnumber the cores and share
+        // them (at most T / cores times the CPU, all T runnable); with no more threads than cores that wait is spent
+        // queued, and the thread holds just the CPU.
+        // (The scenarios written before this law keep the first one, a thread holding the whole wait: PodOptions.ThreadHoldsCoreWait.)
+        var sharingThreads = Math.Max(cores, _threads - _blocked);
+        var threadHold = (_options.ThreadHoldsCoreWait ? cpuEffective : Math.Min(cpuEffective, cpu * sharingThreads / cores)) + blockingHold;
         var threadRate = _threads / threadHold;
         var cpuRate = cores / cpu;
         var serviceRate = Math.Min(threadRate, cpuRate);
         var demand = _threadQueue + arrivals;
         var served = Math.Min(demand, serviceRate * dt);
         _threadQueue = demand - served;
+        Shed(serviceRate);
         _servedSmoothed += 0.2 * ((served / dt) - _servedSmoothed);
-        AdjustThreads(dt, threadRate < cpuRate, served / dt * threadHold);
+        AdjustThreads(dt, threadRate < 0.999 * cpuRate, served / dt * threadHold);
+        _onCpu = served / dt * cpuEffective;
+        _blocked = served / dt * blockingHold;
         var threadBacklogWait = _threadQueue / serviceRate;
-        var threadRandomWait = threadRate < cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
+        _threadBacklogWaitLast = Math.Min(threadBacklogWait, 3600);
+        var threadRandomWait = threadRate < 0.999 * cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
         Metrics.CpuSeconds += served * cpu;
         Metrics.WorkItems += served * PodMetrics.WorkItemsPerRequest;
 
@@ -159,6 +178,16 @@ public sealed class SimulatedPod
         Metrics.QueueDelaySeconds = threadBacklogWait + threadRandomWait;
         Metrics.ThreadCount = Math.Round(_threads);
         Metrics.ActiveRequests = Metrics.QueueLength + (served / dt * threadHold) + Metrics.PoolPending + Metrics.PoolUsed;
+    }
+
+    /// <summary>
+    /// CPU milliseconds a request loses to scheduling with <paramref name="runnable"/> threads runnable on the pod's
+    /// cores: ContextSwitchCpuMs x max(0, runnable - cores) / cores.
+    /// </summary>
+    public static double ContextSwitchCpuMsAt(PodOptions options, double runnable)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ContextSwitchCpuMs * Math.Max(0, runnable - options.Cores) / options.Cores;
     }
 
     /// <summary>Writes the batched observations into the histograms (every half second, and before a scrape reads them).</summary>
@@ -265,6 +294,40 @@ public sealed class SimulatedPod
         Metrics.RequestsFailed.Observe(count, latency);
         _truth.Latency.Observe(count, latency);
         _truth.Failed += count;
+    }
+
+    private void Shed(double serviceRate)
+    {
+        // The agent's middleware answers 503 at once to a request that waited longer than its deadline for a thread,
+        // so the queue never holds more than the deadline's worth of work.
+        if (Tuning.ShedAfterMs is not { } shedAfterMs)
+        {
+            return;
+        }
+
+        var deadline = shedAfterMs / 1000.0;
+        var keep = serviceRate * deadline;
+        if (_threadQueue <= keep)
+        {
+            return;
+        }
+
+        var shed = _threadQueue - keep;
+        _threadQueue = keep;
+        Metrics.RequestsShed += shed;
+        Metrics.RequestsUnavailable.Observe(shed, deadline);
+        _truth.Latency.Observe(shed, deadline);
+        _truth.Failed += shed;
+    }
+
+    private double RunnableThreads()
+    {
+        // Threads not blocked (on I/O or a pool wait) that have work: the requests on the CPU and the queued work items
+        // that wake a thread of their own while threads are spare (.NET creates them at once up to the minimum). Only
+        // threads the minimum forces count: past it the runtime's hill climbing keeps a thread only while it adds
+        // throughput, and it cannot retreat below the minimum the app set.
+        var free = Math.Max(0, Math.Min(_threads, Math.Max(Tuning.MinThreads, _options.Cores)) - _blocked);
+        return Math.Min(free, _onCpu + _threadQueue);
     }
 
     private void AdjustThreads(double dt, bool threadBound, double busyThreads)

@@ -21,6 +21,14 @@ public sealed record WorkloadProfile
     /// <summary>Share of requests that block their thread (sync-over-async) through its external wait, pool wait and database time, 0..1.</summary>
     public double BlockingShare { get; init; }
 
+    /// <summary>
+    /// True when the blocking requests block on async work (sync-over-async, <c>.Result</c> on an async database call):
+    /// the continuation that unblocks the thread needs a pool thread itself and queues behind the thread-pool
+    /// backlog, so a blocked thread also holds through the queue's wait. A backlog then feeds itself: the service
+    /// collapses, and stays collapsed under continued load until the queue is shed or the process replaced.
+    /// </summary>
+    public bool SyncOverAsync { get; init; }
+
     /// <summary>Coefficient of variation of a request's service time (the shape of the latency distribution).</summary>
     public double ServiceVariability { get; init; } = 0.6;
 }

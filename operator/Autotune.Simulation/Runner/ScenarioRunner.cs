@@ -126,10 +126,10 @@ public static class ScenarioRunner
                 api.SetReplicas(change.Value, now);
                 break;
             case Knob.ThreadPoolMinThreads:
-                api.SetTuning(change.Value, api.Tuning.PoolSize, now, cluster.Random);
+                api.SetTuning(change.Value, api.Tuning.PoolSize, now, cluster.Random, change.ShedAfterMs);
                 break;
             case Knob.DbMaxPoolSize:
-                api.SetTuning(api.Tuning.MinThreads, change.Value, now, cluster.Random);
+                api.SetTuning(api.Tuning.MinThreads, change.Value, now, cluster.Random, change.ShedAfterMs);
                 break;
             case Knob.PostgresMaxConnections:
                 var restart = change.Restart ?? scenario.Specs[change.ApiIndex].Postgres?.Restart == RestartPolicy.Immediate;

@@ -30,6 +30,15 @@ public sealed record Scenario
     /// <summary>True when the load is constant after the start (the reversal target applies).</summary>
     public bool SteadyLoad { get; init; }
 
+    /// <summary>
+    /// False for a scenario the bench reports but leaves out of its targets' scoring, with <see cref="NotScoredBecause"/>
+    /// saying why (a failure the engine is known not to handle yet).
+    /// </summary>
+    public bool Scored => NotScoredBecause is null;
+
+    /// <summary>Why the bench reports this scenario without scoring it against its targets; null when it is scored.</summary>
+    public string? NotScoredBecause { get; init; }
+
     /// <summary>Faults on the metrics path.</summary>
     public MetricsFaults Faults { get; init; } = MetricsFaults.None;
 

@@ -20,6 +20,9 @@ public static class ScenarioCatalog
         DatabaseScenarios.BrokenBudgetAtStart(),
         DatabaseScenarios.Backfire(),
         ThreadAndPoolScenarios.NoisyAndMissingMetrics(),
+        CollapseScenarios.DemoCollapse(),
+        KneeScenarios.BusyAsyncFromDefaults(),
+        KneeScenarios.BusyAsyncOverProvisioned(),
     ];
 
     /// <summary>The scenario called <paramref name="name"/>.</summary>

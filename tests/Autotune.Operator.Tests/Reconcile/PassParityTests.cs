@@ -24,6 +24,7 @@ public sealed class PassParityTests
     [InlineData("cpu-bound")]
     [InlineData("max-connections-low-restart")]
     [InlineData("over-provisioned")]
+    [InlineData("demo-collapse")]
     public async Task Local_modes_pipeline_decides_as_the_simulators_controller_on_the_same_windows(string name)
     {
         var ct = TestContext.Current.CancellationToken;
