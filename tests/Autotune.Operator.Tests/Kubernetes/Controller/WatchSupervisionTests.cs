@@ -1,9 +1,14 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using Autotune.Operator.Kubernetes.Machinery;
+using Autotune.Testing;
 using k8s;
 using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Controller;
@@ -95,9 +100,10 @@ public sealed class WatchSupervisionTests
             PortFactory = new FakePorts().Create,
         };
         var runner = new LeaderElectedController(cluster.OperatorClient, new LeaderOptions { Enabled = false }, options, metrics, new TestLogger("operator"));
+        await using var endpoints = await EndpointsAsync(runner, metrics);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = runner.RunAsync(stop.Token);
-        await Eventually.UntilAsync(() => runner.Ready, Patience, "the operator ready");
+        await Eventually.UntilAsync(() => ReadAsync(http, endpoints, "/readyz"), r => r.Status == 200, Patience, "/readyz 200");
         var controller = runner.Current!;
         var poisoned = 1;
         controller.TuningWatchers.Single().Changed += (_, _, _) =>
@@ -109,19 +115,20 @@ public sealed class WatchSupervisionTests
         };
 
         await cluster.ApplyAsync("orders", """{ "targetRef": { "name": "orders-api" }, "objectives": { "p99LatencyMs": 250 } }""");
-        await Eventually.UntilAsync(() => metrics.WatchFailures.WithLabels(ApiTuningResource.Plural, WatchFailureCauses.Handler).Value >= 2, Patience, "two failures counted");
-        var down = await Eventually.UntilAsync(() => Task.FromResult(runner.NotReady), d => d.Count > 0, Patience, "the operator unready");
+        var down = await Eventually.UntilAsync(() => ReadAsync(http, endpoints, "/readyz"), r => r.Status == 503, Patience, "/readyz 503");
+        var scraped = await Eventually.UntilAsync(
+            () => ReadAsync(http, endpoints, "/metrics"), r => r.Body.Contains("autotune_controller_down 1", StringComparison.Ordinal), Patience, "the down gauge at 1");
         Volatile.Write(ref poisoned, 0);
-        await Eventually.UntilAsync(() => runner.Ready, Patience, "the operator ready again");
-        var failures = metrics.WatchFailures.WithLabels(ApiTuningResource.Plural, WatchFailureCauses.Handler).Value;
+        var up = await Eventually.UntilAsync(() => ReadAsync(http, endpoints, "/readyz"), r => r.Status == 200, Patience, "/readyz 200 again");
         var key = $"{cluster.Namespace}/orders";
         await Eventually.UntilAsync(() => controller.TuningWatchers.Single().Get(key) is not null, Patience, "orders in the cache");
         await stop.CancelAsync();
         await running;
 
-        Assert.Contains($"watch of {ApiTuningResource.Plural} in {cluster.Namespace}", down);
-        Assert.True(failures >= 2);
-        Assert.True(controller.TuningWatchers.Single().Lists >= 3);
+        Assert.Equal($"not ready: watch of {ApiTuningResource.Plural} in {cluster.Namespace}", down.Body);
+        Assert.Equal("ok: leading", up.Body);
+        Assert.Matches("""autotune_watch_failures_total\{collection="apitunings",cause="handler"\} [1-9]""", scraped.Body);
+        Assert.True(controller.TuningWatchers.Single().Lists >= 2);
     }
 
     [Fact]
@@ -180,6 +187,23 @@ public sealed class WatchSupervisionTests
         Assert.True(leading);
         Assert.Equal(["controller"], failures);
         Assert.False(runner.IsLeader);
+    }
+
+    private static async Task<WebApplication> EndpointsAsync(LeaderElectedController runner, OperatorMetrics metrics)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, FreePort.Next()));
+        var app = builder.Build();
+        OperatorHost.MapEndpoints(app, runner, metrics);
+        await app.StartAsync(Ct);
+        return app;
+    }
+
+    private static async Task<(int Status, string Body)> ReadAsync(HttpClient http, WebApplication app, string path)
+    {
+        using var response = await http.GetAsync(new Uri(new Uri(app.Urls.First()), path), Ct);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
     private static ResourceWatcher<V1Deployment> DeploymentWatcher(KubeTestCluster cluster) => new(
