@@ -35,13 +35,22 @@ public sealed record BenchOptions
     /// <summary>Environment variables of the operator process (e.g. DOTNET_GCgen0MaxBudget), as KEY=VALUE.</summary>
     public IReadOnlyDictionary<string, string> OperatorEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Seconds of injected API-server faults after the first passes (the fault soak, FaultSoak); 0 runs the plain benchmark.</summary>
+    public int FaultSeconds { get; init; }
+
+    /// <summary>Seconds between two rounds of faults in the soak.</summary>
+    public int FaultEverySeconds { get; init; } = 5;
+
+    /// <summary>How long the soak holds back some status patches each round (a slow API server); zero holds none.</summary>
+    public TimeSpan FaultDelay { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Where the markdown report goes (stdout always gets it too).</summary>
     public string? ReportPath { get; init; }
 
     private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string pair) =>
         new(environment) { [pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : throw new ArgumentException($"--operator-env wants KEY=VALUE, not {pair}") };
 
-    /// <summary>Reads <c>--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --deadline 600 --in-process --operator-env KEY=VALUE --report path</c>.</summary>
+    /// <summary>Reads <c>--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --deadline 600 --in-process --faults 120 --fault-every 5 --fault-delay-ms 3000 --operator-env KEY=VALUE --report path</c>.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -61,6 +70,9 @@ public sealed record BenchOptions
                 "--steady" => options with { SteadyAtLeast = TimeSpan.FromSeconds(Int()) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Int()) },
                 "--in-process" => options with { InProcess = true },
+                "--faults" => options with { FaultSeconds = Int(), InProcess = true },
+                "--fault-every" => options with { FaultEverySeconds = Int() },
+                "--fault-delay-ms" => options with { FaultDelay = TimeSpan.FromMilliseconds(Int()) },
                 "--report" => options with { ReportPath = Next() },
                 "--operator-env" => options with { OperatorEnvironment = With(options.OperatorEnvironment, Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),

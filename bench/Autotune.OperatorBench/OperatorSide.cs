@@ -29,10 +29,17 @@ public sealed class OperatorSide : IAsyncDisposable
         var controller = new ApiTuningController(_client, new ControllerOptions
         {
             Ports = new KubernetesPortOptions { Http = _http },
-        }, new OperatorMetrics(), logs.CreateLogger("Autotune.Operator.Controller"));
+        }, Metrics, logs.CreateLogger("Autotune.Operator.Controller"));
+        Controller = controller;
         Probe = new ControllerProbe(controller, expected) { Api = timing };
         _running = controller.RunAsync(_stop.Token);
     }
+
+    /// <summary>The controller under test.</summary>
+    public ApiTuningController Controller { get; }
+
+    /// <summary>The controller's own metrics.</summary>
+    public OperatorMetrics Metrics { get; } = new();
 
     /// <summary>The controller's numbers.</summary>
     public ControllerProbe Probe { get; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Autotune.OperatorBench;
 
 // bench/Autotune.OperatorBench [--tunings 1000 --namespaces 20 --pods 2 --window 60 --scrapes 6 --passes 3 --steady 60 --in-process --report path]
+// With --faults SECONDS [--fault-every 5]: the fault soak (FaultSoak) instead, the controller in this process.
 // The same program, started as `operator URL N`, is the operator under test in its own process.
 if (args is ["operator", var url, var expected])
 {
@@ -15,8 +16,21 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+var command = "dotnet run -c Release --project bench/Autotune.OperatorBench -- " + string.Join(' ', args);
+if (options.FaultSeconds > 0)
+{
+    var soak = FaultSoakReport.Format(await FaultSoak.RunAsync(options, line => Console.Error.WriteLine(line), cancel.Token), command);
+    Console.WriteLine(soak);
+    if (options.ReportPath is { } soakPath)
+    {
+        await File.WriteAllTextAsync(soakPath, soak);
+    }
+
+    return 0;
+}
+
 var result = await BenchRun.RunAsync(options, line => Console.Error.WriteLine(line), cancel.Token);
-var report = BenchReport.Format(result, "dotnet run -c Release --project bench/Autotune.OperatorBench -- " + string.Join(' ', args));
+var report = BenchReport.Format(result, command);
 Console.WriteLine(report);
 if (options.ReportPath is { } path)
 {

@@ -130,6 +130,27 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task A_rewritten_watch_event_reaches_the_client_as_rewritten_once_and_the_store_keeps_the_real_object()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var apps = cluster.Client.AppsV1;
+        var start = await apps.ListNamespacedDeploymentAsync(cluster.Namespace, cancellationToken: Ct);
+        await apps.CreateNamespacedDeploymentAsync(Objects.Deployment("a"), cluster.Namespace, cancellationToken: Ct);
+        await apps.CreateNamespacedDeploymentAsync(Objects.Deployment("b"), cluster.Namespace, cancellationToken: Ct);
+        var rule = cluster.Server.Faults.RewriteNextWatchEvents(1, "/apis/apps/v1/namespaces/*/deployments", _ => """{"type":"ADDED","object":{"metadata":""");
+
+        using var raw = new HttpClient();
+        var url = $"{cluster.Server.Url}/apis/apps/v1/namespaces/{cluster.Namespace}/deployments?watch=true&resourceVersion={start.Metadata.ResourceVersion}";
+        var rewritten = await ReadLinesAsync(raw, url, 2);
+        var again = await ReadLinesAsync(raw, url, 1);
+
+        Assert.Equal("""{"type":"ADDED","object":{"metadata":""", rewritten[0]);
+        Assert.Contains("\"name\":\"b\"", rewritten[1], StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"a\"", again[0], StringComparison.Ordinal);
+        Assert.Equal(0, rule.Remaining);
+    }
+
+    [Fact]
     public async Task Server_closes_a_watch_after_timeoutSeconds()
     {
         await using var cluster = await TestCluster.StartAsync();
@@ -150,6 +171,21 @@ public sealed class WatchTests
         {
             events.TryWrite(type);
         }
+    }
+
+    private static async Task<List<string>> ReadLinesAsync(HttpClient client, string url, int count)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(Patience);
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+        var lines = new List<string>();
+        while (lines.Count < count && await reader.ReadLineAsync(stop.Token) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
     }
 
     private static async Task<string> ReadFirstLineAsync(HttpClient client, string url)

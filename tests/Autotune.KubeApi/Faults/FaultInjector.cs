@@ -5,6 +5,7 @@ public sealed class FaultInjector
 {
     private readonly Lock _gate = new();
     private readonly List<FaultRule> _rules = [];
+    private readonly List<(FaultRule Rule, Func<string, string> Rewrite)> _watchEvents = [];
     private CancellationTokenSource _watches = new();
 
     /// <summary>Answers the next <paramref name="count"/> requests matching method and path with <paramref name="status"/> (a v1 Status body).</summary>
@@ -14,6 +15,24 @@ public sealed class FaultInjector
     /// <summary>Delays the next <paramref name="count"/> requests matching method and path by <paramref name="delay"/>.</summary>
     public FaultRule DelayNext(int count, string? method, string pathPattern, TimeSpan delay) =>
         Add(new FaultRule(method, pathPattern, count, null, delay));
+
+    /// <summary>
+    /// Rewrites the next <paramref name="count"/> events served on watches whose path matches: each event's JSON line
+    /// (without its newline) goes through <paramref name="rewrite"/>, so a test can send a malformed event (a field
+    /// of the wrong type, a truncated line). The store keeps the real object: a watch resumed from before the event,
+    /// or a list, gets it unchanged.
+    /// </summary>
+    public FaultRule RewriteNextWatchEvents(int count, string pathPattern, Func<string, string> rewrite)
+    {
+        ArgumentNullException.ThrowIfNull(rewrite);
+        var rule = new FaultRule("WATCH", pathPattern, count, null, TimeSpan.Zero);
+        lock (_gate)
+        {
+            _watchEvents.Add((rule, rewrite));
+        }
+
+        return rule;
+    }
 
     /// <summary>Ends every open watch now (the client sees its stream close); watches opened later are unaffected.</summary>
     public void DropWatches()
@@ -35,6 +54,16 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _rules.Clear();
+            _watchEvents.Clear();
+        }
+    }
+
+    /// <summary>The rewrite of the next event served on a watch of <paramref name="path"/>, consuming it; null for none.</summary>
+    internal Func<string, string>? MatchWatchEvent(string path)
+    {
+        lock (_gate)
+        {
+            return _watchEvents.FirstOrDefault(r => r.Rule.TryConsume("WATCH", path)).Rewrite;
         }
     }
 

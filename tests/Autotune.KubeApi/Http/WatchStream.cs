@@ -55,7 +55,7 @@ internal sealed class WatchStream(ApiContext api)
             await response.StartAsync(stop.Token);
             try
             {
-                await PumpAsync(response, subscription, target, type, labels, fields, bookmarks, table, stop.Token);
+                await PumpAsync(response, context.Request.Path.Value ?? string.Empty, subscription, target, type, labels, fields, bookmarks, table, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -65,7 +65,7 @@ internal sealed class WatchStream(ApiContext api)
     }
 
     private async Task PumpAsync(
-        HttpResponse response, WatchSubscription subscription, RequestTarget target, ResourceType type,
+        HttpResponse response, string path, WatchSubscription subscription, RequestTarget target, ResourceType type,
         LabelSelector labels, FieldSelector fields, bool bookmarks, TableResponses? table, CancellationToken stop)
     {
         while (true)
@@ -98,14 +98,15 @@ internal sealed class WatchStream(ApiContext api)
             var served = ObjectShapes.AsServed(change.Object, type, target.Version);
             if (labels.Matches(served) && fields.Matches(served))
             {
-                await WriteAsync(response, change.Type, table is null ? served : table.Of([served], (string?)served["metadata"]?["resourceVersion"]), stop);
+                await WriteAsync(response, change.Type, table is null ? served : table.Of([served], (string?)served["metadata"]?["resourceVersion"]), stop, api.Faults.MatchWatchEvent(path));
             }
         }
     }
 
-    private static async Task WriteAsync(HttpResponse response, string type, JsonObject obj, CancellationToken cancellationToken)
+    private static async Task WriteAsync(HttpResponse response, string type, JsonObject obj, CancellationToken cancellationToken, Func<string, string>? rewrite = null)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString() + "\n";
+        var json = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString();
+        var line = (rewrite is null ? json : rewrite(json)) + "\n";
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }

@@ -28,6 +28,7 @@ public sealed partial class ApiTuningController : ITermController
     private readonly List<ResourceWatcher<ApiTuningResource>> _tunings = [];
     private readonly List<ResourceWatcher<V1Deployment>> _deployments = [];
     private readonly WorkloadInformers _informers;
+    private readonly List<SupervisedLoop> _workers;
 
     /// <summary>Creates the controller; <see cref="RunAsync"/> starts it.</summary>
     public ApiTuningController(IKubernetes client, ControllerOptions options, OperatorMetrics metrics, ILogger logger)
@@ -44,15 +45,20 @@ public sealed partial class ApiTuningController : ITermController
             var tunings = new ResourceWatcher<ApiTuningResource>(ApiTuningWatchSource.Create(client, ns, options.WatchTimeout), new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, _time);
             tunings.Changed += OnTuningChanged;
             tunings.Listed += () => _metrics.WatchRestarts.WithLabels(ApiTuningResource.Plural).Inc();
+            tunings.Failed += (cause, _) => _metrics.WatchFailures.WithLabels(ApiTuningResource.Plural, cause).Inc();
             _tunings.Add(tunings);
             var deployments = new ResourceWatcher<V1Deployment>(WatchSources.Deployments(client, ns, options.WatchTimeout), new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), logger, _time);
             deployments.Changed += OnDeploymentChanged;
             deployments.Listed += () => _metrics.WatchRestarts.WithLabels("deployments").Inc();
+            deployments.Failed += (cause, _) => _metrics.WatchFailures.WithLabels("deployments", cause).Inc();
             _deployments.Add(deployments);
         }
 
         // Pods, HPAs and ScaledObjects for the ports, in the same namespaces: read from watches, not listed per pass.
-        _informers = new WorkloadInformers(client, namespaces, _deployments, options.Watch, name => metrics.WatchRestarts.WithLabels(name).Inc(), logger);
+        _informers = new WorkloadInformers(
+            client, namespaces, _deployments, options.Watch, name => metrics.WatchRestarts.WithLabels(name).Inc(), logger, (name, cause) => metrics.WatchFailures.WithLabels(name, cause).Inc());
+        _workers = [.. Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => new SupervisedLoop(
+            $"worker {i}", new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), _time, (_, _) => metrics.LoopFailures.WithLabels("worker").Inc(), logger))];
         var portOptions = options.Ports with { Cache = _informers };
         _sessions = new TuningSessions(client, options, portOptions, metrics, logger);
         _status = new ApiTuningStatusReporter(client, portOptions, metrics, _time, logger);
@@ -66,6 +72,15 @@ public sealed partial class ApiTuningController : ITermController
 
     /// <summary>True once every watcher has listed its collection.</summary>
     public bool Synced => _tunings.All(w => w.Synced.IsCompleted) && _deployments.All(w => w.Synced.IsCompleted) && _informers.Synced;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> NotReady =>
+    [
+        .. _tunings.Where(w => !w.IsUp).Select(w => $"watch of {w.Description}"),
+        .. _deployments.Where(w => !w.IsUp).Select(w => $"watch of {w.Description}"),
+        .. _informers.Down.Select(d => $"watch of {d}"),
+        .. _workers.Where(w => !w.IsUp).Select(w => w.Name),
+    ];
 
     /// <summary>The watch-backed cache of pods, HPAs and ScaledObjects the ports read.</summary>
     public WorkloadInformers Informers => _informers;
@@ -94,7 +109,7 @@ public sealed partial class ApiTuningController : ITermController
         });
         var watches = _tunings.Select(w => w.RunAsync(cancellationToken)).Concat(_deployments.Select(w => w.RunAsync(cancellationToken)))
             .Append(_informers.RunAsync(cancellationToken)).ToList();
-        var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => WorkerAsync(grace.Token)).ToList();
+        var workers = _workers.Select(w => w.RunAsync(WorkerAsync, grace.Token)).ToList();
         try
         {
             await Task.WhenAll(workers);
@@ -130,6 +145,13 @@ public sealed partial class ApiTuningController : ITermController
             try
             {
                 await ProcessAsync(key, passToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !passToken.IsCancellationRequested)
+            {
+                // A defect outside the pass's own error handling: the key comes back after its backoff rather than
+                // wait for an event that may never come, and the worker's supervisor logs, counts and restarts it.
+                _queue.AddRateLimited(key);
+                throw;
             }
             finally
             {

@@ -64,19 +64,23 @@ public static class OperatorHost
         return 0;
     }
 
-    /// <summary>/healthz (the process serves), /readyz (competing for the Lease; when leading, the caches are synced) and /metrics.</summary>
+    /// <summary>
+    /// /healthz (the process serves), /readyz (competing for the Lease; when leading, every watch listed and none
+    /// waiting out a failure, every loop running; a 503 names what is down) and /metrics.
+    /// </summary>
     public static void MapEndpoints(IEndpointRouteBuilder app, LeaderElectedController runner, OperatorMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(metrics);
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
-        app.MapGet("/readyz", () => runner.Ready
-            ? Results.Text(runner.IsLeader ? "ok: leading" : "ok: standing by")
-            : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", () => runner.NotReady is { Count: > 0 } down
+            ? Results.Text("not ready: " + string.Join("; ", down), statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text(runner.IsLeader ? "ok: leading" : "ok: standing by"));
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             metrics.QueueDepth.Set(runner.Current?.Queue.Count ?? 0);
+            metrics.Down.Set(runner.NotReady.Count);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });

@@ -31,6 +31,9 @@ public sealed class OperatorMetrics
         Leader = factory.CreateGauge("autotune_leader", "1 while this instance holds the leader lease.");
         Condition = factory.CreateGauge("autotune_condition", "1 while a status condition of an ApiTuning is True, else 0.", "namespace", "name", "type");
         WatchRestarts = factory.CreateCounter("autotune_watch_lists_total", "LISTs made by the watchers (the first, and one after each 410).", "collection");
+        WatchFailures = factory.CreateCounter("autotune_watch_failures_total", "Failed lists and watches by collection and cause (api, malformed, handler, unexpected); each is retried after a backoff.", "collection", "cause");
+        LoopFailures = factory.CreateCounter("autotune_loop_failures_total", "Unexpected exceptions that stopped a long-running loop (worker, controller), which was started again after a backoff.", "loop");
+        Down = factory.CreateGauge("autotune_controller_down", "Watches and loops of this instance that are down now (not listed yet, waiting out a failure, restarting); /readyz fails while above 0.");
     }
 
     /// <summary>The registry /metrics exports.</summary>
@@ -65,6 +68,15 @@ public sealed class OperatorMetrics
 
     /// <summary>LIST calls of the watchers.</summary>
     public Counter WatchRestarts { get; }
+
+    /// <summary>Failed lists and watches by collection and cause.</summary>
+    public Counter WatchFailures { get; }
+
+    /// <summary>Failures of supervised loops by loop.</summary>
+    public Counter LoopFailures { get; }
+
+    /// <summary>Parts of the controller down now.</summary>
+    public Gauge Down { get; }
 
     /// <summary>Drops the per-ApiTuning series of a deleted ApiTuning.</summary>
     public void Forget(string ns, string name)

@@ -147,10 +147,11 @@ public sealed partial class TuningSession : IAsyncDisposable
                     _scrapes.AddRange(parsed);
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                // Listing the pods failed (the API server, not a pod): this round is missing from the window, which
-                // the engine sees as too few scrapes and holds on; the next tick tries again.
+                // Listing the pods failed (the API server, not a pod), or a timeout of its own cancelled the round:
+                // this round is missing from the window, which the engine sees as too few scrapes and holds on; the
+                // next tick tries again. Only the session's own stop ends the loop.
                 _operatorMetrics.ScrapeErrors.WithLabels(ns, name).Inc();
                 LogRoundFailed(_logger, ex, Key);
             }

@@ -9,7 +9,9 @@ namespace Autotune.Operator.Kubernetes.Machinery;
 /// ScaledObjects (when KEDA is installed), each one <see cref="ResourceWatcher{T}"/> per watched namespace (or one
 /// for all), beside the controller's own Deployment watchers. Each collection is listed once, then kept by its
 /// watch; a steady-state pass reads them without a request. Until a collection has listed, its reads answer null
-/// and the port asks the API server itself.
+/// and the port asks the API server itself. While a watch is down the cache keeps answering, as client-go's
+/// informers do, rather than send every pass of every ApiTuning to an API server that may be struggling; readiness
+/// (<see cref="Down"/>) says so meanwhile.
 /// </summary>
 public sealed class WorkloadInformers : IWorkloadCache
 {
@@ -17,6 +19,7 @@ public sealed class WorkloadInformers : IWorkloadCache
     private readonly List<Collection<V2HorizontalPodAutoscaler>> _autoscalers = [];
     private readonly List<Collection<ScaledObjectResource>> _scaledObjects = [];
     private readonly IReadOnlyList<(string? Namespace, ResourceWatcher<V1Deployment> Watcher)> _deployments;
+    private readonly List<WatcherState> _states = [];
 
     /// <summary>Creates the watchers (they run in <see cref="RunAsync"/>).</summary>
     /// <param name="client">The API client.</param>
@@ -25,13 +28,15 @@ public sealed class WorkloadInformers : IWorkloadCache
     /// <param name="settings">Watch timeout, backoff and clock.</param>
     /// <param name="listed">Told the collection's name at each LIST (a counter, say).</param>
     /// <param name="logger">Logs watch failures.</param>
+    /// <param name="failed">Told the collection's name and the cause (<see cref="WatchFailureCauses"/>) at each watch failure.</param>
     public WorkloadInformers(
         IKubernetes client,
         IReadOnlyList<string?> namespaces,
         IReadOnlyList<ResourceWatcher<V1Deployment>> deployments,
         WatchSettings settings,
         Action<string> listed,
-        ILogger logger)
+        ILogger logger,
+        Action<string, string>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(namespaces);
@@ -51,12 +56,17 @@ public sealed class WorkloadInformers : IWorkloadCache
         {
             var watcher = new ResourceWatcher<T>(source, new Backoff(settings.BackoffInitial, settings.BackoffMax), logger, settings.Time);
             watcher.Listed += () => listed(name);
+            watcher.Failed += (cause, _) => failed?.Invoke(name, cause);
+            _states.Add(new WatcherState(() => watcher.Description, () => watcher.IsUp));
             return new Collection<T>(ns, watcher, new NamespaceIndex<T>(watcher));
         }
     }
 
     /// <summary>True once every collection has listed.</summary>
     public bool Synced => Watchers.All(w => w.IsCompleted);
+
+    /// <summary>The collections whose watch is not up now (not listed yet, or waiting out a failure).</summary>
+    public IEnumerable<string> Down => _states.Where(s => !s.IsUp()).Select(s => s.Description());
 
     /// <summary>How many LISTs the pod watchers made (the first, and one after each 410).</summary>
     public int PodLists => _pods.Sum(c => c.Watcher.Lists);
@@ -100,6 +110,8 @@ public sealed class WorkloadInformers : IWorkloadCache
     private static Collection<T>? Find<T>(List<Collection<T>> collections, string ns)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         collections.FirstOrDefault(c => (c.Namespace is null || c.Namespace == ns) && c.Watcher.Synced.IsCompleted);
+
+    private sealed record WatcherState(Func<string> Description, Func<bool> IsUp);
 
     private sealed record Collection<T>(string? Namespace, ResourceWatcher<T> Watcher, NamespaceIndex<T> Index)
         where T : class, IKubernetesObject<V1ObjectMeta>;

@@ -143,12 +143,13 @@ public sealed class ControllerTests
 
         public ConcurrentQueue<string> Results { get; } = new();
 
-        public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null)
+        public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null, int workers = 4)
         {
             var run = new ControllerRun();
             var options = new ControllerOptions
             {
                 Namespaces = [cluster.Namespace],
+                Workers = workers,
                 FailureBackoffBase = failureBackoff ?? TimeSpan.FromMilliseconds(20),
                 FailureBackoffMax = TimeSpan.FromMilliseconds(500),
                 Ports = new KubernetesPortOptions { Http = run._http },
