@@ -32,4 +32,7 @@ public sealed record TuningState
     /// learns it again from its next uncontended window, and sizes from the window alone until then.
     /// </summary>
     public ServiceBaseline? Baseline { get; init; }
+
+    /// <summary>What judged moves taught about each knob's knee (minimum threads, pool).</summary>
+    public IReadOnlyList<KnobKnee> Knees { get; init; } = [];
 }
