@@ -79,10 +79,11 @@ public sealed class ComeBackDownTests
     [Fact]
     public void A_pool_well_above_the_demand_with_connections_held_far_longer_than_uncontended_comes_down()
     {
-        // Threads at their budget's minimum; the pool of 80 against 10.5k uses/s x 1 ms x 1.5 = 16, held 4 ms (4x).
-        var w = AboveKnee() with { CpuUtilization = 0.5, ConnectionHoldMeanMs = 4, PoolUsage = 0.6, ThreadsFirst = 8, ThreadsLast = 8, AppliedMinThreads = 8, AppliedPoolSize = 80 };
+        // The pool of 80 against 10.5k uses/s x 1 ms x 1.5 = 16, held 4 ms (4x): the pool comes down, not the 144
+        // threads (also 3x their demand): with CPU at 50% they cost nothing, and fewer would only queue for the same connections.
+        var w = AboveKnee() with { CpuUtilization = 0.5, ConnectionHoldMeanMs = 4, PoolUsage = 0.6, AppliedPoolSize = 80 };
 
-        var d = TuningEngine.Decide(Given.Input(w, state: TuningState.Empty with { Baseline = Uncontended }, settings: new Settings(2, 8, 80, 1000),
+        var d = TuningEngine.Decide(Given.Input(w, state: TuningState.Empty with { Baseline = Uncontended }, settings: new Settings(2, 144, 80, 1000),
             ledger: Given.Ledger(maxConnections: 1000)));
 
         Assert.Equal(DecisionReasons.ComeBackDown, d.Reason);
@@ -94,14 +95,26 @@ public sealed class ComeBackDownTests
     public void A_knob_above_the_value_that_served_best_at_similar_load_comes_back_toward_it()
     {
         // Closed loop, the same 64 callers: 18 threads served 15k, 72 serve 11.5k with CPU at 70% (no saturation).
-        var known = new KnobKnee { Knob = Knob.ThreadPoolMinThreads, Best = 18, BestRps = 15_000, LoadRps = 15_000, InFlight = 64 };
+        var known = new KnobKnee { Knob = Knob.ThreadPoolMinThreads, Best = 18, BestRps = 15_000, BestInFlight = 64, LoadRps = 15_000, InFlight = 64 };
         var w = AboveKnee() with { Rps = 11_500, Requests = 11_500 * 60, CpuUtilization = 0.7, ThreadsFirst = 72, ThreadsLast = 72, AppliedMinThreads = 72 };
 
         var d = Decide(w, new Settings(2, 72, 10, 200), TuningState.Empty with { Knees = [known] });
 
         Assert.Equal(DecisionReasons.ComeBackDown, d.Reason);
         Assert.Equal((72, 36), (d.From, d.To));
-        Assert.Contains("where 18 served 15000", d.Message, StringComparison.Ordinal);
+        Assert.Contains("where 18 served 15000 with 64", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_loop_load_that_merely_fell_is_no_reason_to_come_back_down()
+    {
+        // 13% fewer requests arrive (similar load) and are served as fast as before: 56 in flight for 13k req/s.
+        var known = new KnobKnee { Knob = Knob.ThreadPoolMinThreads, Best = 18, BestRps = 15_000, BestInFlight = 64, LoadRps = 15_000, InFlight = 64 };
+        var w = AboveKnee() with { Rps = 13_000, Requests = 13_000 * 60, ActiveRequestsMean = 64 * 13.0 / 15, CpuUtilization = 0.7, ThreadsFirst = 72, ThreadsLast = 72, AppliedMinThreads = 72 };
+
+        var d = Decide(w, new Settings(2, 72, 10, 200), TuningState.Empty with { Knees = [known] });
+
+        Assert.NotEqual(DecisionReasons.ComeBackDown, d.Reason);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public static class KneeMemory
             k = p.Direction == Direction.Up
                 ? k with { Knee = Math.Min(k.Knee ?? int.MaxValue, p.To) }
                 : k with { Floor = Math.Max(k.Floor ?? int.MinValue, p.To) };
-            k = Better(k, p.From, before.Rps);
+            k = Better(k, p.From, before.Rps, before.InFlight);
         }
         else
         {
@@ -61,7 +61,7 @@ public static class KneeMemory
             k = p.Direction == Direction.Up && k.Knee <= p.To ? k with { Knee = null }
                 : p.Direction == Direction.Down && k.Floor >= p.To ? k with { Floor = null }
                 : k;
-            k = Better(Better(k, p.From, before.Rps), p.To, w.Rps);
+            k = Better(Better(k, p.From, before.Rps, before.InFlight), p.To, w.Rps, w.InFlight);
         }
 
         return [.. knees.Where(x => x.Knob != p.Knob), k];
@@ -74,8 +74,22 @@ public static class KneeMemory
     public static int? Ceiling(TuningState state, Knob knob, ObservedWindow? w) =>
         At(state, knob, w) is { Knee: { } knee } ? knee - 1 : null;
 
-    private static KnobKnee Better(KnobKnee k, int value, double rps) =>
-        rps > 0 && !(k.BestRps >= rps) ? k with { Best = value, BestRps = rps } : k;
+    /// <summary>
+    /// True when <paramref name="w"/> serves each request in flight under <paramref name="share"/> of the rate the best
+    /// value did (requests per second per request in flight: the inverse of the time each spends in the service). At
+    /// the same concurrency that is less throughput; under open-loop load that merely fell, it is not. False when the
+    /// requests in flight are unknown.
+    /// </summary>
+    public static bool ServesLessThanBest(KnobKnee known, ObservedWindow w, double share)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(w);
+        return known.BestRps > 0 && known.BestInFlight > 0 && w.InFlight > 0 && w.Rps >= 0
+            && w.Rps / w.InFlight < share * (known.BestRps / known.BestInFlight);
+    }
+
+    private static KnobKnee Better(KnobKnee k, int value, double rps, double inFlight) =>
+        rps > 0 && !(k.BestRps >= rps) ? k with { Best = value, BestRps = rps, BestInFlight = inFlight } : k;
 
     private static bool SimilarLoad(KnobKnee k, double arrivals, double inFlight) =>
         RegressionCheck.SimilarLoad(k.LoadRps, arrivals)

@@ -25,6 +25,9 @@ public sealed record KnobKnee
     /// <summary>Requests per second served at <see cref="Best"/> (NaN when unknown).</summary>
     public double BestRps { get; init; } = double.NaN;
 
+    /// <summary>Requests in flight in the window that served <see cref="Best"/> (NaN when not exported).</summary>
+    public double BestInFlight { get; init; } = double.NaN;
+
     /// <summary>Requests arriving per second when this was learned: it holds at similar load.</summary>
     public double LoadRps { get; init; } = double.NaN;
 
