@@ -1,6 +1,7 @@
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Guardrails;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
@@ -132,6 +133,10 @@ public sealed class KneeMemoryTests
 
         Assert.Equal(DecisionKind.Hold, d.Kind);
         Assert.Equal(DecisionReasons.KneeReached, d.Reason);
+        Assert.Contains("stays at 72", d.Message, StringComparison.Ordinal);
+
+        // It refuses what the finding asks, so the pass tells it once as a Warning.
+        Assert.True(PassEvents.IsRefusal(d.Reason));
     }
 
     /// <summary>One pod whose threads block: 200 rps, the queue growing, 72 threads barely injected, CPU idle.</summary>
