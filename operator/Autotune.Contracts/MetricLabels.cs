@@ -30,6 +30,9 @@ public static class MetricLabels
     /// <summary>The machine's idle CPU time (<c>system.cpu.time</c>).</summary>
     public const string CpuModeIdle = "idle";
 
+    /// <summary>The machine's CPU time idle while waiting for I/O (<c>system.cpu.time</c>): the CPU could have run a thread.</summary>
+    public const string CpuModeIoWait = "iowait";
+
     /// <summary>CPU time the hypervisor gave to other guests while this machine wanted it (<c>system.cpu.time</c>).</summary>
     public const string CpuModeSteal = "steal";
 

@@ -17,16 +17,27 @@ internal static class DecisionBuilder
             return Hold(input, finding, proposal.Reason, proposal.Why);
         }
 
+        var why = proposal.Why;
+        if (proposal.Reason != DecisionReasons.RepairBudget && BelowKnees(input, target) is { } capped)
+        {
+            if (capped.Target == input.Current || capped.Target == input.Current with { PostgresMaxConnections = target.PostgresMaxConnections })
+            {
+                return Hold(input, finding, DecisionReasons.KneeReached, $"{why}; {capped.Note}");
+            }
+
+            (target, why) = (capped.Target, $"{why}; {capped.Note}");
+        }
+
         var steps = Steps(input.Current, target, budget);
         if (steps.Count == 0)
         {
-            return Hold(input, finding, DecisionReasons.ObjectiveMet, proposal.Why);
+            return Hold(input, finding, DecisionReasons.ObjectiveMet, why);
         }
 
         if (budget is not null && proposal.Reason != DecisionReasons.RepairBudget && steps.FirstOrDefault(s => !s.Fits) is { } bad)
         {
             return Hold(input, finding, DecisionReasons.BudgetExhausted,
-                $"{proposal.Why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
+                $"{why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
         }
 
         var first = steps[0];
@@ -34,7 +45,7 @@ internal static class DecisionBuilder
         var blocked = Guard(input, first, proposal.Reason);
         if (blocked is { } b)
         {
-            return Hold(input, finding, b.Reason, $"{proposal.Why}; {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To} waits: {b.Why}");
+            return Hold(input, finding, b.Reason, $"{why}; {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To} waits: {b.Why}");
         }
 
         var recommendOnly = input.Spec.Mode == TuningMode.Recommend || StepBounds.BudgetOf(input.Spec.Knobs, knob)!.Mode == KnobMode.Recommend;
@@ -49,7 +60,7 @@ internal static class DecisionBuilder
                     break;
                 case RestartPolicy.Window when !MaintenanceWindowCheck.IsOpen(input.Spec.Postgres?.MaintenanceWindow, input.Now):
                     return Hold(input, finding, DecisionReasons.WaitingForMaintenanceWindow,
-                        $"{proposal.Why}; raising max_connections {first.From} -> {first.To} needs a restart, allowed only in the maintenance window");
+                        $"{why}; raising max_connections {first.From} -> {first.To} needs a restart, allowed only in the maintenance window");
             }
         }
 
@@ -59,8 +70,8 @@ internal static class DecisionBuilder
             Bottleneck = finding.Bottleneck,
             Reason = proposal.Reason,
             Message = recommendOnly
-                ? $"Recommend {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To}: {proposal.Why}{restartNote}"
-                : $"{Verb(first, true)} {Label.Of(knob)} {first.From} -> {first.To}: {proposal.Why}",
+                ? $"Recommend {Verb(first, false)} {Label.Of(knob)} {first.From} -> {first.To}: {why}{restartNote}"
+                : $"{Verb(first, true)} {Label.Of(knob)} {first.From} -> {first.To}: {why}",
             Knob = knob,
             From = first.From,
             To = first.To,
@@ -93,6 +104,31 @@ internal static class DecisionBuilder
         }
 
         return MoveGuards.Check(input, step.Knob, step.To > step.From ? Direction.Up : Direction.Down, reason);
+    }
+
+    /// <summary>
+    /// The target with every raise of minimum threads or the pool kept below the knob's knee at similar load (see
+    /// <see cref="KneeMemory"/>), and why; null when no raise reaches a knee. A knob whose knee is the next value up
+    /// stays where it is.
+    /// </summary>
+    private static (Settings Target, string Note)? BelowKnees(DecisionInput input, Settings target)
+    {
+        var capped = target;
+        var notes = new List<string>();
+        foreach (var knob in new[] { Knob.ThreadPoolMinThreads, Knob.DbMaxPoolSize })
+        {
+            if (target.Get(knob) is { } to && input.Current.Get(knob) is { } from && to > from
+                && KneeMemory.Ceiling(input.State, knob, input.Window) is { } ceiling && to > ceiling)
+            {
+                var knee = ceiling + 1;
+                capped = capped.With(knob, Math.Max(from, ceiling));
+                notes.Add(ceiling > from
+                    ? $"{Label.Of(knob)} stops at {ceiling}, below its knee {knee} (a raise to {knee} was judged worse at similar load)"
+                    : $"{Label.Of(knob)} stays at {from}: a raise to {knee} was judged worse at similar load, so {knee} is its knee for this load");
+            }
+        }
+
+        return notes.Count == 0 ? null : (capped, string.Join("; ", notes));
     }
 
     public static Decision Hold(DecisionInput input, Finding finding, string reason, string why) => new()

@@ -97,6 +97,15 @@ public static class DecisionReasons
     /// </summary>
     public const string ConsolidateReplicas = "ConsolidateReplicas";
 
+    /// <summary>
+    /// Minimum threads or the pool lowered: the knob sits well above what the demand asks while CPU is saturated or
+    /// connections are held far longer than uncontended, or it serves less than the value this API served best.
+    /// </summary>
+    public const string ComeBackDown = "ComeBackDown";
+
+    /// <summary>A raise that would reach the knob's knee (a raise there was judged worse at similar load) is not made.</summary>
+    public const string KneeReached = "KneeReached";
+
     /// <summary>Pools shrunk because the starting state breaks the connection budget.</summary>
     public const string RepairBudget = "RepairBudget";
 

@@ -36,6 +36,18 @@ public static class EvidenceKeys
     /// <summary>CPU utilisation, 0..1.</summary>
     public const string Cpu = "cpuUtilization";
 
+    /// <summary>Thread-pool work items completed per second per pod.</summary>
+    public const string WorkItemsPerSecond = "workItemsPerSecond";
+
+    /// <summary>The agent's measured thread-pool queue delay, longest per pod, ms.</summary>
+    public const string QueueDelayMs = "queueDelayMs";
+
+    /// <summary>Share of the machine's CPU idle, 0..1.</summary>
+    public const string MachineCpuIdle = "machineCpuIdle";
+
+    /// <summary>Share of the cgroup's CPU periods throttled, 0..1.</summary>
+    public const string CgroupThrottled = "cgroupThrottled";
+
     /// <summary>Scrapes in the window.</summary>
     public const string Scrapes = "scrapes";
 

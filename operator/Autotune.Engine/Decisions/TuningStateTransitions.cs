@@ -7,7 +7,7 @@ namespace Autotune.Engine.Decisions;
 
 /// <summary>
 /// The tuning state after a decision: the change in flight confirmed, kept or replaced, moves barred after a
-/// rollback, the comfortable run extended or broken, and the decision recorded. Pure, like the engine.
+/// rollback, the comfortable run extended or broken, the knee a judged move showed remembered, and the decision recorded. Pure, like the engine.
 /// </summary>
 public static class TuningStateTransitions
 {
@@ -69,6 +69,7 @@ public static class TuningStateTransitions
             History = history,
             ComfortableSince = decision.IsAction ? null : ComfortableSince(input, state.ComfortableSince),
             Baseline = ServiceBaseline.Next(state.Baseline, input.Window, input.Spec.Objectives.P99LatencyMs),
+            Knees = KneeMemory.Learn(state.Knees, judgement, input.Window, input.Now),
         };
     }
 

@@ -95,6 +95,7 @@ public static class ApiTuningStatusBuilder
                 : spec.Mode == TuningMode.Auto ? Keep(previous?.Recommended, spec) : previous?.Recommended,
             LastDecision = fresh ?? resumed ?? last,
             History = fresh is not null ? [fresh, .. history.Take(ApiTuningStatus.HistoryLimit - 1)] : [.. history.Take(ApiTuningStatus.HistoryLimit)],
+            Learned = LearnedState.ToStatus(outcome.State) ?? previous?.Learned,
         };
     }
 

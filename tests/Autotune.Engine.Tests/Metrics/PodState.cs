@@ -44,6 +44,18 @@ internal sealed class PodState
 
     public long? Generation { get; set; } = 1;
 
+    /// <summary>The machine's CPU seconds by mode (<c>system_cpu_time_seconds_total</c>); empty: not exported.</summary>
+    public Dictionary<string, double> SystemCpu { get; } = [];
+
+    /// <summary>The cgroup's CPU time, periods, throttled periods and throttled seconds; null: not exported.</summary>
+    public (double Seconds, long Periods, long Throttled, double ThrottledSeconds)? Cgroup { get; set; }
+
+    /// <summary>The cgroup's CPU limit in cores; null: not exported.</summary>
+    public double? CgroupLimit { get; set; }
+
+    /// <summary>The agent's measured thread-pool queue delay, seconds; null: not exported.</summary>
+    public double? QueueDelaySeconds { get; set; }
+
     public int MinThreads { get; set; } = 8;
 
     public int PoolSize { get; set; } = 10;
@@ -107,6 +119,29 @@ internal sealed class PodState
         foreach (var (state, count) in OpenFailures)
         {
             Line(text, MetricNames.ConnectionOpenFailures.Prometheus, agent + $",{MetricLabels.SqlState}=\"{state}\"", count);
+        }
+
+        foreach (var (mode, seconds) in SystemCpu)
+        {
+            Line(text, MetricNames.SystemCpuTime.Prometheus, agent + $",{MetricLabels.CpuMode}=\"{mode}\"", seconds);
+        }
+
+        if (Cgroup is { } cgroup)
+        {
+            Line(text, MetricNames.CgroupCpuTime.Prometheus, agent, cgroup.Seconds);
+            Line(text, MetricNames.CgroupCpuPeriods.Prometheus, agent, cgroup.Periods);
+            Line(text, MetricNames.CgroupCpuThrottledPeriods.Prometheus, agent, cgroup.Throttled);
+            Line(text, MetricNames.CgroupCpuThrottledTime.Prometheus, agent, cgroup.ThrottledSeconds);
+        }
+
+        if (CgroupLimit is { } limit)
+        {
+            Line(text, MetricNames.CgroupCpuLimit.Prometheus, agent, limit);
+        }
+
+        if (QueueDelaySeconds is { } delay)
+        {
+            Line(text, MetricNames.ThreadPoolQueueDelay.Prometheus, agent, delay);
         }
 
         if (Generation is { } generation)

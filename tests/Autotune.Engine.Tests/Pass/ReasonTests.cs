@@ -14,9 +14,9 @@ public sealed class ReasonTests
         "Paused", "NoData", "StaleData", "TooFewScrapes", "TooLittleTraffic", "MissingPods",
         "AwaitingConfirmation", "AwaitingWarmup", "ChangeNotConfirmed", "Cooldown", "MoveBarred", "ReversalSuppressed",
         "AtBudgetLimit", "KnobNotManaged", "BudgetExhausted", "WaitingForMaintenanceWindow", "Stabilizing", "ObjectiveMet",
-        "NoRemedy", "DatabaseSaturated", "AwaitingLedger",
+        "NoRemedy", "DatabaseSaturated", "AwaitingLedger", "KneeReached",
         "RaiseMinThreads", "RaisePool", "RaiseMaxConnections", "ShrinkPool", "AddReplicas", "ShrinkPoolForReplicas",
-        "GiveBackCapacity", "ConsolidateReplicas", "RepairBudget", "Rollback", "ResumedChange",
+        "GiveBackCapacity", "ConsolidateReplicas", "RepairBudget", "Rollback", "ResumedChange", "ComeBackDown",
     ];
 
     private static readonly string[] Events =

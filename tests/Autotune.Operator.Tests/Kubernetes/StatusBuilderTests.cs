@@ -105,6 +105,28 @@ public sealed class StatusBuilderTests
         Assert.Equal(ConditionStatus.False, restarted.Status);
     }
 
+    [Fact]
+    public void What_the_engine_learned_is_written_and_kept_by_a_pass_that_learned_nothing()
+    {
+        var resource = Resource(null);
+        var outcome = Outcome(Workload(), Hold());
+        var learned = outcome with
+        {
+            State = outcome.State with
+            {
+                Baseline = new ServiceBaseline(3.5, 1.2),
+                Knees = [new KnobKnee { Knob = Knob.ThreadPoolMinThreads, Knee = 144, LoadRps = 15_000 }],
+            },
+        };
+
+        resource.Status = ApiTuningStatusBuilder.FromOutcome(resource, learned, T0);
+        var kept = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), Hold()), T0.AddMinutes(1));
+
+        Assert.Equal(3.5, resource.Status.Learned?.Baseline?.ServiceMs);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 144), (resource.Status.Learned!.Knees[0].Knob, resource.Status.Learned.Knees[0].Knee));
+        Assert.Equal(resource.Status.Learned, kept.Learned);
+    }
+
     private static ApiTuningResource Resource(ApiTuningStatus? status) => new()
     {
         Metadata = new V1ObjectMeta { Name = "orders", NamespaceProperty = "shop", Generation = 7 },

@@ -10,7 +10,9 @@ namespace Autotune.Engine.Decisions.Diagnosis;
 /// exhaustion, because a full pool in front of a saturated database must not grow); pool exhaustion (checked before
 /// starvation, because threads blocked on a connection look starved; named from the requests waiting on a full pool
 /// when no wait ends to be measured; and, under starvation after a raise of minimum threads, when the requests waiting
-/// for a connection outnumber the pool); thread starvation, steady or in bursts; CPU saturation; over-provisioned; none.
+/// for a connection outnumber the pool); thread starvation, steady or in bursts (only with threads blocked and CPU room
+/// on the machine and in the cgroup, see <see cref="StarvationSignal"/>); CPU saturation (the process's, or its
+/// cgroup's quota); over-provisioned; none.
 /// </summary>
 public static class Diagnoser
 {
@@ -77,7 +79,8 @@ public static class Diagnoser
                 + (w.QueueDepthSlopePerSecond > 0 ? $"growing {Num.F(w.QueueDepthSlopePerSecond)}/s " : $"not draining ({Num.F(w.QueueDepthSlopePerSecond)}/s) ")
                 + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
                 + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
-                + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty));
+                + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty)
+                + BlockedEvidence(w));
         }
 
         if (StarvationSignal.StarvingInBursts(w, over, current.ThreadPoolMinThreads, o.P99LatencyMs))
@@ -92,6 +95,15 @@ public static class Diagnoser
         {
             return Act(Bottleneck.CpuSaturated, ev,
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it) with CPU at {Num.Pct(w.CpuUtilization)}");
+        }
+
+        if (over && StarvationSignal.CgroupSaturated(w))
+        {
+            // The process's share of the node's cores can look idle while its container runs out of quota: the queue
+            // then waits for CPU, not for threads, and more threads only queue for the same quota.
+            return Act(Bottleneck.CpuSaturated, ev,
+                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it): {StarvationSignal.HostBusy(w)}, "
+                + $"so work waits for CPU, not for threads (process CPU {Num.Pct(w.CpuUtilization)} of the node's cores)");
         }
 
         if (w.CpuUtilization >= Thresholds.CpuNoHeadroom && LandedHere(w, state) is { } landed)
@@ -110,7 +122,8 @@ public static class Diagnoser
         {
             return Finding.Hold(Bottleneck.Unknown, DecisionReasons.NoRemedy,
                 $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective, but no pool wait ({Num.Ms(w.PoolWaitP99Ms)}), thread-pool queue "
-                + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve", ev);
+                + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve"
+                + (StarvationSignal.HostBusy(w) is { } busy ? $"; {busy}, so more threads would only wait for it" : string.Empty), ev);
         }
 
         if (StarvationSignal.ShortOfThreads(w, current.ThreadPoolMinThreads, o.P99LatencyMs))
@@ -132,6 +145,28 @@ public static class Diagnoser
 
         return Finding.Hold(Bottleneck.None, DecisionReasons.ObjectiveMet,
             $"p99 {Num.Ms(w.P99Ms)} <= {Num.Ms(o.P99LatencyMs)} objective ({Num.Pct(w.ShareUnderObjective)} under it), pool wait p99 {Num.Ms(w.PoolWaitP99Ms)}", ev);
+    }
+
+    /// <summary>What shows the threads blocked, where the agent measures it: the queue delay, the work items per thread, the machine's idle CPU.</summary>
+    private static string BlockedEvidence(ObservedWindow w)
+    {
+        var parts = new List<string>();
+        if (double.IsFinite(w.QueueDelayMaxMs))
+        {
+            parts.Add($"queued work waited up to {Num.Ms(w.QueueDelayMaxMs)} for a thread");
+        }
+
+        if (double.IsFinite(w.WorkItemsPerSecond) && w.ThreadsLast > 0)
+        {
+            parts.Add($"threads completed {Num.F(w.WorkItemsPerSecond / w.ThreadsLast)} work items a second each");
+        }
+
+        if (double.IsFinite(w.MachineCpuIdleShare))
+        {
+            parts.Add($"the machine's CPU was {Num.Pct(w.MachineCpuIdleShare)} idle");
+        }
+
+        return parts.Count == 0 ? string.Empty : "; " + string.Join(", ", parts);
     }
 
     /// <summary>
@@ -230,6 +265,10 @@ public static class Diagnoser
             [EvidenceKeys.QueueSlope] = w.QueueDepthSlopePerSecond,
             [EvidenceKeys.Threads] = w.ThreadsLast,
             [EvidenceKeys.Cpu] = w.CpuUtilization,
+            [EvidenceKeys.WorkItemsPerSecond] = w.WorkItemsPerSecond,
+            [EvidenceKeys.QueueDelayMs] = w.QueueDelayMaxMs,
+            [EvidenceKeys.MachineCpuIdle] = w.MachineCpuIdleShare,
+            [EvidenceKeys.CgroupThrottled] = w.CgroupThrottledShare,
             [EvidenceKeys.Scrapes] = w.Scrapes,
             [EvidenceKeys.ScrapeLatencyMs] = w.ScrapeLatencyMaxMs,
         };

@@ -3,7 +3,13 @@ using Autotune.Engine.Metrics.Windows;
 
 namespace Autotune.Engine.Decisions.Diagnosis;
 
-/// <summary>The signs of thread starvation: work queues and grows while CPU is idle and threads trickle in.</summary>
+/// <summary>
+/// The signs of thread starvation, told from saturation: work waits for a thread (the queue grows, or the agent
+/// measures the wait) while the pool's completed work items stall (its threads are held inside their work items) and
+/// CPU has room in the process, on the machine and in the cgroup; threads trickle in. A queue on a busy async app that
+/// completes thousands of work items per thread is scheduling, and a queue on a busy machine or a throttled cgroup is
+/// saturation: more threads help neither. Each sign the agent does not export (NaN) is left out, as before it existed.
+/// </summary>
 internal static class StarvationSignal
 {
     /// <summary>
@@ -41,7 +47,69 @@ internal static class StarvationSignal
 
     /// <summary>All signs together.</summary>
     public static bool Starving(ObservedWindow w, double maxQueueDepth, int? minThreads, double objectiveMs) =>
-        QueueGrows(w, maxQueueDepth) && CpuIdle(w) && ThreadsStuck(w, minThreads) && QueueWaits(QueuePeak(w), w.WorkItemsPerSecond, objectiveMs);
+        (QueueGrows(w, maxQueueDepth) || DelayedOnAverage(w, objectiveMs)) && CpuRoom(w) && ThreadsStuck(w, minThreads)
+        && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w.ThreadsMean, w.ThreadsLast)) && QueueWaits(w, objectiveMs);
+
+    /// <summary>
+    /// The agent's measured queue delay, on average over the window, is a real share of the objective
+    /// (<see cref="Thresholds.QueueDelayShare"/>): work waits for threads even when the queue stands still. False without the gauge.
+    /// </summary>
+    public static bool DelayedOnAverage(ObservedWindow w, double objectiveMs) =>
+        w.QueueDelayMeanMs >= Thresholds.QueueDelayShare * objectiveMs;
+
+    /// <summary>
+    /// CPU has room for more threads to run: the process's CPU is idle (<see cref="CpuIdle"/>), and, where the agent
+    /// exports them, the machine has idle CPU, little is stolen, and the cgroup is neither throttled nor at its limit.
+    /// </summary>
+    public static bool CpuRoom(ObservedWindow w) =>
+        CpuIdle(w) && HostRoom(w.MachineCpuIdleShare, w.CpuStealShare, w.CgroupThrottledShare, w.CgroupCpuUtilization);
+
+    /// <summary>The machine and the cgroup leave room (each unknown figure is no objection).</summary>
+    public static bool HostRoom(double machineIdle, double steal, double throttled, double cgroupUtilization) =>
+        !(machineIdle < Thresholds.MachineIdleRoom) && !(steal > Thresholds.StealHigh)
+        && !(throttled >= Thresholds.CgroupThrottled) && !(cgroupUtilization >= Thresholds.CpuIdle);
+
+    /// <summary>What leaves no room for more threads on the machine or in the cgroup, in words; null when nothing does (or it is unknown).</summary>
+    public static string? HostBusy(ObservedWindow w) =>
+        w.CgroupThrottledShare >= Thresholds.CgroupThrottled ? $"the container's cgroup was throttled in {Num.Pct(w.CgroupThrottledShare)} of its CPU periods"
+        : w.CgroupCpuUtilization >= Thresholds.CpuIdle ? $"the container's cgroup used {Num.Pct(w.CgroupCpuUtilization)} of its CPU limit"
+        : w.CpuStealShare > Thresholds.StealHigh ? $"the hypervisor stole {Num.Pct(w.CpuStealShare)} of the machine's CPU"
+        : w.MachineCpuIdleShare < Thresholds.MachineIdleRoom ? $"the machine's CPU was only {Num.Pct(w.MachineCpuIdleShare)} idle"
+        : null;
+
+    /// <summary>The cgroup is at its CPU quota: throttled in a real share of its periods, or using most of its limit.</summary>
+    public static bool CgroupSaturated(ObservedWindow w) =>
+        w.CgroupThrottledShare >= Thresholds.CgroupThrottled || w.CgroupCpuUtilization >= Thresholds.CpuSaturated;
+
+    /// <summary>
+    /// The pool's threads are held inside their work items: fewer than <see cref="Thresholds.BlockedWorkItemsPerThread"/>
+    /// completed per thread per second. True when the completion counter or the threads are unknown (no objection).
+    /// </summary>
+    public static bool CompletionsStall(double workItemsPerSecond, double threads) =>
+        !(workItemsPerSecond >= 0 && threads > 0) || workItemsPerSecond / threads < Thresholds.BlockedWorkItemsPerThread;
+
+    private static double ThreadsOf(double mean, double last) => double.IsFinite(mean) && mean > 0 ? mean : last;
+
+    /// <summary>
+    /// How long work waits for a thread, ms: the agent's measured queue delay (the longest at any scrape) when it is
+    /// exported, else the Little estimate (<see cref="QueueWaitMs(double, double)"/>); NaN when neither is known.
+    /// </summary>
+    public static double QueueWaitMs(ObservedWindow w) =>
+        double.IsFinite(w.QueueDelayMaxMs) ? w.QueueDelayMaxMs : QueueWaitMs(QueuePeak(w), w.WorkItemsPerSecond);
+
+    /// <summary>Work waits for a thread a real share of the objective (measured, or estimated); true when unknown, as before.</summary>
+    public static bool QueueWaits(ObservedWindow w, double objectiveMs) =>
+        !(QueueWaitMs(w) < Thresholds.QueueWaitShare * objectiveMs);
+
+    private static bool QueueWaits(PodObservation p, double objectiveMs) =>
+        !((double.IsFinite(p.QueueDelayMaxMs) ? p.QueueDelayMaxMs : QueueWaitMs(Finite(p.QueueDepthMax), p.WorkItemsPerSecond))
+            < Thresholds.QueueWaitShare * objectiveMs);
+
+    /// <summary>One pod's CPU has room and its threads are held inside their work items (see <see cref="CpuRoom"/>, <see cref="CompletionsStall"/>).</summary>
+    private static bool PodBlocked(ObservedWindow w, PodObservation p) =>
+        (double.IsNaN(p.CpuUtilization) ? SlowScrapes(w) : p.CpuUtilization < Thresholds.CpuIdle)
+        && HostRoom(p.MachineCpuIdleShare, p.CpuStealShare, p.CgroupThrottledShare, p.CgroupCpuUtilization)
+        && CompletionsStall(p.WorkItemsPerSecond, ThreadsOf(p.ThreadsMean, p.ThreadsLast));
 
     /// <summary>
     /// How long work waits in the thread-pool queue, ms: the queue over the rate the pool completes work items
@@ -94,13 +162,14 @@ internal static class StarvationSignal
 
         if (w.PerPod.Count == 0)
         {
-            return CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads) && QueueWaits(QueuePeak(w), w.WorkItemsPerSecond, objectiveMs);
+            return CpuRoom(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
+                && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w.ThreadsMean, w.ThreadsLast)) && QueueWaits(w, objectiveMs);
         }
 
-        return w.PerPod.Any(p => (double.IsNaN(p.CpuUtilization) ? SlowScrapes(w) : p.CpuUtilization < Thresholds.CpuIdle)
+        return w.PerPod.Any(p => PodBlocked(w, p)
             && Finite(p.QueueDepthMax) > 0 && minThreads is { } min
             && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25)
-            && QueueWaits(Finite(p.QueueDepthMax), p.WorkItemsPerSecond, objectiveMs));
+            && QueueWaits(p, objectiveMs));
     }
 
     /// <summary>
@@ -110,12 +179,14 @@ internal static class StarvationSignal
     /// each queued item blocks the thread that runs it, and the backlog outgrows 2 threads a second.
     /// </summary>
     public static bool ShortOfThreads(ObservedWindow w, int? minThreads, double objectiveMs) =>
-        CpuIdle(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
+        CpuRoom(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
         && (w.PerPod.Count == 0
-            ? QueueWaits(QueuePeak(w), w.WorkItemsPerSecond, objectiveMs)
-            : w.PerPod.Any(p => !(p.CpuUtilization >= Thresholds.CpuIdle) && Finite(p.QueueDepthMax) > 0
+            ? CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w.ThreadsMean, w.ThreadsLast)) && QueueWaits(w, objectiveMs)
+            : w.PerPod.Any(p => !(p.CpuUtilization >= Thresholds.CpuIdle)
+                && HostRoom(p.MachineCpuIdleShare, p.CpuStealShare, p.CgroupThrottledShare, p.CgroupCpuUtilization)
+                && CompletionsStall(p.WorkItemsPerSecond, ThreadsOf(p.ThreadsMean, p.ThreadsLast)) && Finite(p.QueueDepthMax) > 0
                 && minThreads is { } min && Math.Max(Finite(p.ThreadsMax), Finite(p.ThreadsLast)) > Math.Max(min + 2, min * 1.25)
-                && QueueWaits(Finite(p.QueueDepthMax), p.WorkItemsPerSecond, objectiveMs)));
+                && QueueWaits(p, objectiveMs)));
 
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 }

@@ -28,8 +28,11 @@ public sealed record TuningState
     public string? LastReported { get; init; }
 
     /// <summary>
-    /// The best the API has shown uncontended, what demand is sized with. Not kept in status: a restarted operator
-    /// learns it again from its next uncontended window, and sizes from the window alone until then.
+    /// The best the API has shown uncontended, what demand is sized with. Kept in status (<c>learned.baseline</c>), so
+    /// a restarted operator sizes from it at once.
     /// </summary>
     public ServiceBaseline? Baseline { get; init; }
+
+    /// <summary>What judged moves taught about each knob's knee (minimum threads, pool), kept in status (<c>learned.knees</c>).</summary>
+    public IReadOnlyList<KnobKnee> Knees { get; init; } = [];
 }

@@ -63,7 +63,7 @@ internal static class PassEvents
     /// <summary>Holds that refuse what the service needs: told as Warnings.</summary>
     public static bool IsRefusal(string reason) => reason is DecisionReasons.BudgetExhausted or DecisionReasons.AtBudgetLimit
         or DecisionReasons.DatabaseSaturated or DecisionReasons.WaitingForMaintenanceWindow or DecisionReasons.NoRemedy
-        or DecisionReasons.ChangeNotConfirmed or DecisionReasons.MoveBarred;
+        or DecisionReasons.ChangeNotConfirmed or DecisionReasons.MoveBarred or DecisionReasons.KneeReached;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,8 +6,9 @@ using Autotune.Engine.Resource.Spec;
 namespace Autotune.Engine.Decisions.Pass;
 
 /// <summary>
-/// What a restarted operator (or a new leader) takes over from status: the decision history, and the change in
-/// flight when the Tuning condition says one is. The change is then awaited and judged, never made a second time.
+/// What a restarted operator (or a new leader) takes over from status: the decision history, the change in flight
+/// when the Tuning condition says one is, and what was learned (the uncontended baseline, each knob's knee, see
+/// <see cref="LearnedState"/>). The change is then awaited and judged, never made a second time.
 /// </summary>
 public static class StatusResume
 {
@@ -122,6 +123,6 @@ public static class StatusResume
             };
         }
 
-        return new TuningState { History = history, Pending = pending };
+        return LearnedState.Resume(new TuningState { History = history, Pending = pending }, status.Learned);
     }
 }

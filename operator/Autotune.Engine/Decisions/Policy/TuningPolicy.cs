@@ -4,11 +4,18 @@ using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions.Policy;
 
-/// <summary>Maps a finding to what should change: one rule per bottleneck.</summary>
+/// <summary>Maps a finding to what should change: a knob above its knee comes back down first, then one rule per bottleneck.</summary>
 internal static class TuningPolicy
 {
     public static Proposal Propose(DecisionInput input, Finding finding, BudgetContext? budget)
     {
+        if (input.Window is { } window && ComeBackDownPolicy.Propose(input, finding, window) is { } down)
+        {
+            // A knob above its knee that costs throughput comes down before anything else moves: a replica added for
+            // CPU that threads burn context-switching, or a pool given back later, would treat the symptom.
+            return down with { Why = $"{finding.Summary}; {down.Why}" };
+        }
+
         if (!finding.Actionable || input.Window is not { } w)
         {
             return Proposal.Hold(finding.HoldReason ?? DecisionReasons.NoData, finding.Summary);

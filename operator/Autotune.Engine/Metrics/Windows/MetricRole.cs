@@ -16,6 +16,11 @@ internal enum MetricRole
     PoolTimeouts,
     OpenFailures,
     WorkItems,
+    SystemCpuTime,
+    CgroupCpuTime,
+    CgroupPeriods,
+    CgroupThrottledPeriods,
+    CgroupThrottledTime,
     CpuTime,
 
     // Gauges (read at every scrape).
@@ -31,6 +36,8 @@ internal enum MetricRole
     AppliedGeneration,
     AppliedMinThreads,
     AppliedPoolSize,
+    QueueDelay,
+    CgroupCpuLimit,
 }
 
 /// <summary>Maps a series name to its role, and says which roles are counters.</summary>
@@ -47,6 +54,11 @@ internal static class MetricRoles
         [MetricNames.ConnectionOpenFailures.Prometheus] = MetricRole.OpenFailures,
         [MetricNames.ThreadPoolWorkItems.Prometheus] = MetricRole.WorkItems,
         [MetricNames.ProcessCpuTime.Prometheus] = MetricRole.CpuTime,
+        [MetricNames.SystemCpuTime.Prometheus] = MetricRole.SystemCpuTime,
+        [MetricNames.CgroupCpuTime.Prometheus] = MetricRole.CgroupCpuTime,
+        [MetricNames.CgroupCpuPeriods.Prometheus] = MetricRole.CgroupPeriods,
+        [MetricNames.CgroupCpuThrottledPeriods.Prometheus] = MetricRole.CgroupThrottledPeriods,
+        [MetricNames.CgroupCpuThrottledTime.Prometheus] = MetricRole.CgroupThrottledTime,
         [MetricNames.ThreadPoolQueueLength.Prometheus] = MetricRole.QueueLength,
         [MetricNames.ThreadPoolThreadCount.Prometheus] = MetricRole.Threads,
         [MetricNames.PoolPendingRequests.Prometheus] = MetricRole.PendingRequests,
@@ -59,6 +71,8 @@ internal static class MetricRoles
         [MetricNames.AppliedGeneration.Prometheus] = MetricRole.AppliedGeneration,
         [MetricNames.AppliedMinThreads.Prometheus] = MetricRole.AppliedMinThreads,
         [MetricNames.AppliedPoolSize.Prometheus] = MetricRole.AppliedPoolSize,
+        [MetricNames.ThreadPoolQueueDelay.Prometheus] = MetricRole.QueueDelay,
+        [MetricNames.CgroupCpuLimit.Prometheus] = MetricRole.CgroupCpuLimit,
     };
 
     private static readonly Dictionary<string, MetricRole>.AlternateLookup<ReadOnlySpan<char>> ByNameSpan =

@@ -87,6 +87,30 @@ public sealed record ObservedWindow
     /// <summary>Thread-pool work items completed per second per pod (mean over pods); NaN when no pod exports the counter.</summary>
     public double WorkItemsPerSecond { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Share of the machine's CPU time idle (idle and iowait) over the window, mean over pods, 0..1; NaN when no pod
+    /// exports <c>system_cpu_time_seconds_total</c>. The process's utilisation says nothing of the other processes.
+    /// </summary>
+    public double MachineCpuIdleShare { get; init; } = double.NaN;
+
+    /// <summary>Share of the machine's CPU time stolen by the hypervisor, mean over pods, 0..1; NaN when not exported.</summary>
+    public double CpuStealShare { get; init; } = double.NaN;
+
+    /// <summary>Share of the cgroup's CFS periods that were throttled, mean over pods, 0..1; NaN when not exported.</summary>
+    public double CgroupThrottledShare { get; init; } = double.NaN;
+
+    /// <summary>Seconds per second the cgroup's tasks were held back by its quota, mean over pods; NaN when not exported.</summary>
+    public double CgroupThrottledSecondsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>The cgroup's CPU used over its limit, mean over pods with a limit, 0..1; NaN without a limit or the series.</summary>
+    public double CgroupCpuUtilization { get; init; } = double.NaN;
+
+    /// <summary>The agent's measured thread-pool queue delay, mean over scrapes, mean over pods, ms; NaN when not exported.</summary>
+    public double QueueDelayMeanMs { get; init; } = double.NaN;
+
+    /// <summary>The longest measured thread-pool queue delay per pod at any scrape (per-pod maxima averaged over pods), ms; NaN when not exported.</summary>
+    public double QueueDelayMaxMs { get; init; } = double.NaN;
+
     /// <summary>Slowest scrape in the window, milliseconds (a slow scrape of a live process is evidence of starvation).</summary>
     public double ScrapeLatencyMaxMs { get; init; }
 

@@ -27,7 +27,25 @@ internal sealed class PodIncreases
     /// <summary>Thread-pool work items completed; NaN when the pod does not export the counter.</summary>
     public double WorkItems { get; set; } = double.NaN;
 
+    /// <summary>The machine's CPU seconds by <c>cpu_mode</c>; empty when the pod does not export them.</summary>
+    public Dictionary<string, double> SystemCpu { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>CPU seconds of the pod's cgroup; NaN when not exported (as for every cgroup figure below).</summary>
+    public double CgroupCpuSeconds { get; set; } = double.NaN;
+
+    /// <summary>CFS periods of the cgroup with runnable tasks.</summary>
+    public double CgroupPeriods { get; set; } = double.NaN;
+
+    /// <summary>Of those, periods in which the cgroup ran out of quota.</summary>
+    public double CgroupThrottledPeriods { get; set; } = double.NaN;
+
+    /// <summary>Seconds the cgroup's tasks were held back by the quota.</summary>
+    public double CgroupThrottledSeconds { get; set; } = double.NaN;
+
     public int Resets { get; set; }
+
+    /// <summary><paramref name="sum"/> plus <paramref name="increase"/>, where a NaN sum (nothing exported yet) counts as 0.</summary>
+    public static double Plus(double sum, double increase) => (double.IsNaN(sum) ? 0 : sum) + increase;
 
     public static void AddTo(Dictionary<double, double> target, Dictionary<double, double> source)
     {

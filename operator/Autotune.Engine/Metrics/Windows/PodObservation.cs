@@ -85,6 +85,37 @@ public sealed record PodObservation
     /// <summary>The cores the utilisation was computed against.</summary>
     public double CpuCores { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Share of the machine's CPU time that was idle (idle and iowait, from <c>system_cpu_time_seconds_total</c>) over
+    /// the window, 0..1; NaN when the agent does not export it. Room the process's own CPU time cannot show: a process
+    /// at 30% of its cores on a machine others keep busy has no CPU to give more threads.
+    /// </summary>
+    public double MachineCpuIdleShare { get; init; } = double.NaN;
+
+    /// <summary>Share of the machine's CPU time the hypervisor gave to other guests (steal), 0..1; NaN when not exported.</summary>
+    public double CpuStealShare { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Share of the cgroup's CFS periods in which it ran out of quota (throttled periods / periods), 0..1; 0 when the
+    /// cgroup has no quota; NaN when not exported.
+    /// </summary>
+    public double CgroupThrottledShare { get; init; } = double.NaN;
+
+    /// <summary>Seconds the cgroup's tasks were held back by its quota, per second of the window; NaN when not exported.</summary>
+    public double CgroupThrottledSecondsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>The cgroup's CPU limit in cores (0: none) at the last answered scrape; NaN when not exported.</summary>
+    public double CgroupCpuLimit { get; init; } = double.NaN;
+
+    /// <summary>The cgroup's CPU seconds / (seconds x its limit), 0..1; NaN without a limit or the series.</summary>
+    public double CgroupCpuUtilization { get; init; } = double.NaN;
+
+    /// <summary>Mean over the pod's scrapes of the agent's measured thread-pool queue delay, ms; NaN when not exported.</summary>
+    public double QueueDelayMeanMs { get; init; } = double.NaN;
+
+    /// <summary>Longest thread-pool queue delay the agent reported at any of the pod's scrapes, ms; NaN when not exported.</summary>
+    public double QueueDelayMaxMs { get; init; } = double.NaN;
+
     /// <summary>Slowest scrape of the pod, answered or timed out.</summary>
     public double ScrapeLatencyMaxMs { get; init; }
 

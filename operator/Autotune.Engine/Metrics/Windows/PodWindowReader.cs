@@ -74,6 +74,8 @@ internal static class PodWindowReader
 
         var increases = answered >= 2 ? Sum(counters) : null;
         var span = lastSeconds - firstSeconds;
+        var cgroupLimit = answered > 0 ? last[MetricRole.CgroupCpuLimit] : double.NaN;
+        var queueDelay = tracks.GetValueOrDefault(MetricRole.QueueDelay);
         var cores = options.CoresByPod.TryGetValue(pod, out var given) ? given : answered > 0 ? last[MetricRole.CpuCount] : double.NaN;
         var observation = new PodObservation
         {
@@ -103,6 +105,14 @@ internal static class PodWindowReader
             CpuCores = cores,
             CpuUtilization = increases is not null && span > 0 && cores > 0 ? increases.CpuSeconds / (span * cores) : double.NaN,
             WorkItemsPerSecond = increases is not null && span > 0 ? increases.WorkItems / span : double.NaN,
+            MachineCpuIdleShare = increases is null ? double.NaN : MachineShare(increases.SystemCpu, MetricLabels.CpuModeIdle, MetricLabels.CpuModeIoWait),
+            CpuStealShare = increases is null ? double.NaN : MachineShare(increases.SystemCpu, MetricLabels.CpuModeSteal),
+            CgroupThrottledShare = increases is null ? double.NaN : ThrottledShare(increases),
+            CgroupThrottledSecondsPerSecond = increases is not null && span > 0 ? increases.CgroupThrottledSeconds / span : double.NaN,
+            CgroupCpuLimit = cgroupLimit,
+            CgroupCpuUtilization = increases is not null && span > 0 && cgroupLimit > 0 ? increases.CgroupCpuSeconds / (span * cgroupLimit) : double.NaN,
+            QueueDelayMeanMs = queueDelay is { Count: > 0 } ? queueDelay.Mean * 1000 : double.NaN,
+            QueueDelayMaxMs = queueDelay is { Count: > 0 } ? queueDelay.Max * 1000 : double.NaN,
             ScrapeLatencyMaxMs = latencyMax,
             AppliedGeneration = answered > 0 ? AsLong(last[MetricRole.AppliedGeneration]) : null,
             AppliedMinThreads = answered > 0 ? AsInt(last[MetricRole.AppliedMinThreads]) : null,
@@ -122,7 +132,7 @@ internal static class PodWindowReader
     private static readonly MetricRole[] GaugeRoles =
     [
         MetricRole.QueueLength, MetricRole.Threads, MetricRole.PendingRequests, MetricRole.PhysicalConnections,
-        MetricRole.ActiveRequests, MetricRole.KestrelQueued,
+        MetricRole.ActiveRequests, MetricRole.KestrelQueued, MetricRole.QueueDelay,
     ];
 
     private static PodIncreases Sum(Dictionary<Series, CounterIncrease> counters)
@@ -161,7 +171,25 @@ internal static class PodWindowReader
                     sum.CpuSeconds += increase;
                     break;
                 case MetricRole.WorkItems:
-                    sum.WorkItems = (double.IsNaN(sum.WorkItems) ? 0 : sum.WorkItems) + increase;
+                    sum.WorkItems = PodIncreases.Plus(sum.WorkItems, increase);
+                    break;
+                case MetricRole.SystemCpuTime:
+                    // Labelled like the open failures: one series per mode, summed by mode (a mode the agent does not
+                    // name is still CPU time, so it counts in the total).
+                    var mode = series.Get(MetricLabels.CpuMode) ?? string.Empty;
+                    sum.SystemCpu[mode] = sum.SystemCpu.GetValueOrDefault(mode) + increase;
+                    break;
+                case MetricRole.CgroupCpuTime:
+                    sum.CgroupCpuSeconds = PodIncreases.Plus(sum.CgroupCpuSeconds, increase);
+                    break;
+                case MetricRole.CgroupPeriods:
+                    sum.CgroupPeriods = PodIncreases.Plus(sum.CgroupPeriods, increase);
+                    break;
+                case MetricRole.CgroupThrottledPeriods:
+                    sum.CgroupThrottledPeriods = PodIncreases.Plus(sum.CgroupThrottledPeriods, increase);
+                    break;
+                case MetricRole.CgroupThrottledTime:
+                    sum.CgroupThrottledSeconds = PodIncreases.Plus(sum.CgroupThrottledSeconds, increase);
                     break;
                 default:
                     break;
@@ -170,6 +198,38 @@ internal static class PodWindowReader
 
         return sum;
     }
+
+    /// <summary>Share of the machine's CPU time spent in <paramref name="modes"/>; NaN when no mode was exported or none rose.</summary>
+    private static double MachineShare(Dictionary<string, double> byMode, params ReadOnlySpan<string> modes)
+    {
+        var total = 0.0;
+        foreach (var (_, seconds) in byMode)
+        {
+            total += seconds;
+        }
+
+        if (!(total > 0))
+        {
+            return double.NaN;
+        }
+
+        var share = 0.0;
+        foreach (var mode in modes)
+        {
+            share += byMode.GetValueOrDefault(mode);
+        }
+
+        return share / total;
+    }
+
+    /// <summary>
+    /// Throttled periods over periods with runnable tasks; 0 when the cgroup exports them and had no period (no quota
+    /// is set, or nothing ran), NaN when it does not export them.
+    /// </summary>
+    private static double ThrottledShare(PodIncreases increases) =>
+        double.IsNaN(increases.CgroupPeriods) || double.IsNaN(increases.CgroupThrottledPeriods) ? double.NaN
+        : increases.CgroupPeriods > 0 ? Math.Min(1, increases.CgroupThrottledPeriods / increases.CgroupPeriods)
+        : 0;
 
     private static void AddBucket(Dictionary<double, double> buckets, Series series, double increase)
     {

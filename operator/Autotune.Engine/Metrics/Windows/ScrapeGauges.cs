@@ -30,9 +30,10 @@ internal sealed class ScrapeGauges
         }
 
         ref var slot = ref values[(int)role];
-        if (role is MetricRole.AppliedGeneration or MetricRole.AppliedMinThreads or MetricRole.AppliedPoolSize or MetricRole.CpuCount)
+        if (role is MetricRole.AppliedGeneration or MetricRole.AppliedMinThreads or MetricRole.AppliedPoolSize or MetricRole.CpuCount
+            or MetricRole.CgroupCpuLimit or MetricRole.QueueDelay)
         {
-            // One value per process; should an exporter write it twice, the highest is the applied one.
+            // One value per process; should an exporter write it twice, the highest is the applied one (the longest delay).
             slot = double.IsNaN(slot) ? sample.Value : Math.Max(slot, sample.Value);
         }
         else

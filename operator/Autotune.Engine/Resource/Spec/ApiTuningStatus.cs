@@ -37,4 +37,7 @@ public sealed record ApiTuningStatus
     /// <summary>The last decisions, newest first, at most <see cref="HistoryLimit"/>.</summary>
     [Length(0, HistoryLimit)]
     public IReadOnlyList<DecisionRecord> History { get; init; } = [];
+
+    /// <summary>What the engine learned about the API (uncontended times, knees), for a restarted operator to resume with.</summary>
+    public LearnedStatus? Learned { get; init; }
 }

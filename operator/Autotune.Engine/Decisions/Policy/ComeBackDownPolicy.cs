@@ -1,0 +1,126 @@
+using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
+
+namespace Autotune.Engine.Decisions.Policy;
+
+/// <summary>
+/// Come back down: minimum threads or the pool that sit above their knee and cost throughput are lowered, a bounded
+/// step (at most halved) at a time, never to or below a floor a lowering was judged worse at. Two readings of "above
+/// the knee": the knob is at least twice what the demand asks (arrivals x the uncontended service or hold time, with
+/// headroom) while that excess shows its cost (<see cref="Cost"/>: CPU saturated by the threads; connections held far
+/// longer than uncontended for the pool); or it is above the value this API served best at similar load, and serves each request in
+/// flight at under 90% of the rate it did (<see cref="KneeMemory.ServesLessThanBest"/>). Stopping the raises is not
+/// enough (measured: 144 threads with a pool of 10 served 0.7x the throughput at 2.2x the P99 of the runtime's default
+/// threads). The move is judged like any other, kept when throughput at similar load is not worse and rolled back (and
+/// barred) when it is.
+/// </summary>
+internal static class ComeBackDownPolicy
+{
+    /// <summary>Throughput below this share of the best served at similar load is a cost worth coming down for.</summary>
+    public const double BelowBest = 0.9;
+
+    /// <summary>How many times what the demand asks a knob must be before it counts as well above it.</summary>
+    public const double WellAbove = 2;
+
+    /// <summary>The lowering proposed, or null when no knob sits above its knee at a cost.</summary>
+    public static Proposal? Propose(DecisionInput input, Finding finding, ObservedWindow w)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(finding);
+        if (finding.Bottleneck is Bottleneck.ThreadStarvation or Bottleneck.PoolExhaustion or Bottleneck.DatabaseSaturated
+            || DataSufficiency.Check(w, WindowDuration.Parse(input.Spec.Metrics.Window), input.Spec.Objectives.MaxQueueDepth, input.Now, starvationException: false) is not null)
+        {
+            return null;
+        }
+
+        // Over the objective, only threads burning a saturated CPU come down: any other window over it is a load the
+        // service does not carry (a burst, a collapse), whose hold times and throughput say nothing of the knob's knee
+        // (measured in the database-bound benchmark: a pool lowered on a burst's 29 s P99 was judged worse and could
+        // not be undone within the connection budget).
+        var over = Diagnoser.OverObjective(w, input.Spec.Objectives);
+        if (over && finding.Bottleneck != Bottleneck.CpuSaturated)
+        {
+            return null;
+        }
+
+        return Lower(input, w, Knob.ThreadPoolMinThreads) ?? (over ? null : Lower(input, w, Knob.DbMaxPoolSize));
+    }
+
+    /// <summary>What the demand asks of a knob per pod: arrivals x the uncontended time, with headroom; null when the baseline is unknown.</summary>
+    public static int? Demand(ObservedWindow w, ServiceBaseline? baseline, Knob knob)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        return (knob, baseline) switch
+        {
+            (Knob.ThreadPoolMinThreads, { ServiceMs: > 0 } b) => (int)Math.Ceiling(LittleSizing.ArrivalsPerPod(w) * b.ServiceMs / 1000 * Thresholds.Headroom),
+            (Knob.DbMaxPoolSize, { HoldMs: > 0 } b) when w.ConnectionUsesPerSecond > 0 => LittleSizing.PoolAtHold(w, b.HoldMs),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// What the knob's excess costs, in words; null when nothing shows it does. Threads beyond the demand cost CPU in
+    /// context switches once they exist (the runtime creates them on demand): CPU saturated, in the process or its
+    /// cgroup, while the pool runs at least <see cref="WellAbove"/> times the threads the demand asks. A CPU busy with
+    /// load while the threads stay few is the load's, for replicas to carry. Connections beyond the demand cost inside
+    /// the database: each is held far longer than uncontended. That cost is the pool's to relieve: fewer threads only
+    /// queue the same requests in front of the same connections (measured in the database-bound benchmark: lowering
+    /// threads 64 -> 32 on inflated hold times left no request within the objective, and was rolled back).
+    /// </summary>
+    public static string? Cost(ObservedWindow w, ServiceBaseline? baseline, Knob knob, int demand)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (knob == Knob.ThreadPoolMinThreads)
+        {
+            var threads = StarvationSignal.ThreadsPeak(w);
+            return threads < WellAbove * demand ? null
+                : w.CpuUtilization >= Thresholds.CpuSaturated ? $"{Num.F(threads)} threads run with CPU at {Num.Pct(w.CpuUtilization)}"
+                : StarvationSignal.CgroupSaturated(w) ? $"{Num.F(threads)} threads run while {StarvationSignal.HostBusy(w) ?? "the container is at its CPU limit"}"
+                : null;
+        }
+
+        return baseline is { HoldMs: > 0 } b && w.ConnectionHoldMeanMs >= b.HoldMs * Thresholds.HoldVersusBaseline
+            ? $"connections are held {Num.Ms(w.ConnectionHoldMeanMs)}, {Num.F(w.ConnectionHoldMeanMs / b.HoldMs)}x the uncontended {Num.Ms(b.HoldMs)} (the database contends)"
+            : null;
+    }
+
+    private static Proposal? Lower(DecisionInput input, ObservedWindow w, Knob knob)
+    {
+        if (StepBounds.BudgetOf(input.Spec.Knobs, knob) is not { } budget || input.Current.Get(knob) is not { } from || from <= budget.Min)
+        {
+            return null;
+        }
+
+        var known = KneeMemory.At(input.State, knob, w);
+        var floor = Math.Max(budget.Min, known?.Floor is { } f ? f + 1 : budget.Min);
+        int target;
+        string why;
+        if (Demand(w, input.State.Baseline, knob) is { } demand && from >= WellAbove * Math.Max(1, Math.Max(demand, budget.Min))
+            && Cost(w, input.State.Baseline, knob, Math.Max(1, demand)) is { } cost)
+        {
+            target = Math.Max(demand, floor);
+            why = $"{Label.Of(knob)} {from} is {Num.F(from / (double)Math.Max(1, demand))}x the {demand} per pod the demand asks "
+                + $"({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving per pod x the uncontended "
+                + (knob == Knob.ThreadPoolMinThreads ? $"{Num.Ms(input.State.Baseline!.ServiceMs)} service time" : $"{Num.Ms(input.State.Baseline!.HoldMs)} hold time")
+                + $" x {Num.F(Thresholds.Headroom)}) while {cost}: the excess costs throughput";
+        }
+        else if (known is { Best: { } best } && best < from && KneeMemory.ServesLessThanBest(known, w, BelowBest))
+        {
+            target = Math.Max(best, floor);
+            why = $"{Label.Of(knob)} {from} serves {Num.F(w.Rps)} rps with {Num.F(w.InFlight)} requests in flight where {best} served "
+                + $"{Num.F(known.BestRps)} with {Num.F(known.BestInFlight)} at similar load: it sits above its knee";
+        }
+        else
+        {
+            return null;
+        }
+
+        var to = Math.Max(target, StepBounds.MinDown(from));
+        return to < from
+            ? Proposal.Change(DecisionReasons.ComeBackDown, $"{why}; toward {target}, at most halving it in one step", input.Current.With(knob, to))
+            : null;
+    }
+}
