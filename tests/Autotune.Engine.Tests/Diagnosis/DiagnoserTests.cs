@@ -38,6 +38,16 @@ public sealed class DiagnoserTests
         Assert.Contains("pool wait p99 180 ms > 20 ms objective", f.Summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(40, true)] // 40 waiting on a pool of 10: the waits say it is full, whatever the scrapes saw
+    [InlineData(4, false)] // a few waiters on a pool that is not full: not exhaustion
+    public void Names_pool_exhaustion_when_waiters_outnumber_the_pool_even_if_scrapes_saw_it_below_full(double waiting, bool exhausted)
+    {
+        var f = Diagnose(Given.PoolExhausted() with { P99Ms = 2960, ShareUnderObjective = 0.35, PoolWaitP99Ms = 1965, PoolUsage = 0.83, PendingRequestsMean = waiting, PoolTimeouts = 0 });
+
+        Assert.Equal(exhausted, f.Bottleneck == Bottleneck.PoolExhaustion);
+    }
+
     [Fact]
     public void Names_database_saturation_when_a_pool_raise_inflated_hold_time_without_throughput()
     {
