@@ -30,7 +30,7 @@ public static class OptIn
         if (!Allows(metadata, apiTuning))
         {
             throw new AccessRefusedException(ConditionReasons.OptInMissing,
-                $"{kind} {@namespace}/{name} ({role}) does not let ApiTuning {apiTuning} use it: it needs the annotation {KubernetesNames.AllowTuning}: \"{apiTuning}\" (a comma-separated list of ApiTuning names), added by someone who may edit it; nothing was read from it or changed (docs/security.md)");
+                $"{kind} {@namespace}/{name} ({role}) does not let ApiTuning {apiTuning} use it: it needs the annotation {KubernetesNames.AllowTuning}: \"{apiTuning}\" (a comma-separated list of ApiTuning names), added by someone who may edit it; nothing of it was used or changed (docs/security.md)");
         }
     }
 

@@ -21,6 +21,6 @@ public class SafeFailureException : InvalidOperationException
 
 /// <summary>
 /// The operator refuses to read or change an object on an ApiTuning's behalf: the object has not opted in (see
-/// docs/security.md), or the tuning ConfigMap exists and is not the operator's. Nothing was read from it or changed.
+/// docs/security.md), or the tuning ConfigMap exists and is not the operator's. Nothing of it was used or changed.
 /// </summary>
 public sealed class AccessRefusedException(string reason, string message) : SafeFailureException(reason, message);
