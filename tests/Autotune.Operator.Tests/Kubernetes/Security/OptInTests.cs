@@ -44,7 +44,9 @@ public sealed class OptInTests
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         await cluster.Client.AppsV1.CreateNamespacedDeploymentAsync(KubeTestCluster.Deployment("orders-api", 2, allowTuning: "billing"), cluster.Namespace, cancellationToken: Ct);
-        await using var run = Run.Start(cluster);
+
+        // Refused passes back off to far beyond the test: only the Deployment's change can bring the next one.
+        await using var run = Run.Start(cluster, failureBackoff: TimeSpan.FromMinutes(10));
 
         await cluster.ApplyAsync("orders", Tuned + "}");
         var ready = await ReadyAsync(cluster, r => r.Reason == ConditionReasons.OptInMissing);
@@ -54,7 +56,8 @@ public sealed class OptInTests
         Assert.Contains($"{KubernetesNames.AllowTuning}: \"orders\"", ready.Message, StringComparison.Ordinal);
         await AssertUntouchedAsync(cluster);
 
-        // The owner of the Deployment opts in: the next retry starts tuning, as without the check.
+        // The owner of the Deployment opts in: the operator sees the change on its watch and starts tuning at once,
+        // as without the check.
         await AnnotateAsync(cluster, "deployments", "orders-api", "billing,orders");
         await Eventually.UntilAsync(() => run.Results.Contains(ReconcileResult.Started), Patience, "a tuning session to start");
         var tuning = await ReadyAsync(cluster, r => r.Status == ConditionStatus.True);
@@ -243,14 +246,14 @@ public sealed class OptInTests
 
         public ConcurrentQueue<string> Results { get; } = new();
 
-        public static Run Start(KubeTestCluster cluster)
+        public static Run Start(KubeTestCluster cluster, TimeSpan? failureBackoff = null)
         {
             var run = new Run();
             var controller = new ApiTuningController(cluster.OperatorClient, new ControllerOptions
             {
                 Namespaces = [cluster.Namespace],
-                FailureBackoffBase = TimeSpan.FromMilliseconds(20),
-                FailureBackoffMax = TimeSpan.FromMilliseconds(500),
+                FailureBackoffBase = failureBackoff ?? TimeSpan.FromMilliseconds(20),
+                FailureBackoffMax = failureBackoff ?? TimeSpan.FromMilliseconds(500),
                 Ports = new KubernetesPortOptions { Http = run._http },
             }, new OperatorMetrics(), new TestLogger("operator"));
             controller.Reconciled += (_, result) => run.Results.Enqueue(result);
