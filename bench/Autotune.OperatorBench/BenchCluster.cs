@@ -61,7 +61,8 @@ public static class BenchCluster
 
     private static V1Deployment Deployment(string name, int replicas) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        // The ApiTuning of the same name may tune it (docs/security.md).
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name }, Annotations = new Dictionary<string, string> { [KubernetesNames.AllowTuning] = name } },
         Spec = new V1DeploymentSpec
         {
             Replicas = replicas,

@@ -74,6 +74,24 @@ public sealed class SampleStackTests
     }
 
     [Fact]
+    public async Task The_target_admin_secret_and_postgres_statefulset_opt_in_to_the_apituning_that_names_them()
+    {
+        var rendered = await Rendered.OfAsync("sample-stack-with-apituning");
+        var tuning = rendered.Single("ApiTuning").Root;
+        var name = Yaml.Scalar(tuning, "metadata", "name")!;
+        var target = StrictManifests.Parse<V1Deployment>(rendered.OfKind("Deployment").Single(d => d.Name == Yaml.Scalar(tuning, "spec", "targetRef", "name")));
+        var secret = StrictManifests.Parse<V1Secret>(rendered.OfKind("Secret").Single(s => s.Name == Yaml.Scalar(tuning, "spec", "postgres", "adminSecretRef", "name")));
+        var database = StrictManifests.Parse<V1StatefulSet>(rendered.OfKind("StatefulSet").Single(s => s.Name == Yaml.Scalar(tuning, "spec", "postgres", "workloadRef", "name")));
+
+        // Without the opt-in the operator refuses to use them (docs/security.md).
+        Assert.True(OptIn.Allows(target.Metadata, name), "the API's Deployment lets the ApiTuning tune it");
+        Assert.True(OptIn.Allows(secret.Metadata, name), "the admin Secret lets the ApiTuning use it");
+        Assert.True(OptIn.Allows(database.Metadata, name), "the PostgreSQL StatefulSet lets the ApiTuning restart it");
+        var credentials = StrictManifests.Parse<V1Secret>(rendered.OfKind("Secret").Single(s => s.Name == "demo-sample-stack-postgres-credentials"));
+        Assert.False(OptIn.Allows(credentials.Metadata, name), "the other Secrets are not offered to the ApiTuning");
+    }
+
+    [Fact]
     public async Task The_ready_to_apply_example_is_what_the_chart_renders_for_the_demo_release()
     {
         var example = Yaml.Parse(await File.ReadAllTextAsync(Path.Combine(Helm.RepoRoot, "charts", "sample-stack", "examples", "apituning.yaml"), Ct));

@@ -40,6 +40,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sample-stack.redis" -}}{{ include "sample-stack.fullname" . }}-redis{{- end }}
 {{/* The tuning ConfigMap the operator writes (key tuning.json) and the API's pods mount: <ApiTuning name>-autotune. */}}
 {{- define "sample-stack.tuningConfigMap" -}}{{ include "sample-stack.api" . }}-autotune{{- end }}
+{{/*
+The opt-in that lets the sample's ApiTuning (named like the API) use an object: on the API's Deployment, the admin
+Secret and the PostgreSQL StatefulSet. Without it the operator refuses to read or change them (docs/security.md).
+*/}}
+{{- define "sample-stack.allowTuning" -}}
+autotune.dev/allow-tuning: {{ include "sample-stack.api" . | quote }}
+{{- end }}
 {{/* The Secret holding the operator's PostgreSQL connection string (spec.postgres.adminSecretRef). */}}
 {{- define "sample-stack.pgAdminSecret" -}}{{ include "sample-stack.postgres" . }}-admin{{- end }}
 

@@ -24,6 +24,14 @@ public static class KubernetesNames
     /// <summary>The ConfigMap key, and file name in the mount, of the tuning file.</summary>
     public const string TuningKey = "tuning.json";
 
+    /// <summary>
+    /// Annotation by which an object the operator reads or changes on an ApiTuning's behalf (the target, the admin
+    /// Secret, the database workload) opts in: a comma-separated list of the ApiTunings in its namespace that may use
+    /// it. Only someone who may edit the object can add it, so creating an ApiTuning grants nobody more than they had
+    /// (docs/security.md).
+    /// </summary>
+    public const string AllowTuning = "autotune.dev/allow-tuning";
+
     /// <summary>Label on everything the operator creates, with the ApiTuning's name.</summary>
     public const string ApiTuningLabel = "autotune.dev/apituning";
 

@@ -11,12 +11,14 @@ namespace Autotune.Operator.Kubernetes;
 /// <param name="Settings">HotReload (the tuning ConfigMap) or RollingRestart (env vars on the pod template).</param>
 /// <param name="Postgres">The database over the admin Secret, or null when the spec names no database or no Secret.</param>
 /// <param name="Status">The status subresource and events.k8s.io Events.</param>
+/// <param name="Access">The opt-in check a session passes before its ports are used (null: nothing to check, as for fakes).</param>
 public sealed record KubernetesPortSet(
     ITargetWorkload Workload,
     IMetricsSource Metrics,
     ISettingsApplier Settings,
     IPostgresAdmin? Postgres,
-    KubernetesStatusWriter Status);
+    KubernetesStatusWriter Status,
+    TuningAccess? Access = null);
 
 /// <summary>Creates the ports through which one ApiTuning observes and changes its workload in a cluster.</summary>
 public static class KubernetesPorts
@@ -35,16 +37,17 @@ public static class KubernetesPorts
         var target = spec.TargetRef.Name;
 
         var status = new KubernetesStatusWriter(client, resource, options);
-        var workload = new DeploymentWorkload(client, ns, target, spec.Metrics.Port, spec.Metrics.Path, options.Cache);
+        var apiTuning = resource.Metadata.Name;
+        var workload = new DeploymentWorkload(client, ns, target, apiTuning, spec.Metrics.Port, spec.Metrics.Path, options.Cache);
         IMetricsSource metrics = spec.Metrics is { Source: MetricsSourceKind.Prometheus, Prometheus.Url: { } url }
             ? new PrometheusMetricsSource(options.Http, new Uri(url.EndsWith('/') ? url : url + "/"), PrometheusMetricsSource.DeploymentSelector(ns, target), options.ScrapeTimeout, options.ScrapeTimeout * 2, options.Time)
             : new PodMetricsSource(workload, options.Http, options.ScrapeTimeout, options.Time);
         ISettingsApplier settings = spec.Apply.Method == ApplyMethod.RollingRestart
-            ? new PodTemplateEnvApplier(client, ns, target, spec.Apply.PoolSizeEnvVar, options.Cache)
+            ? new PodTemplateEnvApplier(client, ns, target, apiTuning, spec.Apply.PoolSizeEnvVar, options.Cache)
             : new ConfigMapSettingsApplier(client, resource, target, options.TuningMountPath, status, options.Time);
         var postgres = spec.Postgres is { AdminSecretRef: not null } database
-            ? new KubernetesPostgresAdmin(client, ns, database, options)
+            ? new KubernetesPostgresAdmin(client, ns, apiTuning, database, options)
             : null;
-        return new KubernetesPortSet(workload, metrics, settings, postgres, status);
+        return new KubernetesPortSet(workload, metrics, settings, postgres, status, new TuningAccess(client, resource, options.Cache));
     }
 }

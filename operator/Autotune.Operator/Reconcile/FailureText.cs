@@ -8,6 +8,7 @@ namespace Autotune.Operator.Reconcile;
 /// <summary>
 /// What a failure says in status, Events and console lines: a safe description from its type and codes, never its
 /// raw message, which may carry a host, a query or a connection string. The full exception goes to the log only.
+/// The one exception is <see cref="SafeFailureException"/>, whose message the operator composed from names only.
 /// </summary>
 public static class FailureText
 {
@@ -17,6 +18,7 @@ public static class FailureText
         ArgumentNullException.ThrowIfNull(error);
         return error switch
         {
+            SafeFailureException safe => safe.Message,
             HttpOperationException { Response: { } response } => $"the Kubernetes API answered {(int)response.StatusCode} {Phrase(response.StatusCode)}",
             k8s.KubernetesException { Status: { } status } => $"the Kubernetes API answered {status.Code} {status.Reason}",
             PostgresException postgres => $"PostgreSQL refused it with SQLSTATE {postgres.SqlState}{Known(postgres.SqlState)}",

@@ -70,8 +70,9 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, ServerLo
         {
             return (await postgres.ReadAsync(cancellationToken), null);
         }
-        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or InvalidOperationException and not AccessRefusedException)
         {
+            // A refused opt-in is no unreadable database: it fails the pass, so nothing is changed on the Secret's behalf.
             return (null, $"PostgreSQL could not be read ({FailureText.Of(ex)}); max_connections and the pool are left as they are");
         }
     }

@@ -29,7 +29,8 @@ public sealed class ReasonTests
     [
         "Tuning", "Recommending", "Paused", "ReconcileFailed", "InvalidSpec", "SpecValid", "WindowComplete",
         "InsufficientData", "ChangeInFlight", "Idle", "WithinBudget", "ReplicasTunable", "ReplicasManagedElsewhere",
-        "RestartRequired", "RestartPolicyNever", "DatabaseUnreadable", "NoRestartPending",
+        "RestartRequired", "RestartPolicyNever", "DatabaseUnreadable", "NoRestartPending", "OptInMissing", "ConfigMapNotOwned",
+        "ReferenceNotFound",
     ];
 
     [Fact]

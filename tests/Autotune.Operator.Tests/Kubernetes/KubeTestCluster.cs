@@ -157,9 +157,19 @@ internal sealed class KubeTestCluster : IAsyncDisposable
     public Task<V1Deployment> CreateDeploymentAsync(string name, int replicas = 2) =>
         Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment(name, replicas), Namespace, cancellationToken: Ct);
 
-    public static V1Deployment Deployment(string name, int replicas) => new()
+    /// <summary>The ApiTunings the tests' objects opt in to: those the tests create (docs/security.md).</summary>
+    public const string TestTunings = "orders,billing";
+
+    /// <summary>
+    /// The opt-in annotation (<see cref="KubernetesNames.AllowTuning"/>) that lets the ApiTunings in
+    /// <paramref name="apiTunings"/> use an object, as a user adds it to their target, admin Secret and database workload.
+    /// </summary>
+    public static Dictionary<string, string> AllowTuning(string apiTunings = TestTunings) => new() { [KubernetesNames.AllowTuning] = apiTunings };
+
+    /// <summary>A Deployment opted in to <paramref name="allowTuning"/> (none when null).</summary>
+    public static V1Deployment Deployment(string name, int replicas, string? allowTuning = TestTunings) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name }, Annotations = allowTuning is null ? null : AllowTuning(allowTuning) },
         Spec = new V1DeploymentSpec
         {
             Replicas = replicas,

@@ -5,6 +5,7 @@ using Autotune.KubeApi.Kubelet;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
 using Autotune.Testing;
 using k8s;
 using k8s.Models;
@@ -24,18 +25,18 @@ public sealed class PostgresAndMetricsPortTests
     {
         await using var cluster = await StartAsync();
         var spec = new PostgresSpec { AdminSecretRef = new SecretKeyRef { Name = "pg-admin" } };
-        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient() });
+        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, "orders", spec, new KubernetesPortOptions { Http = new HttpClient() });
 
-        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.ReadAsync(Ct));
+        var missing = await Assert.ThrowsAsync<SafeFailureException>(() => admin.ReadAsync(Ct));
         Assert.Contains("pg-admin", missing.Message, StringComparison.Ordinal);
 
         await cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "pg-admin" },
+            Metadata = new V1ObjectMeta { Name = "pg-admin", Annotations = KubeTestCluster.AllowTuning() },
             Data = new Dictionary<string, byte[]> { ["other"] = Encoding.UTF8.GetBytes("Host=db;Password=hunter2") },
         }, cluster.Namespace, cancellationToken: Ct);
-        var noKey = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.ReadAsync(Ct));
-        Assert.Contains("no key connectionString", noKey.Message, StringComparison.Ordinal);
+        var noKey = await Assert.ThrowsAsync<SafeFailureException>(() => admin.ReadAsync(Ct));
+        Assert.Contains("key connectionString of Secret", noKey.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", noKey.Message, StringComparison.Ordinal);
     }
 
@@ -55,7 +56,7 @@ public sealed class PostgresAndMetricsPortTests
         await using var kubelet = StandInKubelet.Start(cluster.Server, new KubeletOptions { Command = ["true"], Namespace = cluster.Namespace, Postgres = postgres, PostgresStatefulSet = "pg" });
         await cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
         {
-            Metadata = new V1ObjectMeta { Name = "pg" },
+            Metadata = new V1ObjectMeta { Name = "pg", Annotations = KubeTestCluster.AllowTuning() },
             Spec = new V1StatefulSetSpec
             {
                 ServiceName = "pg",
@@ -65,11 +66,11 @@ public sealed class PostgresAndMetricsPortTests
         }, cluster.Namespace, cancellationToken: Ct);
         await cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "pg-admin" },
+            Metadata = new V1ObjectMeta { Name = "pg-admin", Annotations = KubeTestCluster.AllowTuning() },
             StringData = new Dictionary<string, string> { ["connectionString"] = postgres.ConnectionString },
         }, cluster.Namespace, cancellationToken: Ct);
         var spec = new PostgresSpec { AdminSecretRef = new SecretKeyRef { Name = "pg-admin" }, WorkloadRef = new WorkloadRef { Name = "pg" }, Restart = RestartPolicy.Immediate };
-        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, spec, new KubernetesPortOptions { Http = new HttpClient(), DatabaseRestartPoll = TimeSpan.FromMilliseconds(200), DatabaseRestartTimeout = TimeSpan.FromSeconds(90) });
+        await using var admin = new KubernetesPostgresAdmin(cluster.OperatorClient, cluster.Namespace, "orders", spec, new KubernetesPortOptions { Http = new HttpClient(), DatabaseRestartPoll = TimeSpan.FromMilliseconds(200), DatabaseRestartTimeout = TimeSpan.FromSeconds(90) });
 
         var pending = await admin.SetMaxConnectionsAsync(45, Ct);
         Assert.True(pending.PendingRestart);

@@ -125,7 +125,7 @@ public sealed class SettingsApplierTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api");
-        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", poolSizeEnvVar: null);
+        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", poolSizeEnvVar: null);
 
         await applier.ApplyAsync(new TuningFile(2, 18, null, ShedAfterMilliseconds: 200), Ct);
 
@@ -140,9 +140,9 @@ public sealed class SettingsApplierTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateDeploymentAsync("orders-api");
-        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", poolSizeEnvVar: null);
+        ISettingsApplier applier = new PodTemplateEnvApplier(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", poolSizeEnvVar: null);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => applier.ApplyAsync(new TuningFile(1, null, 40), Ct));
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => applier.ApplyAsync(new TuningFile(1, null, 40), Ct));
 
         Assert.Contains("poolSizeEnvVar", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, cluster.Server.Requests.Count("patch", "/deployments/"));

@@ -22,7 +22,19 @@ public sealed class FailureTextTests
         { new TimeoutException(Secret), "it timed out" },
         { new IOException(Secret), "an I/O operation failed" },
         { new InvalidOperationException(Secret), "InvalidOperationException" },
+        { new HttpRequestException(Secret), "the HTTP request failed" },
+        { new HttpRequestException(Secret, null, HttpStatusCode.Unauthorized), "the server answered 401 unauthorized" },
+        { new AggregateException(Secret, new InvalidOperationException(Secret)), "AggregateException" },
     };
+
+    [Fact]
+    public void Quotes_only_the_messages_the_operator_composed_from_names()
+    {
+        var refused = new AccessRefusedException("OptInMissing", "Secret shop/pg-admin (spec.postgres.adminSecretRef) does not let ApiTuning orders use it");
+
+        Assert.Equal(refused.Message, FailureText.Of(refused));
+        Assert.Equal("Deployment shop/orders-api has no selector", FailureText.Of(new SafeFailureException("ReconcileFailed", "Deployment shop/orders-api has no selector")));
+    }
 
     [Theory]
     [MemberData(nameof(Failures))]

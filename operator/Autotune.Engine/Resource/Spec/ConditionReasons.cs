@@ -18,6 +18,18 @@ public static class ConditionReasons
     /// <summary>Ready=False: a pass failed before a decision; it is retried with backoff.</summary>
     public const string ReconcileFailed = "ReconcileFailed";
 
+    /// <summary>
+    /// Ready=False: an object the ApiTuning names (target, admin Secret, database workload) does not carry the
+    /// annotation that lets this ApiTuning use it; the message names the object and the annotation. Nothing is touched.
+    /// </summary>
+    public const string OptInMissing = "OptInMissing";
+
+    /// <summary>Ready=False: the tuning ConfigMap's name is taken by a ConfigMap the operator did not create for this ApiTuning.</summary>
+    public const string ConfigMapNotOwned = "ConfigMapNotOwned";
+
+    /// <summary>Ready=False: an object or key the ApiTuning names does not exist; the message names it.</summary>
+    public const string ReferenceNotFound = "ReferenceNotFound";
+
     /// <summary>Ready=False and InvalidSpec=True: the spec breaks a rule the schema cannot state.</summary>
     public const string InvalidSpec = "InvalidSpec";
 

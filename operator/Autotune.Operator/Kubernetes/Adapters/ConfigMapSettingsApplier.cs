@@ -2,6 +2,7 @@ using Autotune.Contracts;
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Pass;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
 
@@ -13,6 +14,9 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// within about a minute and the agent applies the file live, reporting its generation; a change counts as applied
 /// only once every pod reports it (the engine's confirmation). The first time it writes, the volume, the mount and
 /// AUTOTUNE_TUNING_FILE are added to the Deployment when missing (one rollout), with an Event saying so.
+/// A ConfigMap of that name that the operator did not create for this ApiTuning (no controller owner reference with
+/// its UID) is never read or written: <see cref="AccessRefusedException"/>. The Deployment is patched only while it
+/// opts in to the ApiTuning (<see cref="OptIn"/>).
 /// </summary>
 public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResource owner, string deployment, string mountPath, IStatusWriter events, TimeProvider time) : ISettingsApplier
 {
@@ -42,6 +46,7 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
             return null;
         }
 
+        OptIn.RequireOwned(map.Metadata, _namespace, _configMap, _owner, _ownerReference.Uid);
         return map.Data?.TryGetValue(KubernetesNames.TuningKey, out var text) == true && TuningFile.TryParse(text, out var file, out _) ? file : null;
     }
 
@@ -61,15 +66,24 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
     private async Task WriteConfigMapAsync(string json, CancellationToken cancellationToken)
     {
         var data = new Dictionary<string, string> { [KubernetesNames.TuningKey] = json };
+        V1ConfigMap? existing;
         try
         {
-            var patch = new V1Patch(KubernetesJson.Serialize(new { data }), V1Patch.PatchType.MergePatch);
-            await client.CoreV1.PatchNamespacedConfigMapAsync(patch, _configMap, _namespace, cancellationToken: cancellationToken);
-            return;
+            existing = await client.CoreV1.ReadNamespacedConfigMapAsync(_configMap, _namespace, cancellationToken: cancellationToken);
         }
         catch (Exception ex) when (KubeErrors.IsNotFound(ex))
         {
-            // First write: create it below.
+            existing = null; // First write: create it below.
+        }
+
+        if (existing is not null)
+        {
+            // Only the operator's own ConfigMap is patched; the patch carries the resourceVersion read, so a ConfigMap
+            // replaced in between (by one the operator does not own) is answered 409, not overwritten.
+            OptIn.RequireOwned(existing.Metadata, _namespace, _configMap, _owner, _ownerReference.Uid);
+            var patch = new V1Patch(KubernetesJson.Serialize(new { metadata = new { resourceVersion = existing.Metadata.ResourceVersion }, data }), V1Patch.PatchType.MergePatch);
+            await client.CoreV1.PatchNamespacedConfigMapAsync(patch, _configMap, _namespace, cancellationToken: cancellationToken);
+            return;
         }
 
         var map = new V1ConfigMap
@@ -94,6 +108,7 @@ public sealed class ConfigMapSettingsApplier(IKubernetes client, ApiTuningResour
         for (var attempt = 0; ; attempt++)
         {
             var target = await client.AppsV1.ReadNamespacedDeploymentAsync(deployment, _namespace, cancellationToken: cancellationToken);
+            OptIn.Require(target.Metadata, "Deployment", _namespace, deployment, "spec.targetRef", _owner);
             var patch = new PodTemplatePatch(target.Metadata, target.Spec.Template, KubernetesNames.Lookup(target.Metadata.Annotations, KubernetesNames.Container));
             patch.EnsureVolume(new V1Volume
             {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes.Machinery;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
 
@@ -14,8 +16,10 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// targets the Deployment, it owns the replicas: <see cref="WorkloadState.CanScale"/> is false with the reason, and
 /// <see cref="ScaleAsync"/> refuses. With the controller's <see cref="IWorkloadCache"/> every read comes from its
 /// watches (no request in a steady-state pass); without one, or for what it does not hold yet, from the API server.
+/// Every read of the Deployment checks that it opts in to <paramref name="apiTuning"/> (<see cref="OptIn"/>): nothing
+/// is read from its pods or scaled otherwise.
 /// </summary>
-public sealed class DeploymentWorkload(IKubernetes client, string @namespace, string name, int metricsPort, string metricsPath, IWorkloadCache? cache = null) : ITargetWorkload
+public sealed class DeploymentWorkload(IKubernetes client, string @namespace, string name, string apiTuning, int metricsPort, string metricsPath, IWorkloadCache? cache = null) : ITargetWorkload
 {
     private const string KedaGroup = ScaledObjectResource.Group;
     private const string KedaVersion = ScaledObjectResource.Version;
@@ -43,8 +47,10 @@ public sealed class DeploymentWorkload(IKubernetes client, string @namespace, st
         ArgumentOutOfRangeException.ThrowIfNegative(replicas);
         if (await ReplicaOwnerAsync(cancellationToken) is { } owner)
         {
-            throw new InvalidOperationException($"replicas of Deployment {name} are managed by {owner}; not scaling");
+            throw new SafeFailureException(ConditionReasons.ReconcileFailed, $"replicas of Deployment {name} are managed by {owner}; not scaling");
         }
+
+        await DeploymentAsync(cancellationToken); // The opt-in, checked again right before the change.
 
         var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { replicas } }), V1Patch.PatchType.MergePatch);
         await client.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, name, @namespace, cancellationToken: cancellationToken);
@@ -135,13 +141,23 @@ public sealed class DeploymentWorkload(IKubernetes client, string @namespace, st
             quantities is not null && quantities.TryGetValue("cpu", out var quantity) ? quantity : null;
     }
 
-    /// <summary>The Deployment (cached, or read), keeping its selector for the pod reads.</summary>
+    /// <summary>The Deployment (cached, or read), refused unless it opts in, keeping its selector for the pod reads.</summary>
     private async Task<V1Deployment> DeploymentAsync(CancellationToken cancellationToken)
     {
-        var deployment = cache?.Deployment(@namespace, name)
-            ?? await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
+        V1Deployment deployment;
+        try
+        {
+            deployment = cache?.Deployment(@namespace, name)
+                ?? await client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (KubeErrors.IsNotFound(ex))
+        {
+            throw OptIn.NotFound($"Deployment {@namespace}/{name}", "spec.targetRef");
+        }
+
+        OptIn.Require(deployment.Metadata, "Deployment", @namespace, name, "spec.targetRef", apiTuning);
         _selector = LabelSelectors.Format(deployment.Spec?.Selector) is null
-            ? throw new InvalidOperationException($"Deployment {name} has no selector")
+            ? throw new SafeFailureException(ConditionReasons.ReconcileFailed, $"Deployment {name} has no selector")
             : deployment.Spec!.Selector;
         return deployment;
     }

@@ -4,6 +4,7 @@ using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Local;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
 using Npgsql;
@@ -15,9 +16,10 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// connection failure, so a rotated Secret is picked up; never logged, never put in an Event or status). Reading
 /// and ALTER SYSTEM are <see cref="NpgsqlPostgresAdmin"/>'s; a restart is a rolling restart of the workload that
 /// runs the server (a pod-template annotation <c>autotune.dev/restartedAt</c>), confirmed when SHOW answers again
-/// with no restart pending.
+/// with no restart pending. The Secret is used, and the workload restarted, only while each opts in to
+/// <paramref name="apiTuning"/> (<see cref="OptIn"/>): checked whenever the Secret is read and right before a restart.
 /// </summary>
-public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespace, PostgresSpec spec, KubernetesPortOptions options) : IPostgresAdmin, IAsyncDisposable
+public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespace, string apiTuning, PostgresSpec spec, KubernetesPortOptions options) : IPostgresAdmin, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private NpgsqlPostgresAdmin? _admin;
@@ -33,7 +35,8 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
     /// <inheritdoc />
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
-        var workload = spec.WorkloadRef ?? throw new InvalidOperationException("spec.postgres.workloadRef names no workload to restart");
+        var workload = spec.WorkloadRef ?? throw new SafeFailureException(ConditionReasons.ReconcileFailed, "spec.postgres.workloadRef names no workload to restart");
+        await TuningAccess.RequireWorkloadAsync(client, @namespace, workload, apiTuning, cancellationToken);
         var restartedAt = options.Time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var patch = new V1Patch(
             KubernetesJson.Serialize(new { spec = new { template = new { metadata = new { annotations = new Dictionary<string, string> { [KubernetesNames.RestartedAt] = restartedAt } } } } }),
@@ -83,7 +86,7 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
                 }
                 catch (NpgsqlException ex)
                 {
-                    last = ex.Message; // The server is down while its pod restarts.
+                    last = FailureText.Of(ex); // The server is down while its pod restarts.
                 }
 
                 await Task.Delay(options.DatabaseRestartPoll, options.Time, deadline.Token);
@@ -125,7 +128,7 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
                 catch (ArgumentException)
                 {
                     // Npgsql's message never quotes the connection string; this one names only where it came from.
-                    throw new InvalidOperationException($"the connection string in Secret {@namespace}/{reference.Name} key {reference.Key} is not valid");
+                    throw new SafeFailureException(ConditionReasons.ReconcileFailed, $"the connection string in Secret {@namespace}/{reference.Name} key {reference.Key} is not valid");
                 }
             }
 
@@ -156,7 +159,7 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
 
     private async Task<string> ConnectionStringAsync(CancellationToken cancellationToken)
     {
-        var reference = spec.AdminSecretRef ?? throw new InvalidOperationException("spec.postgres.adminSecretRef names no Secret");
+        var reference = spec.AdminSecretRef ?? throw new SafeFailureException(ConditionReasons.ReconcileFailed, "spec.postgres.adminSecretRef names no Secret");
         V1Secret secret;
         try
         {
@@ -164,8 +167,10 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
         }
         catch (Exception ex) when (KubeErrors.IsNotFound(ex))
         {
-            throw new InvalidOperationException($"Secret {@namespace}/{reference.Name} (spec.postgres.adminSecretRef) does not exist");
+            throw OptIn.NotFound($"Secret {@namespace}/{reference.Name}", "spec.postgres.adminSecretRef");
         }
+
+        OptIn.Require(secret.Metadata, "Secret", @namespace, reference.Name, "spec.postgres.adminSecretRef", apiTuning);
 
         if (secret.Data?.TryGetValue(reference.Key, out var bytes) == true && bytes.Length > 0)
         {
@@ -177,6 +182,6 @@ public sealed class KubernetesPostgresAdmin(IKubernetes client, string @namespac
             return text;
         }
 
-        throw new InvalidOperationException($"Secret {@namespace}/{reference.Name} has no key {reference.Key} (spec.postgres.adminSecretRef)");
+        throw OptIn.NotFound($"key {reference.Key} of Secret {@namespace}/{reference.Name}", "spec.postgres.adminSecretRef");
     }
 }

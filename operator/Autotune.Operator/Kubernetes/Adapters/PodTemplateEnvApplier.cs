@@ -1,7 +1,9 @@
 using System.Globalization;
 using Autotune.Contracts;
+using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes.Machinery;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Reconcile;
 using k8s;
 using k8s.Models;
 
@@ -14,15 +16,17 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// var the spec names (<c>apply.poolSizeEnvVar</c>), in decimal; the shedding deadline goes to the agent's
 /// <c>AUTOTUNE_SHED_AFTER_MS</c>, so pods the rollout starts shed what waited past the objective from their first
 /// request. The tuning generation is kept in a pod-template annotation so the delivered settings can be read back
-/// (from the controller's cache of Deployments when given).
+/// (from the controller's cache of Deployments when given). The Deployment is read and patched only while it opts in
+/// to <paramref name="apiTuning"/> (<see cref="OptIn"/>).
 /// </summary>
-public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace, string deployment, string? poolSizeEnvVar, IWorkloadCache? cache = null) : ISettingsApplier
+public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace, string deployment, string apiTuning, string? poolSizeEnvVar, IWorkloadCache? cache = null) : ISettingsApplier
 {
     /// <inheritdoc />
     public async Task<TuningFile?> ReadAsync(CancellationToken cancellationToken)
     {
         var target = cache?.Deployment(@namespace, deployment)
             ?? await client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: cancellationToken);
+        OptIn.Require(target.Metadata, "Deployment", @namespace, deployment, "spec.targetRef", apiTuning);
         var container = Container(target);
         var threads = ParseMinThreads(Env(container, KubernetesNames.ForceMinWorkerThreads));
         var pool = poolSizeEnvVar is null ? null : ParseDecimal(Env(container, poolSizeEnvVar));
@@ -48,12 +52,13 @@ public sealed class PodTemplateEnvApplier(IKubernetes client, string @namespace,
 
         if (file.DbMaxPoolSize is not null && poolSizeEnvVar is null)
         {
-            throw new InvalidOperationException("the pool size cannot be applied by RollingRestart: spec.apply.poolSizeEnvVar names no env var");
+            throw new SafeFailureException(ConditionReasons.ReconcileFailed, "the pool size cannot be applied by RollingRestart: spec.apply.poolSizeEnvVar names no env var");
         }
 
         for (var attempt = 0; ; attempt++)
         {
             var target = await client.AppsV1.ReadNamespacedDeploymentAsync(deployment, @namespace, cancellationToken: cancellationToken);
+            OptIn.Require(target.Metadata, "Deployment", @namespace, deployment, "spec.targetRef", apiTuning);
             var patch = new PodTemplatePatch(target.Metadata, target.Spec.Template, KubernetesNames.Lookup(target.Metadata.Annotations, KubernetesNames.Container));
             if (file.ThreadPoolMinThreads is { } threads)
             {

@@ -319,7 +319,10 @@ public sealed partial class ApiTuningController : ITermController
     {
         var replicasChanged = before?.Spec?.Replicas != now.Spec?.Replicas;
         var rollout = before is not null && before.Metadata.Generation != now.Metadata.Generation && !replicasChanged;
-        if (type == WatchEventType.Modified && !replicasChanged && !rollout)
+
+        // An opt-in added (or withdrawn) takes effect now, not after a refused ApiTuning's backoff (docs/security.md).
+        var optInChanged = before is not null && KubernetesNames.Lookup(before.Metadata.Annotations, KubernetesNames.AllowTuning) != KubernetesNames.Lookup(now.Metadata.Annotations, KubernetesNames.AllowTuning);
+        if (type == WatchEventType.Modified && !replicasChanged && !rollout && !optInChanged)
         {
             return;
         }

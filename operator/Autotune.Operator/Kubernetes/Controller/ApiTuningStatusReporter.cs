@@ -82,7 +82,9 @@ public sealed partial class ApiTuningStatusReporter(IKubernetes client, Kubernet
             writer.Observe(resource); // Only a newer spec: the writer's own copy is never older than the watch's.
         }
 
-        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, ConditionReasons.ReconcileFailed, $"{FailureText.Of(error)}; retried with backoff", time.GetUtcNow());
+        // A refusal or a missing reference names its own reason (OptInMissing, ConfigMapNotOwned, ReferenceNotFound).
+        var reason = error is SafeFailureException safe ? safe.Reason : ConditionReasons.ReconcileFailed;
+        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, reason, $"{FailureText.Of(error)}; retried with backoff", time.GetUtcNow());
         try
         {
             await WriteAsync(writer, failed, cancellationToken);

@@ -44,6 +44,13 @@ public sealed partial class TuningSessions(IKubernetes client, ControllerOptions
 
         var time = options.Time;
         var ports = options.PortFactory(client, resource, portOptions);
+
+        // Before any port reads or changes anything: every object the ApiTuning names must opt in (docs/security.md).
+        if (ports.Access is { } access)
+        {
+            await access.EnsureAllowedAsync(cancellationToken);
+        }
+
         var reconciler = new Reconciler(new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status), _ledgers, _locks, time);
 
         // A new generation keeps the state but tells its recommendations and refusals afresh.
@@ -108,7 +115,7 @@ public sealed partial class TuningSessions(IKubernetes client, ControllerOptions
         {
             _ledgers.Join((await postgres.ReadAsync(cancellationToken)).Server, key);
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException and not AccessRefusedException)
         {
             // Its passes say the database is unreadable; until it is read, what it holds cannot be counted.
             LogLedgerJoinFailed(logger, key, ex.GetType().Name);

@@ -29,7 +29,8 @@ public sealed class OperatorAccessTests
         typeof(ControllerTests), typeof(LeaderElectionTests), typeof(ResourceWatcherTests),
         typeof(ApiFaultScenarioTests), typeof(TuningScenarioTests), typeof(FaultScenarioTests), typeof(DatabaseScenarioTests),
         typeof(DeploymentWorkloadTests), typeof(SettingsApplierTests), typeof(StatusWriterTests), typeof(PostgresAndMetricsPortTests),
-        typeof(ApiTuningResourceTests), typeof(WorkloadInformersTests), typeof(SteadyStateTests),
+        typeof(ApiTuningResourceTests), typeof(WorkloadInformersTests), typeof(SteadyStateTests), typeof(Security.OptInTests),
+        typeof(Security.FailureStatusTests),
     ];
 
     private static readonly string AccessFile = KubeTestCluster.RepoPath("operator", "Autotune.Operator", "Kubernetes", "kubernetes-access.yaml");

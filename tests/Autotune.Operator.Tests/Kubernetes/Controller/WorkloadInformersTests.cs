@@ -24,7 +24,7 @@ public sealed class WorkloadInformersTests
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "10.1.0.8", ready: false);
         await cluster.CreatePodAsync("billing-a", "billing", "10.1.0.9", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", 9464, "/metrics", run.Informers);
         cluster.Server.Requests.Clear();
 
         var state = await workload.ReadAsync(Ct);
@@ -42,7 +42,7 @@ public sealed class WorkloadInformersTests
         await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
         await cluster.CreatePodAsync("orders-api-a", "orders-api", "10.1.0.7", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", 9464, "/metrics", run.Informers);
         Assert.Single(await workload.ReadyPodsAsync(Ct));
 
         await cluster.CreatePodAsync("orders-api-b", "orders-api", "10.1.0.8", ready: true);
@@ -63,7 +63,7 @@ public sealed class WorkloadInformersTests
         await cluster.CreateDeploymentAsync("orders-api", replicas: 1);
         await cluster.CreatePodAsync("orders-api-old", "orders-api", "10.1.0.7", ready: true);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", 9464, "/metrics", run.Informers);
 
         // Keep the pod watcher off the server while pods change and the history it would resume from is compacted.
         cluster.Server.Faults.FailNext(100_000, "GET", "/api/v1/namespaces/*/pods", 503);
@@ -92,7 +92,7 @@ public sealed class WorkloadInformersTests
         await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await using var run = await InformerRun.StartAsync(cluster);
-        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", 9464, "/metrics", run.Informers);
         Assert.Null(await workload.ReplicaOwnerAsync(Ct));
 
         await cluster.Client.AutoscalingV2.CreateNamespacedHorizontalPodAutoscalerAsync(new V2HorizontalPodAutoscaler
@@ -107,7 +107,7 @@ public sealed class WorkloadInformersTests
         var owner = await Eventually.UntilAsync(() => workload.ReplicaOwnerAsync(Ct), o => o is not null, Patience, "the HPA in the cache");
 
         Assert.Equal("HorizontalPodAutoscaler orders-hpa", owner);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => workload.ScaleAsync(4, Ct));
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => workload.ScaleAsync(4, Ct));
         Assert.Equal(1, cluster.Server.Requests.Count("list", "/horizontalpodautoscalers"));
         Assert.Equal(0, cluster.Server.Requests.Count("patch", "/scale"));
     }
@@ -118,7 +118,7 @@ public sealed class WorkloadInformersTests
         await using var cluster = await KubeTestCluster.StartAsync(installCrd: false);
         await cluster.CreateDeploymentAsync("orders-api", replicas: 2);
         await using var run = await InformerRun.StartAsync(cluster, watchTimeout: TimeSpan.FromSeconds(1));
-        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", 9464, "/metrics", run.Informers);
+        var workload = new DeploymentWorkload(cluster.OperatorClient, cluster.Namespace, "orders-api", "orders", 9464, "/metrics", run.Informers);
 
         Assert.True(run.Informers.Synced);
         Assert.Empty(run.Informers.ScaledObjects(cluster.Namespace)!);

@@ -71,12 +71,13 @@ public sealed class HelmInstalledOperatorTests
         Assert.Contains("successfully rolled out", await KubectlOkAsync(config, $"-n {SystemNamespace} rollout status deployment/autotune --timeout={Patience.TotalSeconds}s", kubelet), StringComparison.Ordinal);
         var firstPod = (await KubectlOkAsync(config, $"-n {SystemNamespace} get pods -o jsonpath={{.items[0].metadata.name}}")).Trim();
 
-        // An ApiTuning (a 10 s window: the operator reports after one) for a Deployment without pods: the operator
+        // An ApiTuning (a 10 s window: the operator reports after one) for a Deployment without pods, which opts in to it: the operator
         // reads it, finds no metrics and holds, and says so in status.
         await KubectlOkAsync(config, "create namespace shop");
         var target = await KubectlOkAsync(config, "create deployment orders-api --image=orders:1 --replicas=2 -n shop --dry-run=client -o yaml");
         var created = await Kubectl.RunAsync(config, ["apply", "-f", "-"], target, Ct);
         Assert.True(created.ExitCode == 0, created.ToString());
+        await KubectlOkAsync(config, "-n shop annotate deployment orders-api autotune.dev/allow-tuning=orders"); // its opt-in (docs/security.md)
         var applied = await Kubectl.RunAsync(config, ["apply", "-n", "shop", "-f", "-"], ApiTuning, Ct);
         Assert.True(applied.ExitCode == 0, applied.ToString());
         await KubectlOkAsync(config, $"-n shop wait --for=jsonpath={{.status.observedGeneration}}=1 apituning/orders --timeout={Patience.TotalSeconds}s", kubelet);

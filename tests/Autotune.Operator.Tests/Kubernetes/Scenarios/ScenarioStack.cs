@@ -170,7 +170,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
     public async Task CreateAdminSecretAsync(string name = AdminSecret) =>
         await Cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = name },
+            Metadata = new V1ObjectMeta { Name = name, Annotations = KubeTestCluster.AllowTuning() },
             Data = new Dictionary<string, byte[]> { ["connectionString"] = System.Text.Encoding.UTF8.GetBytes(Postgres.ConnectionString) },
         }, Namespace, cancellationToken: _stop.Token);
 
@@ -241,7 +241,7 @@ internal sealed class ScenarioStack : IAsyncDisposable
         var labels = new Dictionary<string, string> { ["app"] = Database };
         await Cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(new V1StatefulSet
         {
-            Metadata = new V1ObjectMeta { Name = Database },
+            Metadata = new V1ObjectMeta { Name = Database, Annotations = KubeTestCluster.AllowTuning() },
             Spec = new V1StatefulSetSpec
             {
                 ServiceName = Database,
