@@ -128,10 +128,10 @@ internal static class ComeBackDownPolicy
         {
             target = Math.Max(demand, floor);
             why = $"{Label.Of(knob)} {from} is {Num.F(from / (double)Math.Max(1, demand))}x the {demand} per pod the demand asks "
-                + $"({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving per pod x the uncontended "
-                + (knob != Knob.ThreadPoolMinThreads ? $"{Num.Ms(input.State.Baseline!.HoldMs)} hold time"
-                    : input.State.Baseline is { ServiceMs: > 0 } b ? $"{Num.Ms(b.ServiceMs)} service time"
-                    : $"{Num.Ms(CpuMsPerRequest(w) ?? double.NaN)} of CPU each request takes")
+                + $"({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving per pod x "
+                + (knob != Knob.ThreadPoolMinThreads ? $"the uncontended {Num.Ms(input.State.Baseline!.HoldMs)} hold time"
+                    : input.State.Baseline is { ServiceMs: > 0 } b ? $"the uncontended {Num.Ms(b.ServiceMs)} service time"
+                    : $"the {Num.Ms(CpuMsPerRequest(w) ?? double.NaN)} of CPU each request took, no uncontended window seen yet")
                 + $" x {Num.F(Thresholds.Headroom)}) while {cost}: the excess costs throughput";
         }
         else if (known is { Best: { } best } && best < from && KneeMemory.ServesLessThanBest(known, w, BelowBest))
