@@ -49,16 +49,41 @@ internal static class ComeBackDownPolicy
         return Lower(input, w, Knob.ThreadPoolMinThreads) ?? (over ? null : Lower(input, w, Knob.DbMaxPoolSize));
     }
 
-    /// <summary>What the demand asks of a knob per pod: arrivals x the uncontended time, with headroom; null when the baseline is unknown.</summary>
+    /// <summary>
+    /// What the demand asks of a knob per pod: arrivals x the uncontended time, with headroom; null when neither that
+    /// time nor, for threads on a saturated CPU, the CPU each request takes is known.
+    /// </summary>
     public static int? Demand(ObservedWindow w, ServiceBaseline? baseline, Knob knob)
     {
         ArgumentNullException.ThrowIfNull(w);
         return (knob, baseline) switch
         {
             (Knob.ThreadPoolMinThreads, { ServiceMs: > 0 } b) => (int)Math.Ceiling(LittleSizing.ArrivalsPerPod(w) * b.ServiceMs / 1000 * Thresholds.Headroom),
+            (Knob.ThreadPoolMinThreads, _) when CpuMsPerRequest(w) is { } cpuMs => (int)Math.Ceiling(LittleSizing.ArrivalsPerPod(w) * cpuMs / 1000 * Thresholds.Headroom),
             (Knob.DbMaxPoolSize, { HoldMs: > 0 } b) when w.ConnectionUsesPerSecond > 0 => LittleSizing.PoolAtHold(w, b.HoldMs),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// CPU milliseconds each completed request took, per pod (CPU seconds used / completions), when the CPU is saturated
+    /// and no uncontended window has shown the service time; null otherwise. An API that is saturated from its first
+    /// window never shows an uncontended one (measured in busy-async-over-provisioned: 144 threads at 100% CPU, P99 past
+    /// 29 s from minute 0, no baseline all hour), yet a request holds a thread at least while it runs, and on a
+    /// saturated CPU threads beyond arrivals x that time only take turns on the same cores. It includes the switching
+    /// the excess threads cost, so it over-states the demand when they are many: a lowering toward it stays on the safe
+    /// side, and each step is judged.
+    /// </summary>
+    public static double? CpuMsPerRequest(ObservedWindow w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (!(w.CpuUtilization >= Thresholds.CpuSaturated) || !(w.Rps > 0) || w.PerPod.Count == 0)
+        {
+            return null;
+        }
+
+        var cpuSecondsPerSecond = w.PerPod.Sum(p => double.IsFinite(p.CpuUtilization) && double.IsFinite(p.CpuCores) ? p.CpuUtilization * p.CpuCores : 0);
+        return cpuSecondsPerSecond > 0 ? cpuSecondsPerSecond / w.Rps * 1000 : null;
     }
 
     /// <summary>
@@ -103,8 +128,10 @@ internal static class ComeBackDownPolicy
         {
             target = Math.Max(demand, floor);
             why = $"{Label.Of(knob)} {from} is {Num.F(from / (double)Math.Max(1, demand))}x the {demand} per pod the demand asks "
-                + $"({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving per pod x the uncontended "
-                + (knob == Knob.ThreadPoolMinThreads ? $"{Num.Ms(input.State.Baseline!.ServiceMs)} service time" : $"{Num.Ms(input.State.Baseline!.HoldMs)} hold time")
+                + $"({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving per pod x "
+                + (knob != Knob.ThreadPoolMinThreads ? $"the uncontended {Num.Ms(input.State.Baseline!.HoldMs)} hold time"
+                    : input.State.Baseline is { ServiceMs: > 0 } b ? $"the uncontended {Num.Ms(b.ServiceMs)} service time"
+                    : $"the {Num.Ms(CpuMsPerRequest(w) ?? double.NaN)} of CPU each request took, no uncontended window seen yet")
                 + $" x {Num.F(Thresholds.Headroom)}) while {cost}: the excess costs throughput";
         }
         else if (known is { Best: { } best } && best < from && KneeMemory.ServesLessThanBest(known, w, BelowBest))
