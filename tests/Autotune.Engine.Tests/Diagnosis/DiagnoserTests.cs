@@ -39,11 +39,15 @@ public sealed class DiagnoserTests
     }
 
     [Theory]
-    [InlineData(40, true)] // 40 waiting on a pool of 10: the waits say it is full, whatever the scrapes saw
-    [InlineData(4, false)] // a few waiters on a pool that is not full: not exhaustion
-    public void Names_pool_exhaustion_when_waiters_outnumber_the_pool_even_if_scrapes_saw_it_below_full(double waiting, bool exhausted)
+    [InlineData(1500, 600, true)] // 40 waiting on a pool of 10, 600 uses/s for 1,500 req/s arriving: full, whatever the scrapes saw
+    [InlineData(1500, 1480, false)] // the same waiters, but the pool serves what arrives: a busy pool's queue, not exhaustion
+    public void Names_pool_exhaustion_when_waiters_outnumber_a_pool_that_falls_behind_arrivals_even_if_scrapes_saw_it_below_full(double rps, double uses, bool exhausted)
     {
-        var f = Diagnose(Given.PoolExhausted() with { P99Ms = 2960, ShareUnderObjective = 0.35, PoolWaitP99Ms = 1965, PoolUsage = 0.83, PendingRequestsMean = waiting, PoolTimeouts = 0 });
+        var f = Diagnose(Given.PoolExhausted() with
+        {
+            Rps = rps, P99Ms = 2960, ShareUnderObjective = 0.35, PoolWaitP99Ms = 1965, PoolUsage = 0.83, PendingRequestsMean = 40, PoolTimeouts = 0,
+            ConnectionUsesPerSecond = uses,
+        });
 
         Assert.Equal(exhausted, f.Bottleneck == Bottleneck.PoolExhaustion);
     }

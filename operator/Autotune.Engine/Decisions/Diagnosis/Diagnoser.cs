@@ -45,11 +45,12 @@ public static class Diagnoser
 
         // Pool exhaustion and database saturation come before starvation: threads blocked waiting for a connection
         // look starved (queue grows, CPU idles, threads trickle in), and adding threads then only adds waiters.
-        // The pool's usage is sampled at scrapes and dips while connections are handed back; when the requests waiting
-        // for a connection outnumber the pool, the waits say it is full whatever a scrape saw (measured in the demo:
-        // pool wait p99 1,965 ms, 178 waiting on a pool of 6, usage 83% over the scrapes, named "no remedy").
+        // The pool's usage is sampled at scrapes and dips while connections are handed back; when requests waiting for
+        // a connection outnumber the pool and it serves far fewer uses than requests arrive (the rest are shed or time
+        // out waiting), it is full whatever a scrape saw (measured in the demo: pool wait p99 1,965 ms, 178 waiting on a
+        // pool of 6, 84 uses/s for 200 req/s arriving, usage 83% over the scrapes, named "no remedy").
         var poolWaits = poolStuck || (thin is null && w.PoolWaitP99Ms > o.MaxPoolWaitMs
-            && (w.PoolUsage >= Thresholds.PoolFull || PoolOutnumbered(w, current))
+            && (w.PoolUsage >= Thresholds.PoolFull || FullByWaiters(w, current))
             && (w.PendingRequestsMean > 0 || w.PoolTimeouts > 0));
         if ((thin is null || poolStuck) && (poolWaits || over) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is { } why)
         {
@@ -210,6 +211,14 @@ public static class Diagnoser
     /// <summary>More requests per pod wait for a connection than <see cref="Thresholds.WaitersPerConnection"/> for each one the pool has.</summary>
     public static bool PoolOutnumbered(ObservedWindow w, Settings current) =>
         current.DbMaxPoolSize is { } pool && w.PendingRequestsMean >= Math.Max(Thresholds.StuckWaiters, pool * Thresholds.WaitersPerConnection);
+
+    /// <summary>
+    /// Requests waiting outnumber the pool and requests arrive <see cref="Thresholds.PoolFallsBehind"/> times faster than
+    /// the pool serves connection uses: full whatever the scrapes sampled. A pool that serves what arrives (uses keep
+    /// up with arrivals) is a busy pool with a queue, where one more connection can add only contention.
+    /// </summary>
+    private static bool FullByWaiters(ObservedWindow w, Settings current) =>
+        PoolOutnumbered(w, current) && w.ConnectionUsesPerSecond > 0 && w.ArrivalRps > w.ConnectionUsesPerSecond * Thresholds.PoolFallsBehind;
 
     /// <summary>The last change or rollback the engine made, if any (the history is newest first).</summary>
     private static Decision? LastChange(TuningState state) =>
