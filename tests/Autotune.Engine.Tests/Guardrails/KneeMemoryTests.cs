@@ -91,6 +91,23 @@ public sealed class KneeMemoryTests
         Assert.Equal(15_000, knee.LoadRps);
     }
 
+    [Theory]
+    [InlineData(0.0, true)] // made on a healthy window: the knee is learned
+    [InlineData(0.72, false)] // made while 72% of requests were shed: the windows move with the backlog, no knee
+    public void A_raise_judged_worse_teaches_a_knee_only_when_it_was_made_on_a_service_that_was_not_failing_requests(double errorRate, bool learned)
+    {
+        var before = Before() with { ErrorRate = errorRate };
+        var input = Given.Input(
+            before with { Rps = 14_000, Requests = 14_000 * 60, ErrorRate = errorRate, AppliedGenerationMin = 7, AppliedMinThreads = 144 },
+            state: ThreadRaise(before), settings: new Settings(1, 144, 10, 200));
+        var d = TuningEngine.Decide(input);
+
+        var state = TuningStateTransitions.Next(input, d, expectedGeneration: 8);
+
+        Assert.Equal(PendingStatus.Regressed, ChangeJudge.Evaluate(input).Status);
+        Assert.Equal(learned, state.Knees.Any(k => k.Knob == Knob.ThreadPoolMinThreads && k.Knee == 144));
+    }
+
     [Fact]
     public void A_kept_raise_offers_its_window_as_the_best_and_clears_a_knee_it_passed()
     {

@@ -42,6 +42,15 @@ public static class KneeMemory
             return knees;
         }
 
+        if (before.ErrorRate > Policy.Thresholds.OverloadedErrorRate)
+        {
+            // Made while the service was failing requests (shedding, timeouts): the windows around it move with the
+            // backlog, not with the knob, and a knee learned there caps the very knob the recovery needs (measured in
+            // the demo: pool 5 -> 6 judged worse at 72% of requests shed, then every pool raise held as KneeReached
+            // while 180 requests waited on 6 connections).
+            return knees;
+        }
+
         var load = before.ArrivalRps > 0 ? before.ArrivalRps : before.Rps;
         var known = knees.FirstOrDefault(k => k.Knob == p.Knob);
         var k = known is not null && SimilarLoad(known, load, before.InFlight)

@@ -135,6 +135,12 @@ internal static class Thresholds
     /// </summary>
     public const double PoolFallsBehind = 1.5;
 
+    /// <summary>
+    /// Share of requests failing (5xx, sheds included) past which a window is an overloaded service's: a move judged
+    /// from it teaches no knee, because its windows move with the backlog rather than with the knob.
+    /// </summary>
+    public const double OverloadedErrorRate = 0.05;
+
     /// <summary>A thread-pool queue this many times its limit, not draining, is a backlog.</summary>
     public const double BacklogFactor = 10;
 
