@@ -45,7 +45,13 @@ public sealed class DiagnoserTests
     {
         var f = Diagnose(Given.PoolExhausted() with
         {
-            Rps = rps, P99Ms = 2960, ShareUnderObjective = 0.35, PoolWaitP99Ms = 1965, PoolUsage = 0.83, PendingRequestsMean = 40, PoolTimeouts = 0,
+            Rps = rps,
+            P99Ms = 2960,
+            ShareUnderObjective = 0.35,
+            PoolWaitP99Ms = 1965,
+            PoolUsage = 0.83,
+            PendingRequestsMean = 40,
+            PoolTimeouts = 0,
             ConnectionUsesPerSecond = uses,
         });
 

@@ -1,9 +1,7 @@
-using System.Globalization;
 using Autotune.KubeApi;
 using Autotune.KubeApi.Authorization;
 using Autotune.KubeApi.Cli;
 using Autotune.KubeApi.Kubelet;
-using Autotune.Testing;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Installed;
@@ -15,8 +13,7 @@ namespace Autotune.Operator.Tests.Kubernetes.Installed;
 /// </summary>
 public sealed class HelmInstalledOperatorTests
 {
-    private const string SystemNamespace = "autotune-system";
-    private const string OperatorToken = "autotune-serviceaccount-token";
+    private const string SystemNamespace = InstalledOperator.SystemNamespace;
 
     private const string ApiTuning = """
         apiVersion: autotune.dev/v1alpha1
@@ -35,37 +32,13 @@ public sealed class HelmInstalledOperatorTests
     [Fact]
     public async Task The_installed_operator_reconciles_with_the_charts_RBAC_follows_helm_upgrade_and_uninstall_keeps_the_ApiTunings()
     {
-        if (Kubectl.Locate() is null)
-        {
-            Assert.Skip("kubectl is not on PATH: this test drives the installed operator with the kubectl binary");
-        }
-
-        var healthPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        string manifests;
-        try
-        {
-            manifests = await Helm.TemplateAsync("charts/autotune", "autotune", SystemNamespace, [$"healthPort={healthPort}"], cancellationToken: Ct);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-        {
-            Assert.Skip($"helm 3 is not on PATH nor in .tools/bin and could not be installed (run scripts/setup.sh): {e.Message}");
-            return;
-        }
-
-        var rbac = RbacAuthorizer.ForServiceAccount(manifests, SystemNamespace, "autotune");
-        var options = new KubeApiServerOptions();
+        var chart = await InstalledOperator.RenderAsync();
+        var (healthPort, rbac) = (chart.HealthPort, chart.Rbac);
+        var options = chart.Authorise(new KubeApiServerOptions());
         options.Tokens["admin-token"] = KubeUser.Admin();
-        options.Tokens[OperatorToken] = KubeUser.Of(rbac);
         await using var server = await KubeApiServer.StartAsync(options, Ct);
         using var config = KubeConfigFile.For(server.Url, "admin-token", "shop");
-        await using var kubelet = StandInKubelet.Start(server, new KubeletOptions
-        {
-            Command = ["false"], // never run: only the operator's namespace gets pods
-            Namespace = SystemNamespace,
-            Images = new Dictionary<string, IReadOnlyList<string>> { ["ghcr.io/autotune-dev/autotune-operator"] = [Path.Combine(AppContext.BaseDirectory, "autotune")] },
-            ServiceAccountTokens = new Dictionary<string, string> { [$"{SystemNamespace}/autotune"] = OperatorToken },
-            FirstAddress = 20 + Random.Shared.Next(200),
-        });
+        await using var kubelet = StandInKubelet.Start(server, InstalledOperator.Kubelet(firstAddress: 20 + Random.Shared.Next(200)));
 
         await HelmOkAsync(config, $"install autotune charts/autotune --namespace {SystemNamespace} --create-namespace --set healthPort={healthPort}");
         Assert.Contains("successfully rolled out", await KubectlOkAsync(config, $"-n {SystemNamespace} rollout status deployment/autotune --timeout={Patience.TotalSeconds}s", kubelet), StringComparison.Ordinal);
@@ -107,16 +80,7 @@ public sealed class HelmInstalledOperatorTests
         Assert.Empty(kubelet.Errors);
     }
 
-    private static async Task<string> KubectlOkAsync(KubeConfigFile config, string command, StandInKubelet? kubelet = null)
-    {
-        var result = await Kubectl.RunAsync(config, command.Split(' '), cancellationToken: Ct);
-        Assert.True(result.ExitCode == 0, $"kubectl {command}: {result}\nkubelet errors: {string.Join(" | ", kubelet?.Errors ?? [])}");
-        return result.Output;
-    }
+    private static Task<string> KubectlOkAsync(KubeConfigFile config, string command, StandInKubelet? kubelet = null) => InstalledOperator.KubectlOkAsync(config, command, kubelet);
 
-    private static async Task HelmOkAsync(KubeConfigFile config, string command)
-    {
-        var result = await Helm.RunAsync([.. command.Split(' '), "--kubeconfig", config.Path], Ct);
-        Assert.True(result.ExitCode == 0, $"helm {command}: {result.Error}\n{result.Output}");
-    }
+    private static Task HelmOkAsync(KubeConfigFile config, string command) => InstalledOperator.HelmOkAsync(config, command);
 }

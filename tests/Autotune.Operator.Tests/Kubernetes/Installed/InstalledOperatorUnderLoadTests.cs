@@ -6,7 +6,6 @@ using Autotune.KubeApi.Cli;
 using Autotune.KubeApi.Kubelet;
 using Autotune.Operator.Tests.Kubernetes.Scenarios;
 using Autotune.Operator.Tests.LocalMode;
-using Autotune.Testing;
 using Xunit;
 
 namespace Autotune.Operator.Tests.Kubernetes.Installed;
@@ -20,8 +19,7 @@ namespace Autotune.Operator.Tests.Kubernetes.Installed;
 [Collection(LocalModeCollection.Name)]
 public sealed class InstalledOperatorUnderLoadTests
 {
-    private const string SystemNamespace = "autotune-system";
-    private const string OperatorToken = "autotune-serviceaccount-token";
+    private const string SystemNamespace = InstalledOperator.SystemNamespace;
 
     /// <summary>A row of the watch with every column but MAXCONN filled.</summary>
     private static readonly System.Text.RegularExpressions.Regex Row = new(
@@ -33,38 +31,14 @@ public sealed class InstalledOperatorUnderLoadTests
     [Fact]
     public async Task Kubectl_watch_shows_the_installed_operator_raise_minimum_threads_under_load_and_describe_shows_the_Event()
     {
-        if (Kubectl.Locate() is null)
-        {
-            Assert.Skip("kubectl is not on PATH: this test watches the operator with the kubectl binary");
-        }
-
-        var healthPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
-        string manifests;
-        try
-        {
-            manifests = await Helm.TemplateAsync("charts/autotune", "autotune", SystemNamespace, [$"healthPort={healthPort}"], cancellationToken: Ct);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-        {
-            Assert.Skip($"helm 3 is not on PATH nor in .tools/bin and could not be installed (run scripts/setup.sh): {e.Message}");
-            return;
-        }
-
-        var rbac = RbacAuthorizer.ForServiceAccount(manifests, SystemNamespace, "autotune");
-        var server = new KubeApiServerOptions();
-        server.Tokens[OperatorToken] = KubeUser.Of(rbac);
+        var chart = await InstalledOperator.RenderAsync();
+        var (healthPort, rbac) = (chart.HealthPort, chart.Rbac);
+        var server = chart.Authorise(new KubeApiServerOptions());
 
         // kubectl and helm send no bearer token over plain HTTP: they are the anonymous user here, allowed everything.
         server.Authorizer = new RbacAuthorizer(KubeUser.Anonymous, [new RbacGrant(new PolicyRule(["*"], ["*"], ["*"]), null, "kubectl and helm")]);
         await using var stack = await ScenarioStack.StartAsync(replicas: 1, blocking: true, server: server);
-        await using var operatorKubelet = StandInKubelet.Start(stack.Cluster.Server, new KubeletOptions
-        {
-            Command = ["false"], // only the operator's namespace: its pods run the operator binary
-            Namespace = SystemNamespace,
-            Images = new Dictionary<string, IReadOnlyList<string>> { ["ghcr.io/autotune-dev/autotune-operator"] = [Path.Combine(AppContext.BaseDirectory, "autotune")] },
-            ServiceAccountTokens = new Dictionary<string, string> { [$"{SystemNamespace}/autotune"] = OperatorToken },
-            FirstAddress = 240,
-        });
+        await using var operatorKubelet = StandInKubelet.Start(stack.Cluster.Server, InstalledOperator.Kubelet(firstAddress: 240));
         using var config = stack.Cluster.AdminKubeConfig();
 
         await HelmOkAsync(config, $"install autotune charts/autotune --namespace {SystemNamespace} --create-namespace --set healthPort={healthPort}");
@@ -92,16 +66,7 @@ public sealed class InstalledOperatorUnderLoadTests
         Assert.Empty(operatorKubelet.Errors);
     }
 
-    private static async Task<string> KubectlOkAsync(KubeConfigFile config, string command, StandInKubelet? kubelet = null)
-    {
-        var result = await Kubectl.RunAsync(config, command.Split(' '), cancellationToken: Ct);
-        Assert.True(result.ExitCode == 0, $"kubectl {command}: {result}\nkubelet errors: {string.Join(" | ", kubelet?.Errors ?? [])}");
-        return result.Output;
-    }
+    private static Task<string> KubectlOkAsync(KubeConfigFile config, string command, StandInKubelet? kubelet = null) => InstalledOperator.KubectlOkAsync(config, command, kubelet);
 
-    private static async Task HelmOkAsync(KubeConfigFile config, string command)
-    {
-        var result = await Helm.RunAsync([.. command.Split(' '), "--kubeconfig", config.Path], Ct);
-        Assert.True(result.ExitCode == 0, $"helm {command}: {result.Error}\n{result.Output}");
-    }
+    private static Task HelmOkAsync(KubeConfigFile config, string command) => InstalledOperator.HelmOkAsync(config, command);
 }
