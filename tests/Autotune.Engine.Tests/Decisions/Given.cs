@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
@@ -71,6 +72,38 @@ internal static class Given
         ConnectionHoldMeanMs = 10,
         ConnectionUsesPerSecond = 2700,
         CpuUtilization = 0.45,
+    };
+
+    /// <summary>One pod of a fast async API at 15k req/s arriving and served, P99 8 ms, minimum threads 72 (open loop).</summary>
+    public static ObservedWindow FastAsyncPod() => Healthy() with
+    {
+        Pods = 1,
+        Rps = 15_000,
+        Requests = 15_000 * 60,
+        P50Ms = 4,
+        P99Ms = 8,
+        ShareUnderObjective = 1,
+        AppliedMinThreads = 72,
+    };
+
+    /// <summary>Minimum threads raised 72 -> 144 on <paramref name="before"/>, confirmed 90 s ago and awaiting its judgement.</summary>
+    public static TuningState ThreadRaise(ObservedWindow before) => TuningState.Empty with
+    {
+        Pending = new PendingChange
+        {
+            Knob = Knob.ThreadPoolMinThreads,
+            From = 72,
+            To = 144,
+            Reason = DecisionReasons.RaiseMinThreads,
+            DecidedAt = Now.AddMinutes(-3),
+            ExpectedGeneration = 7,
+            ConfirmedAt = Now.AddSeconds(-90),
+            Before = WindowSummary.Of(before),
+        },
+        History =
+        [
+            Change(Knob.ThreadPoolMinThreads, 72, 144, DecisionReasons.RaiseMinThreads, Bottleneck.ThreadStarvation, Now.AddMinutes(-3), before, "raised"),
+        ],
     };
 
     /// <summary>A change made at <paramref name="time"/>, remembered with the window it was decided on.</summary>

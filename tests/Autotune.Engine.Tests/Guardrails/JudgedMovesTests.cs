@@ -19,37 +19,13 @@ public sealed class JudgedMovesTests
     private static readonly Settings Raised = new(1, 144, 10, 200);
 
     /// <summary>One pod at 15k req/s, P99 8 ms, 64 requests in flight (64 callers waiting for their answers).</summary>
-    private static ObservedWindow Before() => Given.Healthy() with
+    private static ObservedWindow Before() => Given.FastAsyncPod() with
     {
-        Pods = 1,
-        Rps = 15_000,
-        Requests = 15_000 * 60,
-        P50Ms = 4,
-        P99Ms = 8,
-        ShareUnderObjective = 1,
         ActiveRequestsMean = 64,
         ActiveRequestsSlopePerSecond = 0,
-        AppliedMinThreads = 72,
     };
 
-    private static TuningState ThreadRaise(ObservedWindow before) => TuningState.Empty with
-    {
-        Pending = new PendingChange
-        {
-            Knob = Knob.ThreadPoolMinThreads,
-            From = 72,
-            To = 144,
-            Reason = DecisionReasons.RaiseMinThreads,
-            DecidedAt = Given.Now.AddMinutes(-3),
-            ExpectedGeneration = 7,
-            ConfirmedAt = Given.Now.AddSeconds(-90),
-            Before = WindowSummary.Of(before),
-        },
-        History =
-        [
-            Given.Change(Knob.ThreadPoolMinThreads, 72, 144, DecisionReasons.RaiseMinThreads, Bottleneck.ThreadStarvation, Given.Now.AddMinutes(-3), before, "raised"),
-        ],
-    };
+    private static TuningState ThreadRaise(ObservedWindow before) => Given.ThreadRaise(before);
 
     private static Decision Judge(ObservedWindow after)
     {

@@ -17,35 +17,9 @@ namespace Autotune.Engine.Tests.Guardrails;
 public sealed class KneeMemoryTests
 {
     /// <summary>One pod at 15k req/s arriving and served, P99 8 ms (open loop: requests in flight not exported).</summary>
-    private static ObservedWindow Before() => Given.Healthy() with
-    {
-        Pods = 1,
-        Rps = 15_000,
-        Requests = 15_000 * 60,
-        P50Ms = 4,
-        P99Ms = 8,
-        ShareUnderObjective = 1,
-        AppliedMinThreads = 72,
-    };
+    private static ObservedWindow Before() => Given.FastAsyncPod();
 
-    private static TuningState ThreadRaise(ObservedWindow before) => TuningState.Empty with
-    {
-        Pending = new PendingChange
-        {
-            Knob = Knob.ThreadPoolMinThreads,
-            From = 72,
-            To = 144,
-            Reason = DecisionReasons.RaiseMinThreads,
-            DecidedAt = Given.Now.AddMinutes(-3),
-            ExpectedGeneration = 7,
-            ConfirmedAt = Given.Now.AddSeconds(-90),
-            Before = WindowSummary.Of(before),
-        },
-        History =
-        [
-            Given.Change(Knob.ThreadPoolMinThreads, 72, 144, DecisionReasons.RaiseMinThreads, Bottleneck.ThreadStarvation, Given.Now.AddMinutes(-3), before, "raised"),
-        ],
-    };
+    private static TuningState ThreadRaise(ObservedWindow before) => Given.ThreadRaise(before);
 
     private static DecisionInput After(ObservedWindow after) =>
         Given.Input(after with { AppliedGenerationMin = 7, AppliedMinThreads = 144 }, state: ThreadRaise(Before()), settings: new Settings(1, 144, 10, 200));
