@@ -10,6 +10,33 @@ namespace Autotune.Agent.Tests;
 /// </summary>
 internal static class BlockingHttp
 {
+    /// <summary>
+    /// Each of <paramref name="uris"/> fetched within a second while this process's thread pool is starved: minimum
+    /// threads at the processor count and <paramref name="blockedWorkItems"/> work items blocked, far more than the
+    /// pool has threads, so everything queued behind them waits for injection (a thread or two a second). Runs
+    /// synchronously, never yielding to the pool; the blocked items are released and the minimum restored after.
+    /// </summary>
+    public static (string StatusLine, string Body, TimeSpan Elapsed)?[] GetWhileStarved(int blockedWorkItems, params Uri[] uris)
+    {
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        using var release = new ManualResetEventSlim();
+        try
+        {
+            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
+            for (var i = 0; i < blockedWorkItems; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
+            }
+
+            return [.. uris.Select(uri => Get(uri, TimeSpan.FromSeconds(1)))];
+        }
+        finally
+        {
+            release.Set();
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+    }
+
     /// <summary>The status line and body, or null when nothing complete arrived within <paramref name="timeout"/> (or the server reset the connection).</summary>
     public static (string StatusLine, string Body, TimeSpan Elapsed)? Get(Uri uri, TimeSpan timeout)
     {

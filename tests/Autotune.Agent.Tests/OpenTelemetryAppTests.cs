@@ -66,26 +66,8 @@ public sealed partial class OpenTelemetryAppTests
         var agentUri = app.Agent.MetricsUri;
         var appUri = new Uri(app.BaseUri, "/metrics");
 
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        using var release = new ManualResetEventSlim();
-        (string StatusLine, string Body, TimeSpan Elapsed)? agent;
-        (string StatusLine, string Body, TimeSpan Elapsed)? exporter;
-        try
-        {
-            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
-            for (var i = 0; i < 400; i++)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
-            }
-
-            agent = BlockingHttp.Get(agentUri, TimeSpan.FromSeconds(1));
-            exporter = BlockingHttp.Get(appUri, TimeSpan.FromSeconds(1));
-        }
-        finally
-        {
-            release.Set();
-            ThreadPool.SetMinThreads(minWorkers, minIo);
-        }
+        var answers = BlockingHttp.GetWhileStarved(400, agentUri, appUri);
+        var (agent, exporter) = (answers[0], answers[1]);
 
         // Control: the app's exporter runs on the starved pool.
         Assert.Null(exporter);

@@ -17,28 +17,10 @@ public sealed class StarvationTests
         var metricsUri = app.Agent.MetricsUri;
         var pingUri = new Uri(app.BaseUri, "/ping");
 
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        using var release = new ManualResetEventSlim();
-        (string StatusLine, string Body, TimeSpan Elapsed)? metrics;
-        (string StatusLine, string Body, TimeSpan Elapsed)? ping;
-        try
-        {
-            // Blocking work items, far more than the pool has threads: everything queued behind them waits while the
-            // pool injects a thread or two a second. This section runs synchronously, never yielding to the pool.
-            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
-            for (var i = 0; i < BlockedWorkItems; i++)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
-            }
-
-            metrics = BlockingHttp.Get(metricsUri, TimeSpan.FromSeconds(1));
-            ping = BlockingHttp.Get(pingUri, TimeSpan.FromSeconds(1));
-        }
-        finally
-        {
-            release.Set();
-            ThreadPool.SetMinThreads(minWorkers, minIo);
-        }
+        // Blocking work items, far more than the pool has threads: everything queued behind them waits while the
+        // pool injects a thread or two a second.
+        var answers = BlockingHttp.GetWhileStarved(BlockedWorkItems, metricsUri, pingUri);
+        var (metrics, ping) = (answers[0], answers[1]);
 
         // Control: the starved pool cannot serve Kestrel's request within the second...
         Assert.Null(ping);
