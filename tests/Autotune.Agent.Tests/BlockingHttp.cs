@@ -19,7 +19,9 @@ internal static class BlockingHttp
     public static (string StatusLine, string Body, TimeSpan Elapsed)?[] GetWhileStarved(int blockedWorkItems, params Uri[] uris)
     {
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        using var release = new ManualResetEventSlim();
+        // Not disposed: blocked items still queued when the fetches end start only after Set, and must find the
+        // event alive then. Set before a wait starts, a ManualResetEventSlim never allocates a kernel handle.
+        var release = new ManualResetEventSlim();
         try
         {
             ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
