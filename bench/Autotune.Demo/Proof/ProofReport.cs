@@ -56,7 +56,27 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, Markdown(elapsed, complete), cancellationToken);
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".knees.json"), KneesJson(), cancellationToken);
     }
+
+    /// <summary>
+    /// Every ramp's knee as JSON (profile, phase, repeat, settings, highest rate held): the measured side of the
+    /// simulator's calibration, kept beside the report so a model can be fitted to a run without repeating it.
+    /// </summary>
+    public string KneesJson() => System.Text.Json.JsonSerializer.Serialize(
+        _results.SelectMany(r => r.Grid.Concat(r.Runs).Select(run => new
+        {
+            profile = r.Profile.Name,
+            phase = run.Phase,
+            repeat = run.Repeat,
+            replicas = run.Settings.Replicas,
+            minThreads = run.Settings.MinThreads,
+            pool = run.Settings.Pool,
+            maxConnections = run.Settings.MaxConnections,
+            highestHeld = run.HighestHeld,
+            heldIgnoringLag = run.HeldIgnoringLag,
+        })),
+        new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>The report's text.</summary>
     public string Markdown(TimeSpan elapsed, bool complete)
