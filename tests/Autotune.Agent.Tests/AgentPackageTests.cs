@@ -39,6 +39,18 @@ public sealed class AgentPackageTests(PostgresFixture postgres)
 
         Assert.True(File.Exists(Path.Combine(feed, $"Autotune.Agent.EntityFrameworkCore.{version}.nupkg")));
 
+        // The contract's own page: the tuning file, the environment and every series a scrape shows, by its Prometheus name.
+        await using (var zip = await ZipFile.OpenReadAsync(Path.Combine(feed, $"Autotune.Contracts.{version}.nupkg"), ct))
+        {
+            Assert.Contains("<readme>README.md</readme>", await ReadAsync(zip, "Autotune.Contracts.nuspec", ct), StringComparison.Ordinal);
+            var readme = await ReadAsync(zip, "README.md", ct);
+            foreach (var needed in MetricNames.All.Append(MetricNames.TuningApplyFailures).Select(m => $"`{m.Prometheus}`")
+                .Concat([AgentEnvironment.TuningFile, AgentEnvironment.MetricsPort, AgentEnvironment.ShedAfterMilliseconds, "\"schemaVersion\""]))
+            {
+                Assert.Contains(needed, readme, StringComparison.Ordinal);
+            }
+        }
+
         // An app that references the packages only, restored from the feed and the machine's package cache (no network).
         var app = Path.Combine(work.Path, "app");
         Directory.CreateDirectory(app);
