@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -34,5 +36,30 @@ public static class Machine
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores ({model}), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+    }
+
+    /// <summary>The commit the benchmark's code was built from (<c>git describe --always --dirty</c>), or "unknown".</summary>
+    public static string SourceCommit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "describe --always --dirty --abbrev=12")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = AppContext.BaseDirectory,
+            });
+            if (git is null)
+            {
+                return "unknown";
+            }
+
+            var text = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(10_000) && git.ExitCode == 0 && text.Length > 0 ? text : "unknown";
+        }
+        catch (Win32Exception)
+        {
+            return "unknown";
+        }
     }
 }

@@ -92,6 +92,7 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
         md.AppendLine($"- Machine: {Machine.Description()}; shared with other engineers' builds.");
         md.AppendLine($"- Load average at start: {loadAtStart}; at the end: {Machine.LoadAverage()}.");
         md.AppendLine($"- Command: `{command}`");
+        md.AppendLine($"- Code: commit {Machine.SourceCommit()}.");
         if (Estimate is not null)
         {
             md.AppendLine($"- Plan: {Estimate}.");
