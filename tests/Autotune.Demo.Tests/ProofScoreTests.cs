@@ -79,8 +79,25 @@ public sealed class ProofScoreTests
         windows.Add(Window(after, "hold (AwaitingWarmup): Holding"));
         windows.Add(Window(after, "hold (ObjectiveMet): Holding"));
         Assert.False(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 3));
-        windows.Add(Window(after, "hold (Stabilizing): Holding"));
+        windows.Add(Window(after, "hold (KneeReached): Holding"));
+        Assert.False(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 3));
+        windows.Add(Window(after, "hold (ObjectiveMet): Holding"));
         Assert.True(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 3));
+    }
+
+    [Fact]
+    public void Does_not_settle_while_the_engine_waits_to_act()
+    {
+        // An over-provisioned start holds Stabilizing for its stabilisation window, then comes down: not settled yet.
+        const string start = "replicas 2 minThreads 256 pool 64 maxConnections 200";
+        var windows = Enumerable.Range(0, 8).Select(_ => Window(start, "hold (Stabilizing): Holding: comfortable for 16 s of the 60 s stabilisation window")).ToList();
+
+        Assert.False(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 2));
+        windows.Add(Window(start, "hold (Cooldown): Holding"));
+        Assert.False(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 2));
+        windows.Add(Window(start, "hold (ObjectiveMet): Holding"));
+        windows.Add(Window(start, "hold (ObjectiveMet): Holding"));
+        Assert.True(ProofScore.Settled(new LocalRecord(windows, []), rampWindows: 5, stableWindows: 2));
     }
 
     [Fact]

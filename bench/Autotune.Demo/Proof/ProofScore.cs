@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions;
 using Autotune.Load;
 
 namespace Autotune.Demo.Proof;
@@ -70,8 +71,25 @@ public static class ProofScore
         }
 
         var last = windows.Skip(windows.Count - stableWindows).ToList();
-        return last.All(w => IsHold(w.Decision) && w.Settings == last[0].Settings);
+        return last.All(w => IsHold(w.Decision) && !IsWaitingToAct(w.Decision) && w.Settings == last[0].Settings);
     }
+
+    /// <summary>
+    /// Holds after which the engine may still act on its own: a change being confirmed or warming up, a cooldown, a
+    /// stabilisation window before giving capacity back, a ledger or maintenance window awaited, or too few scrapes to
+    /// judge. Stopping there would freeze settings the engine had not finished with (an over-provisioned start holds
+    /// Stabilizing for a minute before it comes down).
+    /// </summary>
+    public static bool IsWaitingToAct(string decision) =>
+        WaitingReasons.Any(reason => decision.StartsWith($"hold ({reason})", StringComparison.Ordinal));
+
+    private static readonly string[] WaitingReasons =
+    [
+        DecisionReasons.AwaitingConfirmation, DecisionReasons.AwaitingWarmup, DecisionReasons.ChangeNotConfirmed,
+        DecisionReasons.Cooldown, DecisionReasons.Stabilizing, DecisionReasons.AwaitingLedger,
+        DecisionReasons.WaitingForMaintenanceWindow, DecisionReasons.TooFewScrapes, DecisionReasons.NoData,
+        DecisionReasons.StaleData, DecisionReasons.MissingPods,
+    ];
 
     /// <summary>True for a window decision that changed nothing ("hold (...)" or none).</summary>
     public static bool IsHold(string decision) =>
