@@ -93,7 +93,7 @@ internal static class DecisionBuilder
             return (DecisionReasons.KnobNotManaged, $"{Label.Of(step.Knob)} is not in the spec, so it is never changed");
         }
 
-        if (step.To < kb.Min || step.To > kb.Max)
+        if ((step.To < kb.Min || step.To > kb.Max) && !TowardBudget(step, kb))
         {
             return (DecisionReasons.AtBudgetLimit, $"{step.To} is outside the budget {kb.Min}..{kb.Max}");
         }
@@ -105,6 +105,14 @@ internal static class DecisionBuilder
 
         return MoveGuards.Check(input, step.Knob, step.To > step.From ? Direction.Up : Direction.Down, reason);
     }
+
+    /// <summary>
+    /// A step from a value outside the budget that moves toward it without passing it: a start outside the user's
+    /// bounds is brought back in, never held there for being outside them.
+    /// </summary>
+    private static bool TowardBudget(PlanStep step, KnobBudget budget) =>
+        (step.From > budget.Max && step.To < step.From && step.To >= budget.Min)
+        || (step.From < budget.Min && step.To > step.From && step.To <= budget.Max);
 
     /// <summary>
     /// The target with every raise of minimum threads or the pool kept below the knob's knee at similar load (see

@@ -1,4 +1,5 @@
 using Autotune.Engine.Decisions;
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
@@ -78,6 +79,38 @@ public sealed class ModeAndKnobTests
         Assert.Equal((Knob.PostgresMaxConnections, 120), (d.Knob, d.From));
         Assert.InRange(d.To!.Value, 154, 160);
         Assert.Contains("max_connections rises to", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repairs_a_broken_budget_from_a_pool_above_its_own_budget_into_the_budget()
+    {
+        // Like the proof's bursty start: pool 100 under a budget of 5..40 and surge 1, so this API may open (1 + 1) x 100
+        // and the other (4 + 1) x 20, against 200 - 14 reserved. Shrinking in proportion asks for 62, itself outside the
+        // budget; the repair goes to the budget's maximum instead of holding there for ever.
+        var spec = Given.Spec(restart: RestartPolicy.Never);
+        spec = spec with { Knobs = spec.Knobs with { DbMaxPoolSize = new KnobBudget { Min = 5, Max = 40 } } };
+
+        var d = TuningEngine.Decide(Given.Input(Given.Healthy(), spec: spec, settings: new Settings(1, 16, 100, 200), ledger: Given.Ledger(maxConnections: 200)));
+
+        Assert.Equal((DecisionKind.Change, DecisionReasons.RepairBudget), (d.Kind, d.Reason));
+        Assert.Equal((Knob.DbMaxPoolSize, 100, 40), (d.Knob, d.From, d.To));
+        Assert.Contains("pools may open 300 connections but max_connections 200 minus 14 reserved leaves 186", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(100, 62, true)] // from above the budget toward it: allowed though still outside
+    [InlineData(100, 40, true)]
+    [InlineData(100, 4, false)] // past the budget's other end
+    [InlineData(30, 50, false)] // from inside to outside
+    [InlineData(2, 4, true)] // from below the budget toward it
+    public void A_step_from_outside_the_budget_toward_it_is_not_refused_for_the_budget(int from, int to, bool allowed)
+    {
+        var spec = Given.Spec();
+        spec = spec with { Knobs = spec.Knobs with { DbMaxPoolSize = new KnobBudget { Min = 5, Max = 40 } } };
+
+        var refusal = DecisionBuilder.Guard(Given.Input(Given.Healthy(), spec: spec), new PlanStep(Knob.DbMaxPoolSize, from, to, 0, 1000), DecisionReasons.RepairBudget);
+
+        Assert.Equal(allowed, refusal?.Reason != DecisionReasons.AtBudgetLimit);
     }
 
     [Fact]

@@ -39,8 +39,10 @@ internal static class BudgetRepair
             return raise;
         }
 
+        // A pool that starts above its own budget comes at least into it: the user's maximum is a bound the repair may
+        // reach at once (a start of pool 100 under a budget of 2..40 once held for ever, "97 is outside the budget").
         var share = Math.Max(0, capacity) / (double)steady;
-        var to = Math.Max(pb.Min, Math.Min(pool - 1, (int)Math.Floor(pool * share)));
+        var to = Math.Max(pb.Min, Math.Min(Math.Min(pool - 1, pb.Max), (int)Math.Floor(pool * share)));
         return to >= pool
             ? Proposal.Hold(DecisionReasons.BudgetExhausted, $"{broken}; the pool is at its budget's minimum {pb.Min}")
             : Proposal.Change(DecisionReasons.RepairBudget,
