@@ -8,6 +8,12 @@ using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+// `calibrate --knees FILE [--out FILE]` fits the simulator to a proof run's knees (docs/proof.md); it starts no stack.
+if (args.Length > 0 && args[0] == "calibrate")
+{
+    return await CalibrateCommand.RunAsync(args[1..], Console.Out, Console.Error, stop.Token);
+}
+
 // `proof [options]` runs the proof benchmark (docs/proof.md); anything else runs the demo (docs/demo.md).
 var proof = args.Length > 0 && args[0] == "proof";
 var root = SampleApiCommand.RepositoryRoot();

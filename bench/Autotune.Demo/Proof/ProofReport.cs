@@ -159,7 +159,8 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
             md.AppendLine(Simulation).AppendLine();
         }
 
-        md.AppendLine(ProofSimulation.CalibrationPlaceholder).AppendLine();
+        var report = Path.GetRelativePath(SampleApiCommand.RepositoryRoot(), Path.GetFullPath(options.OutFile));
+        md.AppendLine(ProofSimulation.CalibrationPointer(Path.ChangeExtension(report, ".knees.json"), report)).AppendLine();
 
         md.AppendLine(Protocol());
         foreach (var r in _results)

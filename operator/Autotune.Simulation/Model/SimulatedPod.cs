@@ -353,7 +353,11 @@ public sealed class SimulatedPod
             _idleFor += dt;
             if (_idleFor >= _options.ThreadIdleRetireSeconds)
             {
-                _threads = Math.Max(floor, _threads - dt);
+                // Each idle worker waits for work with its own timeout and exits when it expires. With no request at
+                // all they time out together and retire at once, so after an idle gap as long as the timeout the next
+                // burst starts from the floor and waits for injection again; under load the workers take turns at
+                // the work and the surplus retires about one a second.
+                _threads = busyThreads <= 0 ? floor : Math.Max(floor, _threads - dt);
             }
         }
         else
