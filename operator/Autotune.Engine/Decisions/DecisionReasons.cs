@@ -91,6 +91,12 @@ public static class DecisionReasons
     public const string GiveBackCapacity = "GiveBackCapacity";
 
     /// <summary>
+    /// A pool far larger than the connections ever in use over the last windows is lowered toward that peak with
+    /// headroom, while the objective is met with margin and nobody waits for a connection; judged like any move.
+    /// </summary>
+    public const string TrimIdlePool = "TrimIdlePool";
+
+    /// <summary>
     /// A replica given back with the pool growing after it: growing the pool first does not fit the connection budget
     /// (old and new pools overlap on every pod), after the replica goes it does. Not judged itself: the pool raise
     /// after it is (as max_connections only makes room for the pool raise after it).

@@ -70,6 +70,9 @@ public static class TuningStateTransitions
             ComfortableSince = decision.IsAction ? null : ComfortableSince(input, state.ComfortableSince),
             Baseline = ServiceBaseline.Next(state.Baseline, input.Window, input.Spec.Objectives.P99LatencyMs),
             Knees = KneeMemory.Learn(state.Knees, judgement, input.Window, input.Now),
+            PoolPeaks = input.Window is { PoolInUseMax: var peak } && double.IsFinite(peak)
+                ? [peak, .. state.PoolPeaks.Take(Policy.GiveBackPolicy.IdleWindows - 1)]
+                : [],
         };
     }
 

@@ -27,6 +27,29 @@ public sealed class WindowPoolAndSettingsTests
     }
 
     [Fact]
+    public void The_peak_in_use_is_the_most_connections_used_at_any_scrape_on_the_busiest_pod()
+    {
+        // Pod a: 3, 9 (4 + 5 over two pool generations), 4 used of 20 over its scrapes; pod b: 5 at every scrape.
+        var a = new PodState();
+        var b = new PodState();
+        b.Pools[0] = ("app#1", 5, 5, 10);
+        var scrapes = new List<Scrape>();
+        foreach (var (i, pools) in new[] { (0, new[] { ("app#1", 3, 17, 20) }), (1, [("app#1", 4, 6, 10), ("app#2", 5, 5, 10)]), (2, [("app#1", 4, 16, 20)]), (3, [("app#1", 3, 17, 20)]) })
+        {
+            a.Pools.Clear();
+            a.Pools.AddRange(pools);
+            scrapes.Add(a.ScrapeAt("a", i * 10, parser));
+            scrapes.Add(b.ScrapeAt("b", i * 10, parser));
+        }
+
+        var window = WindowBuilder.Build(scrapes);
+
+        Assert.Equal(9, window.PerPod.Single(p => p.Pod == "a").PoolInUseMax);
+        Assert.Equal(5, window.PerPod.Single(p => p.Pod == "b").PoolInUseMax);
+        Assert.Equal(9, window.PoolInUseMax);
+    }
+
+    [Fact]
     public void Pool_wait_hold_time_uses_timeouts_and_open_failures_come_from_deltas()
     {
         var a = new PodState { UseSeconds = 50, Uses = 1000, PoolTimeouts = 7, PhysicalConnections = 10, Pending = 2 };

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Autotune.Engine.Tests.Pass;
 
-/// <summary>What the engine learned (the uncontended baseline, each knob's knee) survives an operator restart through status.</summary>
+/// <summary>What the engine learned (the uncontended baseline, each knob's knee, the moves barred after a rollback) survives an operator restart through status.</summary>
 public sealed class LearnedStateTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -77,5 +77,52 @@ public sealed class LearnedStateTests
         var resumed = StatusResume.From(new ApiTuningStatus(), deliveredGeneration: null);
         Assert.Null(resumed.Baseline);
         Assert.Empty(resumed.Knees);
+    }
+
+    private static readonly BarredMove PoolRaiseBarred = new(Knob.DbMaxPoolSize, Direction.Up, Given.Now.AddMinutes(40), "Rolled back Npgsql pool 20 -> 10: p99 rose 8 ms -> 40 ms");
+
+    [Fact]
+    public void A_barred_move_written_to_status_comes_back_after_a_restart()
+    {
+        var state = TuningState.Empty with
+        {
+            Barred = [PoolRaiseBarred, PoolRaiseBarred with { Until = Given.Now.AddMinutes(10) }, new BarredMove(Knob.ThreadPoolMinThreads, Direction.Down, Given.Now.AddMinutes(5), "lowering threads")],
+        };
+        var json = JsonSerializer.Serialize(new ApiTuningStatus { Learned = LearnedState.ToStatus(state) }, Json);
+
+        var resumed = StatusResume.From(JsonSerializer.Deserialize<ApiTuningStatus>(json, Json), deliveredGeneration: 3, now: Given.Now);
+
+        Assert.Contains("\"direction\":\"Up\"", json, StringComparison.Ordinal);
+        Assert.Equal(2, resumed.Barred.Count);
+        Assert.Equal(PoolRaiseBarred, resumed.Barred.Single(b => b.Knob == Knob.DbMaxPoolSize));
+        Assert.Equal((Direction.Down, Given.Now.AddMinutes(5)), resumed.Barred.Single(b => b.Knob == Knob.ThreadPoolMinThreads) is var t ? (t.Direction, t.Until) : default);
+    }
+
+    [Fact]
+    public void A_restarted_engine_does_not_retry_a_barred_move_before_its_bar_expires()
+    {
+        var status = new ApiTuningStatus { Learned = LearnedState.ToStatus(TuningState.Empty with { Barred = [PoolRaiseBarred] }) };
+        var exhausted = Given.PoolExhausted();
+
+        var resumed = StatusResume.From(status, deliveredGeneration: 3, now: Given.Now);
+        var barred = TuningEngine.Decide(Given.Input(exhausted, state: resumed));
+        var forgotten = TuningEngine.Decide(Given.Input(exhausted, state: StatusResume.From(new ApiTuningStatus(), deliveredGeneration: 3, now: Given.Now)));
+
+        Assert.Equal(DecisionReasons.MoveBarred, barred.Reason);
+        Assert.Contains("barred for 40 more min", barred.Message, StringComparison.Ordinal);
+        Assert.Equal((DecisionReasons.RaisePool, Knob.DbMaxPoolSize), (forgotten.Reason, forgotten.Knob));
+    }
+
+    [Fact]
+    public void An_expired_bar_is_dropped_when_the_state_is_rebuilt()
+    {
+        var status = new ApiTuningStatus { Learned = LearnedState.ToStatus(TuningState.Empty with { Barred = [PoolRaiseBarred] }) };
+        var later = Given.Now.AddMinutes(41);
+
+        var resumed = StatusResume.From(status, deliveredGeneration: 3, now: later);
+        var d = TuningEngine.Decide(Given.Input(Given.PoolExhausted() with { Start = later.AddSeconds(-60), End = later }, state: resumed, now: later));
+
+        Assert.Empty(resumed.Barred);
+        Assert.Equal(DecisionReasons.RaisePool, d.Reason);
     }
 }

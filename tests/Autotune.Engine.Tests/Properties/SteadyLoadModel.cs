@@ -56,6 +56,7 @@ internal sealed record SteadyLoadModel(double Rps, double CpuMsPerRequest, doubl
             ConnectionUsesPerSecond = Rps,
             PendingRequestsMean = pending,
             PoolUsage = usage,
+            PoolInUseMax = Math.Min(pool, needPerPod),
             QueueDepthMean = queue,
             QueueDepthSlopePerSecond = starving ? 1 : 0,
             ThreadsFirst = minThreads,

@@ -127,6 +127,21 @@ public sealed class StatusBuilderTests
         Assert.Equal(resource.Status.Learned, kept.Learned);
     }
 
+    [Fact]
+    public void A_barred_move_is_written_to_status_and_a_restarted_operator_resumes_it()
+    {
+        var resource = Resource(null);
+        var outcome = Outcome(Workload(), Hold());
+        var bar = new BarredMove(Knob.DbMaxPoolSize, Direction.Up, T0.AddHours(1), "Rolled back Npgsql pool 20 -> 10: p99 rose 8 ms -> 40 ms");
+
+        resource.Status = ApiTuningStatusBuilder.FromOutcome(resource, outcome with { State = outcome.State with { Barred = [bar] } }, T0);
+        var resumed = StatusResume.From(resource.Status, deliveredGeneration: null, now: T0.AddMinutes(5));
+
+        var written = Assert.Single(resource.Status.Learned!.Barred);
+        Assert.Equal((Knob.DbMaxPoolSize, Direction.Up, T0.AddHours(1)), (written.Knob, written.Direction, written.Until));
+        Assert.Equal(bar, Assert.Single(resumed.Barred));
+    }
+
     private static ApiTuningResource Resource(ApiTuningStatus? status) => new()
     {
         Metadata = new V1ObjectMeta { Name = "orders", NamespaceProperty = "shop", Generation = 7 },

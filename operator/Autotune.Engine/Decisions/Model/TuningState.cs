@@ -35,4 +35,12 @@ public sealed record TuningState
 
     /// <summary>What judged moves taught about each knob's knee (minimum threads, pool), kept in status (<c>learned.knees</c>).</summary>
     public IReadOnlyList<KnobKnee> Knees { get; init; } = [];
+
+    /// <summary>
+    /// The most pooled connections in use per pod in each of the last windows, newest first, bounded (see
+    /// <see cref="Policy.GiveBackPolicy.IdleWindows"/>): what an idle pool is lowered toward. A window that does not
+    /// report its pool clears it. Not kept in status: a restarted operator watches the windows again before it lowers
+    /// a pool.
+    /// </summary>
+    public IReadOnlyList<double> PoolPeaks { get; init; } = [];
 }

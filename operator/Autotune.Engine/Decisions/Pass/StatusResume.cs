@@ -7,8 +7,8 @@ namespace Autotune.Engine.Decisions.Pass;
 
 /// <summary>
 /// What a restarted operator (or a new leader) takes over from status: the decision history, the change in flight
-/// when the Tuning condition says one is, and what was learned (the uncontended baseline, each knob's knee, see
-/// <see cref="LearnedState"/>). The change is then awaited and judged, never made a second time.
+/// when the Tuning condition says one is, and what was learned (the uncontended baseline, each knob's knee, the moves
+/// barred after a rollback, see <see cref="LearnedState"/>). The change is then awaited and judged, never made a second time.
 /// </summary>
 public static class StatusResume
 {
@@ -21,7 +21,7 @@ public static class StatusResume
     /// </summary>
     public static TuningState From(ApiTuningStatus? status, TuningFile? delivered, DateTimeOffset now)
     {
-        var state = From(status, delivered?.Generation);
+        var state = From(status, delivered?.Generation, now);
         if (state.Pending is not null || delivered is null || Unrecorded(status, delivered) is not { } change)
         {
             return state;
@@ -86,9 +86,10 @@ public static class StatusResume
 
     /// <summary>
     /// The tuning state status records. An in-process change in flight is confirmed by the generation every pod
-    /// reports: the one delivered (the tuning ConfigMap's), since the change in flight is the last one delivered.
+    /// reports: the one delivered (the tuning ConfigMap's), since the change in flight is the last one delivered. Bars
+    /// that expired by <paramref name="now"/> are dropped.
     /// </summary>
-    public static TuningState From(ApiTuningStatus? status, long? deliveredGeneration)
+    public static TuningState From(ApiTuningStatus? status, long? deliveredGeneration, DateTimeOffset? now = null)
     {
         if (status is null)
         {
@@ -123,6 +124,6 @@ public static class StatusResume
             };
         }
 
-        return LearnedState.Resume(new TuningState { History = history, Pending = pending }, status.Learned);
+        return LearnedState.Resume(new TuningState { History = history, Pending = pending }, status.Learned, now);
     }
 }

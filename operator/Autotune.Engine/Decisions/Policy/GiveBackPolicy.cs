@@ -11,10 +11,17 @@ namespace Autotune.Engine.Decisions.Policy;
 /// time: a replica first (if the others can carry its CPU, connections and threads, growing their pool or minimum
 /// threads first when they could not, and lowering an idle pool first when the replica's going would leave CPU past
 /// comfortable, see <see cref="PoolGoesWithReplica"/>), then a quarter of the pool, then a quarter of the minimum
-/// threads, never below their budgets or what Little's law asks for.
+/// threads, never below their budgets or what Little's law asks for. Outside that window, a pool far larger than the
+/// connections ever in use comes down on its own evidence (see <see cref="IdlePool"/>).
 /// </summary>
 internal static class GiveBackPolicy
 {
+    /// <summary>Windows (this one and those before it) whose peak connections in use an idle pool is judged on.</summary>
+    public const int IdleWindows = 3;
+
+    /// <summary>A pool whose peak in use stays at or under this share of it holds an idle surplus.</summary>
+    public const double IdleShare = 0.5;
+
     public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
     {
         var since = input.State.ComfortableSince;
@@ -235,5 +242,63 @@ internal static class GiveBackPolicy
             ? (to, $"at that CPU the pool's own give-back step cannot follow, and about {Num.F(busyAfter)} connections per pod would be busy, "
                 + $"so the pool comes down {p} -> {to} first and the replica follows (idle connections are sessions a burst piles into the database)")
             : null;
+    }
+
+    /// <summary>
+    /// A pool well above the connections ever in use is lowered toward that peak: connections a pool may open are
+    /// reserved against the server's max_connections, which other APIs share, even when they show no latency cost
+    /// (measured in busy-async-over-provisioned: a pool of 64 with at most 7 connections in use at any scrape, P99
+    /// 4.7 ms against a 100 ms objective; static pools of 64, 16 and 8 all hold that P99). The evidence: the objective
+    /// met with margin (P99 at most <see cref="Thresholds.ComfortableLatency"/> of it, the share under it on target, no
+    /// errors to speak of), nobody waiting for a connection (no requests pending, no pool timeouts, the pool wait
+    /// comfortable), and the peak in use over the last <see cref="IdleWindows"/> windows at most
+    /// <see cref="IdleShare"/> of the pool. The pool comes down toward that peak x <see cref="Thresholds.Headroom"/>, at
+    /// most halved in one step, never below its budget's minimum or a floor a lowering was judged worse at. Unlike the
+    /// comfortable give-back it needs no spare CPU (a busy async API is at its CPU limit and still holds idle
+    /// connections), and it is judged like a move made for throughput: rolled back (and barred, the floor learned) when
+    /// it made P99 or throughput worse at similar load. Null when the evidence is not there or the move may not be made
+    /// now (cooldown, a bar, a suppressed reversal).
+    /// </summary>
+    internal static Proposal? IdlePool(DecisionInput input, ObservedWindow w)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(w);
+        var c = input.Current;
+        var o = input.Spec.Objectives;
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb || c.DbMaxPoolSize is not { } p || p <= pb.Min
+            || DataSufficiency.Check(w, WindowDuration.Parse(input.Spec.Metrics.Window), o.MaxQueueDepth, input.Now) is not null)
+        {
+            return null;
+        }
+
+        var withMargin = w.P99Ms <= o.P99LatencyMs * Thresholds.ComfortableLatency && !(w.ShareUnderObjective < Thresholds.ShareTarget)
+            && !(w.ErrorRate > 1 - Thresholds.ShareTarget);
+        var nobodyWaits = !(w.PendingRequestsMean > 0) && !(w.PoolTimeouts > 0) && !(w.PoolWaitP99Ms > o.MaxPoolWaitMs * Thresholds.Comfortable);
+        double[] peaks = [w.PoolInUseMax, .. input.State.PoolPeaks.Take(IdleWindows - 1)];
+        if (!withMargin || !nobodyWaits || peaks.Length < IdleWindows || !peaks.All(double.IsFinite))
+        {
+            return null;
+        }
+
+        var peak = peaks.Max();
+        if (peak > p * IdleShare)
+        {
+            return null;
+        }
+
+        var floor = KneeMemory.At(input.State, Knob.DbMaxPoolSize, w)?.Floor is { } f ? f + 1 : pb.Min;
+        var target = Math.Max(Math.Max(pb.Min, floor), (int)Math.Ceiling(peak * Thresholds.Headroom));
+        var to = Math.Max(target, StepBounds.MinDown(p));
+        if (to >= p || MoveGuards.Check(input, Knob.DbMaxPoolSize, Direction.Down, DecisionReasons.TrimIdlePool) is not null)
+        {
+            return null;
+        }
+
+        return Proposal.Change(DecisionReasons.TrimIdlePool,
+            $"at most {Num.F(peak)} of the pool's {p} connections per pod were in use at any scrape of the last {IdleWindows} windows, "
+            + $"with p99 {Num.Ms(w.P99Ms)} under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective and nobody waiting for a connection: "
+            + $"the idle connections only reserve max_connections; toward {target} ({Num.F(peak)} x {Num.F(Thresholds.Headroom)}"
+            + (floor > pb.Min ? $", above the floor {floor - 1} a lowering was judged worse at" : string.Empty) + "), at most halving it in one step",
+            c with { DbMaxPoolSize = to });
     }
 }

@@ -56,6 +56,12 @@ public sealed record ObservedWindow
     /// <summary>Mean over scrapes of used / max pool connections (per pod), 0..1.</summary>
     public double PoolUsage { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Most pooled connections in use at any scrape of the window, on the busiest pod (the pool is per pod); NaN when
+    /// no pod reports its pool.
+    /// </summary>
+    public double PoolInUseMax { get; init; } = double.NaN;
+
     /// <summary>Pool timeouts in the window (all pods).</summary>
     public double PoolTimeouts { get; init; }
 

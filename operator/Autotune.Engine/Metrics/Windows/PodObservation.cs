@@ -61,6 +61,9 @@ public sealed record PodObservation
     /// <summary>Mean over scrapes of used / max pooled connections (summed over pool generations), 0..1.</summary>
     public double PoolUsage { get; init; } = double.NaN;
 
+    /// <summary>Most pooled connections in use at any of the pod's scrapes (summed over pool generations).</summary>
+    public double PoolInUseMax { get; init; } = double.NaN;
+
     /// <summary>Physical connections open at the last answered scrape.</summary>
     public double PhysicalConnections { get; init; } = double.NaN;
 

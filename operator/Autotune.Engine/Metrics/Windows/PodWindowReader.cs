@@ -17,6 +17,7 @@ internal static class PodWindowReader
         var gauges = new ScrapeGauges();
         var last = new ScrapeGauges();
         var usage = new GaugeTrack();
+        var inUse = new GaugeTrack();
         int answered = 0, timedOut = 0, failed = 0;
         double latencyMax = 0, firstSeconds = 0, lastSeconds = 0;
 
@@ -69,6 +70,7 @@ internal static class PodWindowReader
             }
 
             usage.Add(seconds, gauges.PoolUsage);
+            inUse.Add(seconds, gauges.PoolInUse);
             (gauges, last) = (last, gauges);
         }
 
@@ -97,6 +99,7 @@ internal static class PodWindowReader
             ThreadsMax = tracks.GetValueOrDefault(MetricRole.Threads)?.Max ?? double.NaN,
             PendingRequestsMean = tracks.GetValueOrDefault(MetricRole.PendingRequests)?.Mean ?? double.NaN,
             PoolUsage = usage.Mean,
+            PoolInUseMax = inUse.Max,
             PhysicalConnections = tracks.GetValueOrDefault(MetricRole.PhysicalConnections)?.Last ?? double.NaN,
             ActiveRequestsMean = tracks.GetValueOrDefault(MetricRole.ActiveRequests)?.Mean ?? double.NaN,
             ActiveRequestsSlopePerSecond = tracks.GetValueOrDefault(MetricRole.ActiveRequests)?.SlopePerSecond() ?? double.NaN,

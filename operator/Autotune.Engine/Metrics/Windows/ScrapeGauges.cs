@@ -57,4 +57,14 @@ internal sealed class ScrapeGauges
             return (double.IsNaN(used) ? 0 : used) / max;
         }
     }
+
+    /// <summary>Pooled connections in use in this scrape, summed over pools; NaN when no pool reports a positive max.</summary>
+    public double PoolInUse
+    {
+        get
+        {
+            var used = this[MetricRole.PoolConnections];
+            return this[MetricRole.PoolMax] > 0 ? (double.IsNaN(used) ? 0 : used) : double.NaN;
+        }
+    }
 }

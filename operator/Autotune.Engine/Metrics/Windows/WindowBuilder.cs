@@ -64,6 +64,7 @@ public static class WindowBuilder
             OpenFailures = totals.OpenFailures,
             PendingRequestsMean = MeanOver(pods, p => p.PendingRequestsMean, 0),
             PoolUsage = MeanOver(pods, p => p.PoolUsage, double.NaN),
+            PoolInUseMax = pods.Select(p => p.PoolInUseMax).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max(),
             PhysicalConnections = pods.Select(p => p.PhysicalConnections).Where(double.IsFinite).Sum(),
             QueueDepthMean = MeanOver(pods, p => p.QueueDepthMean, 0),
             QueueDepthSlopePerSecond = MeanOver(pods, p => p.QueueDepthSlopePerSecond, 0),

@@ -4,7 +4,8 @@ namespace Autotune.Engine.Resource.Spec;
 
 /// <summary>
 /// What the engine has learned about the API (<c>status.learned</c>), kept so that a restarted operator (or a new
-/// leader) sizes and judges with it at once: the uncontended service and hold times, and each knob's knee.
+/// leader) sizes and judges with it at once: the uncontended service and hold times, each knob's knee, and the moves
+/// barred after a rollback.
 /// </summary>
 public sealed record LearnedStatus
 {
@@ -14,4 +15,8 @@ public sealed record LearnedStatus
     /// <summary>What judged moves showed about each knob (minimum threads, pool), one entry per knob.</summary>
     [Length(0, 4)]
     public IReadOnlyList<KneeStatus> Knees { get; init; } = [];
+
+    /// <summary>Moves rolled back for making things worse, not made again until their bar expires; at most one per knob and direction.</summary>
+    [Length(0, 8)]
+    public IReadOnlyList<BarredMoveStatus> Barred { get; init; } = [];
 }
