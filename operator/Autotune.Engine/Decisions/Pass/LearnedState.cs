@@ -38,7 +38,7 @@ public static class LearnedState
             Barred = [.. Latest(state.Barred).Select(b => new BarredMoveStatus
             {
                 Knob = b.Knob,
-                Direction = b.Direction,
+                Direction = b.Direction == Direction.Up ? BarredDirection.Up : BarredDirection.Down,
                 Until = b.Until,
                 Because = b.Because.Length <= MessageLimit ? b.Because : b.Because[..MessageLimit],
             })],
@@ -77,7 +77,7 @@ public static class LearnedState
                 InFlight = k.InFlight ?? double.NaN,
                 LearnedAt = k.LearnedAt ?? default,
             })],
-            Barred = [.. learned.Barred.Where(b => now is not { } t || b.Until > t).Select(b => new BarredMove(b.Knob, b.Direction, b.Until, b.Because))],
+            Barred = [.. learned.Barred.Where(b => now is not { } t || b.Until > t).Select(b => new BarredMove(b.Knob, b.Direction == BarredDirection.Up ? Direction.Up : Direction.Down, b.Until, b.Because))],
         };
     }
 

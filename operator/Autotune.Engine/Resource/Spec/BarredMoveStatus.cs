@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Autotune.Engine.Decisions.Model;
 
 namespace Autotune.Engine.Resource.Spec;
 
@@ -13,7 +12,7 @@ public sealed record BarredMoveStatus
     public required Knob Knob { get; init; }
 
     /// <summary>The direction that backfired: Up (raising) or Down (lowering).</summary>
-    public required Direction Direction { get; init; }
+    public required BarredDirection Direction { get; init; }
 
     /// <summary>When the bar expires.</summary>
     public required DateTimeOffset Until { get; init; }
