@@ -2,6 +2,7 @@ using Autotune.Contracts;
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Diagnosis;
+using Autotune.Engine.Decisions.Guardrails;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Metrics.Windows;
@@ -214,6 +215,20 @@ public sealed class CollapseRecoveryTests
 
         var outcome = TuningPass.Complete(plan, ApplyReport.Done with { MaxConnections = new MaxConnectionsResult("localhost:5432", 20, mc.To, true, mc.To) });
         Assert.Equal((Knob.DbMaxPoolSize, 16, 4L), (outcome.State.Pending!.Knob, outcome.State.Pending.To, outcome.State.Pending.ExpectedGeneration));
+    }
+
+    [Fact]
+    public void A_window_the_decision_restarted_the_database_in_is_known_as_disturbed()
+    {
+        var input = Input(Collapse());
+        var d = TuningEngine.Decide(input);
+        var state = TuningStateTransitions.Next(input, d, expectedGeneration: 4);
+        var after = Collapse() with { Start = Given.Now - TimeSpan.FromSeconds(30), End = Given.Now + TimeSpan.FromSeconds(30) };
+
+        var why = RestartDisturbance.Of(after, state);
+
+        var mc = d.Plan.Single(s => s.Knob == Knob.PostgresMaxConnections);
+        Assert.Equal($"max_connections {mc.From} -> {mc.To} restarted the database at 12:00:00", why);
     }
 
     [Fact]
