@@ -40,6 +40,11 @@ internal static class DecisionBuilder
                 $"{why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
         }
 
+        if (proposal.Together && steps.Count > 1 && steps.LastOrDefault(s => s.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads) is { } lead)
+        {
+            return Together(input, finding, proposal.Reason, why, steps, lead, budget);
+        }
+
         var first = steps[0];
         var knob = first.Knob;
         var blocked = Guard(input, first, proposal.Reason);
@@ -83,6 +88,47 @@ internal static class DecisionBuilder
         return recommendOnly || budget is null || knob is Knob.ThreadPoolMinThreads
             ? decision
             : decision with { Claim = ConnectionPlanner.Claim(budget.Self, first, budget.Swap, budget.BusyPerPod) };
+    }
+
+    /// <summary>
+    /// One decision for every step, applied in one pass in the plan's order (max_connections, confirmed, before the pool
+    /// grows): each step passes the guardrails, or the whole change waits. The tuning file that carries the in-process
+    /// knobs confirms it, so <paramref name="lead"/> (the pool, else minimum threads) is the knob it is followed by.
+    /// </summary>
+    private static Decision Together(DecisionInput input, Finding finding, string reason, string why, List<PlanStep> steps, PlanStep lead, BudgetContext? budget)
+    {
+        foreach (var step in steps)
+        {
+            if (Guard(input, step, reason) is { } b)
+            {
+                return Hold(input, finding, b.Reason, $"{why}; {Verb(step, false)} {Label.Of(step.Knob)} {step.From} -> {step.To} waits: {b.Why}");
+            }
+        }
+
+        var recommendOnly = input.Spec.Mode == TuningMode.Recommend
+            || steps.Any(s => StepBounds.BudgetOf(input.Spec.Knobs, s.Knob)!.Mode == KnobMode.Recommend);
+        var up = steps.All(s => s.To > s.From);
+        var moves = string.Join(", ", steps.Select(s => $"{(up ? string.Empty : Verb(s, false) + " ")}{Label.Of(s.Knob)} {s.From} -> {s.To}"));
+        return new Decision
+        {
+            Kind = recommendOnly ? DecisionKind.Recommend : DecisionKind.Change,
+            Bottleneck = finding.Bottleneck,
+            Reason = reason,
+            Message = recommendOnly
+                ? $"Recommend {(up ? "raising " : string.Empty)}together {moves}: {why}"
+                : $"{(up ? "Raised" : "Changed")} together {moves}: {why}",
+            Knob = lead.Knob,
+            From = lead.From,
+            To = lead.To,
+            Evidence = finding.Evidence,
+            Time = input.Now,
+            Plan = steps,
+            Together = true,
+            RequiresRestart = steps.Any(s => s.Knob == Knob.PostgresMaxConnections),
+            Claim = recommendOnly || budget is null || lead.Knob != Knob.DbMaxPoolSize
+                ? null
+                : ConnectionPlanner.Claim(budget.Self, lead, budget.Swap, budget.BusyPerPod),
+        };
     }
 
     /// <summary>The guardrails on one step: the knob is in the spec, the step stays in its budget, cooldown, bars, reversals.</summary>

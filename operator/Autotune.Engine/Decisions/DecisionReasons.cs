@@ -78,6 +78,12 @@ public static class DecisionReasons
     /// <summary>max_connections raised so that pools can grow.</summary>
     public const string RaiseMaxConnections = "RaiseMaxConnections";
 
+    /// <summary>
+    /// A collapsed service (few requests answered while many arrive) sized from demand: minimum threads, the pool and
+    /// max_connections raised together, in one decision, to arrivals x uncontended times.
+    /// </summary>
+    public const string RecoverFromCollapse = "RecoverFromCollapse";
+
     /// <summary>Pool shrunk because the database only queues the extra connections.</summary>
     public const string ShrinkPool = "ShrinkPool";
 

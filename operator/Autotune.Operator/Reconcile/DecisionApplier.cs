@@ -28,6 +28,8 @@ public static class DecisionApplier
                     return ApplyReport.Done;
                 case ApplyOrder.SetMaxConnections set:
                     return await SetMaxConnectionsAsync(target, set, cancellationToken);
+                case ApplyOrder.InTurn inTurn:
+                    return await InTurnAsync(target, inTurn, cancellationToken);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(order), order, "unknown order");
             }
@@ -36,6 +38,28 @@ public static class DecisionApplier
         {
             return ApplyReport.Failed(FailureText.Of(ex));
         }
+    }
+
+    /// <summary>Each order in turn; what follows max_connections is carried out only once SHOW reads the new value.</summary>
+    private static async Task<ApplyReport> InTurnAsync(TuningTarget target, ApplyOrder.InTurn order, CancellationToken cancellationToken)
+    {
+        MaxConnectionsResult? maxConnections = null;
+        foreach (var next in order.Orders)
+        {
+            var report = await ApplyAsync(target, next, cancellationToken);
+            maxConnections = report.MaxConnections ?? maxConnections;
+            if (report.Error is not null)
+            {
+                return report with { MaxConnections = maxConnections };
+            }
+
+            if (next is ApplyOrder.SetMaxConnections set && report.MaxConnections is { } mc && mc.ReadBack != set.To)
+            {
+                return ApplyReport.Failed($"SHOW max_connections reads {mc.ReadBack}, not {set.To}, so the settings that need it were not delivered") with { MaxConnections = mc };
+            }
+        }
+
+        return ApplyReport.Done with { MaxConnections = maxConnections };
     }
 
     private static async Task<ApplyReport> SetMaxConnectionsAsync(TuningTarget target, ApplyOrder.SetMaxConnections order, CancellationToken cancellationToken)

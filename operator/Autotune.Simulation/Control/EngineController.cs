@@ -99,25 +99,50 @@ public sealed class EngineController : IController
             });
 
             var report = ApplyReport.Nothing;
-            switch (plan.Order)
+            ApplyReport Apply(ApplyOrder order)
             {
-                case ApplyOrder.Scale scale:
-                    changes.Add(new KnobChange(i, Knob.Replicas, scale.Replicas, plan.Decision.Message));
-                    report = ApplyReport.Done;
-                    break;
-                case ApplyOrder.DeliverTuning deliver:
-                    var knob = plan.Decision.Knob!.Value;
-                    changes.Add(new KnobChange(i, knob, knob == Knob.ThreadPoolMinThreads ? deliver.File.ThreadPoolMinThreads!.Value : deliver.File.DbMaxPoolSize!.Value, plan.Decision.Message)
-                    {
-                        ShedAfterMs = deliver.File.ShedAfterMilliseconds,
-                    });
-                    report = ApplyReport.Done;
-                    break;
-                case ApplyOrder.SetMaxConnections set:
-                    var restarted = set.RestartAllowed && set.To != db.MaxConnections;
-                    changes.Add(new KnobChange(i, Knob.PostgresMaxConnections, set.To, plan.Decision.Message) { Restart = set.RestartAllowed });
-                    report = ApplyReport.Done with { MaxConnections = new MaxConnectionsResult(db.Options.Name, db.MaxConnections, set.To, restarted, restarted ? set.To : db.MaxConnections) };
-                    break;
+                switch (order)
+                {
+                    case ApplyOrder.Scale scale:
+                        changes.Add(new KnobChange(i, Knob.Replicas, scale.Replicas, plan.Decision.Message));
+                        return ApplyReport.Done;
+                    case ApplyOrder.DeliverTuning deliver:
+                        // Every in-process knob the file moves (a decision applied together moves both).
+                        foreach (var (knob, to, now) in new[] { (Knob.ThreadPoolMinThreads, deliver.File.ThreadPoolMinThreads, api.Tuning.MinThreads), (Knob.DbMaxPoolSize, deliver.File.DbMaxPoolSize, api.Tuning.PoolSize) })
+                        {
+                            if (to is { } value && (value != now || knob == plan.Decision.Knob))
+                            {
+                                changes.Add(new KnobChange(i, knob, value, plan.Decision.Message) { ShedAfterMs = deliver.File.ShedAfterMilliseconds });
+                            }
+                        }
+
+                        return ApplyReport.Done;
+                    case ApplyOrder.SetMaxConnections set:
+                        var restarted = set.RestartAllowed && set.To != db.MaxConnections;
+                        changes.Add(new KnobChange(i, Knob.PostgresMaxConnections, set.To, plan.Decision.Message) { Restart = set.RestartAllowed });
+                        return ApplyReport.Done with { MaxConnections = new MaxConnectionsResult(db.Options.Name, db.MaxConnections, set.To, restarted, restarted ? set.To : db.MaxConnections) };
+                    case ApplyOrder.InTurn inTurn:
+                        // The simulated server restarts at once when allowed, so SHOW reads the new value before the file goes out.
+                        var last = ApplyReport.Done;
+                        foreach (var next in inTurn.Orders)
+                        {
+                            var done = Apply(next);
+                            last = last with { MaxConnections = done.MaxConnections ?? last.MaxConnections };
+                            if (next is ApplyOrder.SetMaxConnections s && done.MaxConnections is { } mc && mc.ReadBack != s.To)
+                            {
+                                return ApplyReport.Failed($"max_connections reads {mc.ReadBack}, not {s.To}") with { MaxConnections = mc };
+                            }
+                        }
+
+                        return last;
+                    default:
+                        return ApplyReport.Nothing;
+                }
+            }
+
+            if (plan.Order is { } order)
+            {
+                report = Apply(order);
             }
 
             var outcome = TuningPass.Complete(plan, report);

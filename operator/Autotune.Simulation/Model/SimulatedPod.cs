@@ -155,7 +155,10 @@ public sealed class SimulatedPod
         _blocked = served / dt * blockingHold;
         var threadBacklogWait = _threadQueue / serviceRate;
         _threadBacklogWaitLast = Math.Min(threadBacklogWait, 3600);
-        var threadRandomWait = threadRate < 0.999 * cpuRate ? Queueing.WaitFactor(_rateSmoothed * threadHold / _threads, _threads) * threadHold : 0;
+        // The random wait is the queueing a steady load sees below saturation; a continuation's wait behind the backlog
+        // is the backlog's own (threadBacklogWait), so it is not counted in it again.
+        var randomHold = threadHold - (w.BlockingShare * continuationWait);
+        var threadRandomWait = threadRate < 0.999 * cpuRate ? Queueing.WaitFactor(_rateSmoothed * randomHold / _threads, _threads) * randomHold : 0;
         Metrics.CpuSeconds += served * cpu;
         Metrics.WorkItems += served * PodMetrics.WorkItemsPerRequest;
 

@@ -17,7 +17,7 @@ public sealed class ReasonTests
         "NoRemedy", "DatabaseSaturated", "AwaitingLedger", "KneeReached",
         "RaiseMinThreads", "RaisePool", "RaiseMaxConnections", "ShrinkPool", "AddReplicas", "ShrinkPoolForReplicas",
         "GiveBackCapacity", "ConsolidateReplicas", "RepairBudget", "Rollback", "ResumedChange", "ComeBackDown",
-        "TrimIdlePool",
+        "TrimIdlePool", "RecoverFromCollapse",
     ];
 
     private static readonly string[] Events =

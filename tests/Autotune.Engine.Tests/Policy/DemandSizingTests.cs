@@ -38,10 +38,11 @@ public sealed class DemandSizingTests
         AppliedMinThreads = 2,
     };
 
-    /// <summary>The collapse: 200 req/s arrive, 3 complete, 1,500 work items wait, threads trickle 10 -> 12.</summary>
+    /// <summary>The collapse: 200 req/s arrive, 3 complete (one connection use each), 1,500 work items wait, threads trickle 10 -> 12.</summary>
     private static ObservedWindow Collapse() => Calm() with
     {
         Rps = 3,
+        ConnectionUsesPerSecond = 3,
         Requests = 180,
         P50Ms = 9000,
         P99Ms = 30000,
@@ -83,18 +84,22 @@ public sealed class DemandSizingTests
 
         var d = TuningEngine.Decide(Given.Input(Collapse(), Spec, state, new Settings(1, 2, 13, 200)));
 
-        // 3 completed + 197 more in flight each second = 200 arriving x 55 ms x 1.5 = 16.5 -> 17, within one step from 2.
-        Assert.Equal((Bottleneck.ThreadStarvation, Knob.ThreadPoolMinThreads, 2, 17), (d.Bottleneck, d.Knob, d.From, d.To));
-        Assert.Contains("the demand asks for 17 threads per pod (200 rps arriving x 55 ms", d.Message, StringComparison.Ordinal);
+        // 3 completed + 197 more in flight each second = 200 arriving x 55 ms x 1.5 = 16.5 -> 17, in the same decision
+        // as the pool (200 x 52 ms x 1.5 = 15.6 -> 16).
+        Assert.Equal((Bottleneck.ThreadStarvation, DecisionReasons.RecoverFromCollapse), (d.Bottleneck, d.Reason));
+        Assert.Equal((2, 17), d.Plan.Single(s => s.Knob == Knob.ThreadPoolMinThreads) is var t ? (t.From, t.To) : default);
+        Assert.Equal((13, 16), d.Plan.Single(s => s.Knob == Knob.DbMaxPoolSize) is var p ? (p.From, p.To) : default);
+        Assert.Contains("17 threads (200 rps arriving per pod x 55 ms uncontended service time", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Without_an_uncontended_window_the_collapse_is_sized_as_before()
+    public void Without_an_uncontended_window_the_collapse_is_sized_from_the_connection_hold_time()
     {
         var d = TuningEngine.Decide(Given.Input(Collapse(), Spec, TuningState.Empty, new Settings(1, 2, 13, 200)));
 
-        Assert.Equal((Knob.ThreadPoolMinThreads, 2, 18), (d.Knob, d.From, d.To));
-        Assert.Contains("Little's law asks for", d.Message, StringComparison.Ordinal);
+        // 200 arriving x 52 ms held x 1.5 = 15.6 -> 16: not Little's law on the collapse's 9 s median.
+        Assert.Equal((2, 16), d.Plan.Single(s => s.Knob == Knob.ThreadPoolMinThreads) is var t ? (t.From, t.To) : default);
+        Assert.Contains("52 ms connection hold time", d.Message, StringComparison.Ordinal);
     }
 
     private static TuningState Next(TuningState state, ObservedWindow w)

@@ -1,3 +1,4 @@
+using Autotune.Contracts;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
@@ -45,6 +46,53 @@ public sealed class DecisionApplierTests
 
         Assert.True(result.Applied, result.ApplyError);
         Assert.Equal(0, postgres.Restarts);
+    }
+
+    [Fact]
+    public async Task Orders_in_turn_deliver_the_tuning_file_only_after_SHOW_reads_the_new_max_connections()
+    {
+        var postgres = new ReloadLagPostgres(maxConnections: 20);
+        var settings = new RecordingSettings();
+        var file = new TuningFile(4, 17, 17, ShedAfterMilliseconds: 200);
+
+        var report = await DecisionApplier.ApplyAsync(Target(postgres, settings),
+            new ApplyOrder.InTurn([new ApplyOrder.SetMaxConnections(31, true, null), new ApplyOrder.DeliverTuning(file)]), TestContext.Current.CancellationToken);
+
+        Assert.True(report.Applied, report.Error);
+        Assert.Equal(1, postgres.Restarts);
+        Assert.Equal(31, report.MaxConnections?.ReadBack);
+        Assert.Equal([file], settings.Delivered);
+    }
+
+    [Fact]
+    public async Task Orders_in_turn_stop_before_the_tuning_file_when_max_connections_is_not_confirmed()
+    {
+        var postgres = new ReloadLagPostgres(maxConnections: 20);
+        var settings = new RecordingSettings();
+
+        var report = await DecisionApplier.ApplyAsync(Target(postgres, settings),
+            new ApplyOrder.InTurn([new ApplyOrder.SetMaxConnections(31, false, "the restart policy is Never"), new ApplyOrder.DeliverTuning(new TuningFile(4, 17, 17))]),
+            TestContext.Current.CancellationToken);
+
+        Assert.False(report.Applied);
+        Assert.Contains("SHOW max_connections reads 20, not 31", report.Error, StringComparison.Ordinal);
+        Assert.Empty(settings.Delivered);
+    }
+
+    private static TuningTarget Target(IPostgresAdmin postgres, ISettingsApplier settings) => new("shop/orders", null!, null!, settings, postgres, null!);
+
+    /// <summary>Records every tuning file delivered.</summary>
+    private sealed class RecordingSettings : ISettingsApplier
+    {
+        public List<TuningFile> Delivered { get; } = [];
+
+        public Task<TuningFile?> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(Delivered.LastOrDefault());
+
+        public Task ApplyAsync(TuningFile file, CancellationToken cancellationToken)
+        {
+            Delivered.Add(file);
+            return Task.CompletedTask;
+        }
     }
 
     private static async Task<PassOutcome> Apply(IPostgresAdmin postgres, RestartPolicy restart, int to)

@@ -59,7 +59,16 @@ public sealed class PassParityTests
     /// <summary>Ports and a clock that answer with what the simulator's pass saw, and accept every change.</summary>
     private sealed class Replay : TimeProvider, ITargetWorkload, ISettingsApplier, IPostgresAdmin, IStatusWriter
     {
-        public PassInput Input { get; set; } = null!;
+        private PassInput _input = null!;
+        private int? _restartedTo;
+        private int? _set;
+
+        /// <summary>The simulator's pass replayed; a new pass forgets what the last one set.</summary>
+        public PassInput Input
+        {
+            get => _input;
+            set => (_input, _restartedTo, _set) = (value, null, null);
+        }
 
         public override DateTimeOffset GetUtcNow() => Input.Now;
 
@@ -72,12 +81,23 @@ public sealed class PassParityTests
 
         public Task ApplyAsync(TuningFile file, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        // A restart runs the value set, as the simulated server's does, so SHOW reads it back.
         Task<DatabaseState> IPostgresAdmin.ReadAsync(CancellationToken cancellationToken) =>
-            Input.Database is { } database ? Task.FromResult(database) : throw new InvalidOperationException("the database is restarting");
+            Input.Database is { } database
+                ? Task.FromResult(_restartedTo is { } running ? database with { MaxConnections = running } : database)
+                : throw new InvalidOperationException("the database is restarting");
 
-        public Task<DatabaseState> SetMaxConnectionsAsync(int value, CancellationToken cancellationToken) => Task.FromResult(Input.Database!);
+        public Task<DatabaseState> SetMaxConnectionsAsync(int value, CancellationToken cancellationToken)
+        {
+            _set = value;
+            return Task.FromResult(Input.Database!);
+        }
 
-        public Task RestartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task RestartAsync(CancellationToken cancellationToken)
+        {
+            _restartedTo = _set;
+            return Task.CompletedTask;
+        }
 
         public Task ReportAsync(PassOutcome outcome, CancellationToken cancellationToken) => Task.CompletedTask;
 

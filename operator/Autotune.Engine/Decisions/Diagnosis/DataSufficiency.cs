@@ -6,8 +6,8 @@ namespace Autotune.Engine.Decisions.Diagnosis;
 
 /// <summary>
 /// Rule 1: never act blind. No window, a stale one, too few scrapes, missing pods or too little traffic hold every
-/// setting, except that a live process whose queue grows while its scrapes are slow or few is starving, which is
-/// evidence, not missing data.
+/// setting, except that a live process whose queue grows while its scrapes are slow or few is starving, and one that
+/// completes few requests while many arrive has collapsed (<see cref="CollapseSignal"/>): evidence, not missing data.
 /// </summary>
 internal static class DataSufficiency
 {
@@ -59,7 +59,7 @@ internal static class DataSufficiency
                     $"{window.MissingPods} of {window.Pods + window.MissingPods} ready pods could not be scraped", evidence);
             }
 
-            if (window.Requests < Thresholds.MinRequests || double.IsNaN(window.P99Ms))
+            if ((window.Requests < Thresholds.MinRequests || double.IsNaN(window.P99Ms)) && !CollapseSignal.Collapsed(window))
             {
                 return Finding.Hold(Bottleneck.Unknown, DecisionReasons.TooLittleTraffic,
                     $"{Num.F(window.Requests)} requests in the window ({Num.F(window.Rps)} rps), fewer than the {Num.F(Thresholds.MinRequests)} latency needs",

@@ -6,7 +6,8 @@ using Autotune.Engine.Resource.Spec;
 namespace Autotune.Engine.Decisions.Diagnosis;
 
 /// <summary>
-/// Names the bottleneck from the evidence, in order: not enough data; database saturation (checked before pool
+/// Names the bottleneck from the evidence, in order: not enough data; a collapse (see <see cref="CollapseSignal"/>),
+/// unless the database is saturated; database saturation (checked before pool
 /// exhaustion, because a full pool in front of a saturated database must not grow); pool exhaustion (checked before
 /// starvation, because threads blocked on a connection look starved; named from the requests waiting on a full pool
 /// when no wait ends to be measured; and, under starvation after a raise of minimum threads, when the requests waiting
@@ -33,6 +34,16 @@ public static class Diagnoser
         var ev = Evidence(w);
         var over = OverObjective(w, o);
         var starving = StarvationSignal.Starving(w, o.MaxQueueDepth, current.ThreadPoolMinThreads, o.P99LatencyMs);
+
+        // A collapse (requests keep arriving, few are answered well) is sized from demand at once, however few requests
+        // completed, unless the database is what is saturated: more connections then only queue inside it.
+        if (CollapseSignal.Collapsed(w) && DatabaseSaturationSignal.Detect(w, state.History, current.DbMaxPoolSize) is null)
+        {
+            var named = PoolStuck(w, o) || w.PoolUsage >= Thresholds.PoolFull ? Bottleneck.PoolExhaustion : Bottleneck.ThreadStarvation;
+            return Act(named, ev, $"the service {CollapseSignal.Describe(w)}; p99 {Num.Ms(w.P99Ms)}, thread-pool queue {Num.F(w.QueueDepthMean)} per pod, "
+                + $"{Num.F(w.PendingRequestsMean)} requests waiting for a connection per pod") with
+            { Collapse = true };
+        }
 
         // A thin window got this far only because its queue grows: starvation may be named on it, and a pool that
         // requests are stuck waiting for, nothing else.

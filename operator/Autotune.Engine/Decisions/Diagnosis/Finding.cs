@@ -17,6 +17,12 @@ public sealed record Finding
     /// <summary>The evidence in words, with numbers ("pool wait p99 180 ms > 20 ms objective").</summary>
     public required string Summary { get; init; }
 
+    /// <summary>
+    /// True when the window is a collapse (<see cref="CollapseSignal"/>): the settings are sized from demand together,
+    /// whatever the bottleneck named.
+    /// </summary>
+    public bool Collapse { get; init; }
+
     /// <summary>The numbers by name.</summary>
     public IReadOnlyDictionary<string, double> Evidence { get; init; } = new Dictionary<string, double>();
 

@@ -54,9 +54,12 @@ public static class RestartDisturbance
         foreach (var entry in state.History)
         {
             var d = entry.Decision;
-            if (d.IsAction && d.Knob == Knob.PostgresMaxConnections && d.Time > start && d.Time <= end)
+            // A decision applied together restarts the server for the max_connections step of its plan.
+            if (d.IsAction && (d.Knob == Knob.PostgresMaxConnections || d.RequiresRestart) && d.Time > start && d.Time <= end)
             {
-                return $"max_connections {d.From} -> {d.To} restarted the database at {d.Time.UtcDateTime:HH:mm:ss}";
+                var step = d.Knob == Knob.PostgresMaxConnections ? $"{d.From} -> {d.To}"
+                    : d.Plan.FirstOrDefault(s => s.Knob == Knob.PostgresMaxConnections) is { } mc ? $"{mc.From} -> {mc.To}" : "raised with the decision that";
+                return $"max_connections {step} restarted the database at {d.Time.UtcDateTime:HH:mm:ss}";
             }
         }
 

@@ -39,6 +39,12 @@ public sealed record Decision
     /// <summary>The steps of the change this decision begins (its first step is <see cref="Knob"/>), in order.</summary>
     public IReadOnlyList<PlanStep> Plan { get; init; } = [];
 
+    /// <summary>
+    /// True when every step of <see cref="Plan"/> is applied in this pass, in order (max_connections confirmed before
+    /// the pool grows); <see cref="Knob"/> is then the in-process knob whose tuning file confirms the change.
+    /// </summary>
+    public bool Together { get; init; }
+
     /// <summary>This ApiTuning's claim on its database ledger while the change is in flight (null: no connection change).</summary>
     public LedgerEntry? Claim { get; init; }
 

@@ -20,4 +20,10 @@ public abstract record ApplyOrder
     /// <paramref name="RestartAllowed"/>, else leave the value pending (<paramref name="RestartRefused"/> says why).
     /// </summary>
     public sealed record SetMaxConnections(int To, bool RestartAllowed, string? RestartRefused) : ApplyOrder;
+
+    /// <summary>
+    /// Carry out each order in turn: what follows a max_connections order needs its room, so the host stops at the
+    /// first order that fails or at a max_connections that SHOW does not read back, and reports that as a failure.
+    /// </summary>
+    public sealed record InTurn(IReadOnlyList<ApplyOrder> Orders) : ApplyOrder;
 }

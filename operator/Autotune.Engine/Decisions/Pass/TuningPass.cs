@@ -1,3 +1,4 @@
+using Autotune.Contracts;
 using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Guardrails;
 using Autotune.Engine.Decisions.Model;
@@ -72,7 +73,12 @@ public static class TuningPass
         var decision = plan.Decision;
         var applied = plan.Order is not null && report.Applied && report.Error is null;
         var error = report.Error is { } why ? $"{decision.Reason} could not be applied: {why}" : null;
-        var generation = applied && plan.Order is ApplyOrder.DeliverTuning deliver ? deliver.File.Generation : (long?)null;
+        var generation = !applied ? null : plan.Order switch
+        {
+            ApplyOrder.DeliverTuning deliver => deliver.File.Generation,
+            ApplyOrder.InTurn inTurn => inTurn.Orders.OfType<ApplyOrder.DeliverTuning>().LastOrDefault()?.File.Generation,
+            _ => (long?)null,
+        };
 
         // A decision that could not be applied is a hold: nothing is in flight, nothing is judged.
         var next = TuningStateTransitions.Next(plan.Decided, applied || !decision.IsAction ? decision : decision with { Kind = DecisionKind.Hold }, generation);
@@ -121,6 +127,11 @@ public static class TuningPass
             return null;
         }
 
+        if (decision.Together)
+        {
+            return Together(input, window, current, decision);
+        }
+
         return knob switch
         {
             Knob.Replicas => new ApplyOrder.Scale(to),
@@ -128,6 +139,45 @@ public static class TuningPass
                 shed: window is not null && Diagnosis.StarvationSignal.Backlogged(window, input.Spec.Objectives.MaxQueueDepth))),
             _ => MaxConnections(input, to),
         };
+    }
+
+    /// <summary>
+    /// The orders of a decision applied together: max_connections first (the host goes on only once SHOW reads it),
+    /// then one tuning file with every in-process knob, shedding turned on (the decision answers a collapse, whose
+    /// backlog is requests their callers have given up on).
+    /// </summary>
+    private static ApplyOrder.InTurn Together(PassInput input, ObservedWindow? window, Settings current, Decision decision)
+    {
+        var orders = new List<ApplyOrder>();
+        TuningFile? file = null;
+        foreach (var step in decision.Plan)
+        {
+            switch (step.Knob)
+            {
+                case Knob.PostgresMaxConnections:
+                    orders.Add(MaxConnections(input, step.To));
+                    break;
+                case Knob.Replicas:
+                    orders.Add(new ApplyOrder.Scale(step.To));
+                    break;
+                case Knob.ThreadPoolMinThreads when file is not null:
+                    file = file with { ThreadPoolMinThreads = step.To };
+                    break;
+                case Knob.DbMaxPoolSize when file is not null:
+                    file = file with { DbMaxPoolSize = step.To };
+                    break;
+                default:
+                    file = SettingsInForce.Deliver(step.Knob, step.To, input.Spec, input.Delivered, window, current, shed: true);
+                    break;
+            }
+        }
+
+        if (file is not null)
+        {
+            orders.Add(new ApplyOrder.DeliverTuning(file));
+        }
+
+        return new ApplyOrder.InTurn(orders);
     }
 
     /// <summary>max_connections takes effect only at a restart, which the restart policy (and its window) allows or not.</summary>

@@ -14,6 +14,9 @@ internal sealed record Proposal
     /// <summary>The settings wanted; null for a hold.</summary>
     public Settings? Target { get; init; }
 
+    /// <summary>True when every step to <see cref="Target"/> is applied in this pass, in order (one decision, several knobs).</summary>
+    public bool Together { get; init; }
+
     /// <summary>A proposal to change settings.</summary>
     public static Proposal Change(string reason, string why, Settings target) => new() { Reason = reason, Why = why, Target = target };
 

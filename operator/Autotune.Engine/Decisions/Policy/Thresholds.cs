@@ -141,6 +141,12 @@ internal static class Thresholds
     /// </summary>
     public const double OverloadedErrorRate = 0.05;
 
+    /// <summary>
+    /// Share of the arriving requests that must be answered without an error, under which a window with enough arrivals
+    /// is a collapse (see <c>CollapseSignal</c>): sized from demand at once, however few requests completed.
+    /// </summary>
+    public const double CollapseGoodputShare = 0.5;
+
     /// <summary>A thread-pool queue this many times its limit, not draining, is a backlog.</summary>
     public const double BacklogFactor = 10;
 

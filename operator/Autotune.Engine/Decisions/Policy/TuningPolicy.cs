@@ -4,11 +4,20 @@ using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions.Policy;
 
-/// <summary>Maps a finding to what should change: a knob above its knee comes back down first, then one rule per bottleneck.</summary>
+/// <summary>
+/// Maps a finding to what should change: a collapse is sized from demand first, a knob above its knee comes back down
+/// next, then one rule per bottleneck.
+/// </summary>
 internal static class TuningPolicy
 {
     public static Proposal Propose(DecisionInput input, Finding finding, BudgetContext? budget)
     {
+        if (finding.Collapse && input.Window is { } collapsed && CollapsePolicy.Propose(input, finding, collapsed, budget) is { } recover)
+        {
+            // A collapse is sized from demand before anything else: the service serves nobody until its settings suffice.
+            return recover;
+        }
+
         if (input.Window is { } window && ComeBackDownPolicy.Propose(input, finding, window) is { } down)
         {
             // A knob above its knee that costs throughput comes down before anything else moves: a replica added for
