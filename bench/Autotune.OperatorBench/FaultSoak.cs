@@ -1,22 +1,34 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Autotune.Engine.Resource.Spec;
 using Autotune.KubeApi;
+using Autotune.KubeApi.Observation;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Controller;
 using k8s;
+using k8s.Models;
 
 namespace Autotune.OperatorBench;
 
 /// <summary>
-/// The fault soak: the benchmark's ApiTunings, the controller in this process, and once every ApiTuning has had a
-/// good pass (and status Ready), <see cref="BenchOptions.FaultSeconds"/> of API-server faults in rounds every
+/// The fault soak: the benchmark's ApiTunings and the controller in this process under leader election
+/// (<see cref="SoakOperator"/>). Once every ApiTuning has had a good pass (and status Ready), four phases of faults,
+/// each followed by the time until every ApiTuning has a good pass and says Ready again, in windows:
+/// <list type="number">
+/// <item>API-server faults for <see cref="BenchOptions.FaultSeconds"/> in rounds every
 /// <see cref="BenchOptions.FaultEverySeconds"/>, each fault a twentieth of the ApiTunings' count of requests: status
 /// patches answered 500 and 409 or held <see cref="BenchOptions.FaultDelay"/> (half as many), tuning ConfigMap
 /// reads answered 500, every watch cut, reconnects and LISTs of each collection answered 500, every third round the
 /// history compacted (so reconnects get 410 and re-list), and malformed ApiTuning watch events (a truncated line, a
-/// field of the wrong type). Then the faults stop and the soak measures how long until the controller is ready,
-/// every ApiTuning has had a good pass, and every status says Ready again, in windows.
+/// field of the wrong type);</item>
+/// <item>metrics endpoints that hang: the pods of a twentieth of the ApiTunings moved to a
+/// <see cref="HangingEndpoint"/> for <see cref="BenchOptions.FaultSeconds"/>;</item>
+/// <item>loss of leadership: another identity takes the Lease and holds it for half of
+/// <see cref="BenchOptions.FaultSeconds"/> (at least 20 s), then hands it back;</item>
+/// <item>the operator killed (its client disposed, then cancelled: nothing handed back) and a new instance started
+/// against the same API server.</item>
+/// </list>
 /// </summary>
 public static class FaultSoak
 {
@@ -36,81 +48,297 @@ public static class FaultSoak
 
         await using var server = await BenchCluster.StartAsync(options, ct);
         await using var capture = await CaptureServer.StartAsync(CaptureServer.DefaultCapture, ct);
+        await using var hanging = HangingEndpoint.Start(capture.Port);
         using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
         await BenchCluster.FillAsync(client, options, capture.Port, ct);
         progress($"created {options.Tunings} ApiTunings in {options.Namespaces} namespaces ({wall.Elapsed.TotalSeconds:F0}s)");
 
-        await using var side = OperatorSide.Start(server.Url, options.Tunings);
-        var controller = side.Controller;
         var clock = Stopwatch.StartNew();
-        var lastGood = new ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
-        var results = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var faulting = false;
-        controller.Reconciled += (key, result) =>
+        var good = new ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>>(StringComparer.Ordinal);
+        var passes = new ConcurrentQueue<(TimeSpan At, string Key, string Result)>();
+        var first = SoakOperator.Start(server.Url, "autotune-bench-a");
+        var second = (SoakOperator?)null;
+        try
         {
-            if (Volatile.Read(ref faulting))
+            void Watch(SoakOperator op) => op.Reconciled += (key, result) =>
             {
-                results.AddOrUpdate(result, 1, (_, n) => n + 1);
+                var at = clock.Elapsed;
+                passes.Enqueue((at, key, result));
+                if (result is ReconcileResult.Acted or ReconcileResult.Held or ReconcileResult.Recommended)
+                {
+                    good.GetOrAdd(key, _ => new ConcurrentQueue<TimeSpan>()).Enqueue(at);
+                }
+            };
+            Watch(first);
+            var current = first;
+            bool GoodSince(TimeSpan from) => good.Count >= options.Tunings && good.Values.All(q => q.LastOrDefault() > from);
+
+            await UntilAsync(() => GoodSince(TimeSpan.Zero) && current.Runner.IsLeader && current.Runner.NotReady.Count == 0, "every ApiTuning to pass once", progress, ct);
+            var readyBefore = await UntilReadyAsync(client, options, options.Tunings, window * 2, ct);
+            progress($"steady after {clock.Elapsed.TotalSeconds:F0}s: {readyBefore} of {options.Tunings} Ready; API faults for {options.FaultSeconds}s");
+
+            // 1. API-server faults.
+            var fromRecord = server.Requests.Records.Count;
+            var faultStart = clock.Elapsed;
+            var faultClock = Stopwatch.StartNew();
+            var rounds = 0;
+            var per = Math.Max(1, options.Tunings / 20);
+            while (faultClock.Elapsed < TimeSpan.FromSeconds(options.FaultSeconds))
+            {
+                rounds++;
+                Round(server, rounds, per, options.FaultDelay);
+                await Task.Delay(TimeSpan.FromSeconds(options.FaultEverySeconds), ct);
             }
 
-            if (result is ReconcileResult.Acted or ReconcileResult.Held or ReconcileResult.Recommended)
+            server.Faults.Clear();
+            var lastFault = clock.Elapsed;
+            var faultRecords = server.Requests.Records.Skip(fromRecord).ToList();
+            progress($"API faults stopped after {rounds} rounds; recovering");
+
+            await UntilAsync(() => current.Runner.NotReady.Count == 0, "the controller ready", progress, ct);
+            var controllerReady = clock.Elapsed - lastFault;
+            await UntilAsync(() => GoodSince(lastFault), "a good pass of every ApiTuning", progress, ct);
+            var everyPass = clock.Elapsed - lastFault;
+            var readyAfter = await UntilReadyAsync(client, options, readyBefore, window * 5, ct);
+            var statusReady = clock.Elapsed - lastFault;
+
+            // 2. Metrics endpoints that hang.
+            var hang = await HangAsync(server, client, hanging, first.Metrics, options, clock, good, passes, GoodSince, progress, ct);
+
+            // 3. Loss of leadership.
+            var leadership = await LeadershipAsync(server, client, current, options, clock, GoodSince, progress, ct);
+
+            // 4. The operator killed and a new one started.
+            var killedAt = clock.Elapsed;
+            var killRecord = server.Requests.Records.Count;
+            await first.KillAsync();
+            second = SoakOperator.Start(server.Url, "autotune-bench-b");
+            Watch(second);
+            current = second;
+            await UntilAsync(() => current.Runner.IsLeader, "the new instance to lead", progress, ct);
+            var newLeader = clock.Elapsed - killedAt;
+            var ledTime = DateTimeOffset.UtcNow;
+            var writesWithoutLeader = Writes(server.Requests.Records.Skip(killRecord).Where(r => r.Time < ledTime));
+            await UntilAsync(() => GoodSince(killedAt + newLeader), "a good pass of every ApiTuning after the restart", progress, ct);
+            var restartEveryPass = clock.Elapsed - killedAt;
+            var restartReady = await UntilReadyAsync(client, options, readyBefore, window * 5, ct);
+            var restartStatusReady = clock.Elapsed - killedAt;
+            progress($"restarted: the new instance led after {newLeader.TotalSeconds:F0}s, every ApiTuning passed after {restartEveryPass.TotalSeconds:F0}s");
+
+            var allChanges = ChangesByTarget(server.Requests.Records.Skip(fromRecord));
+            return new FaultSoakResult
             {
-                lastGood[key] = clock.Elapsed;
+                Options = options,
+                Rounds = rounds,
+                FaultSpan = TimeSpan.FromSeconds(options.FaultSeconds),
+                Answered = faultRecords.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count()),
+                Refused = faultRecords.Where(r => r.Status >= 300).GroupBy(r => $"{r.Status} {r.Verb} {Resource(r.Path)}")
+                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                ListsDuringFaults = faultRecords.Where(r => r.Verb == "list").GroupBy(r => Resource(r.Path)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                WatchesDuringFaults = faultRecords.Count(r => r.Verb == "watch"),
+                WatchFailures = first.Metrics.WatchFailures.GetAllLabelValues().ToDictionary(l => $"{l[0]} {l[1]}", l => first.Metrics.WatchFailures.WithLabels(l).Value, StringComparer.Ordinal),
+                LoopFailures = first.Metrics.LoopFailures.GetAllLabelValues().ToDictionary(l => l[0], l => first.Metrics.LoopFailures.WithLabels(l).Value, StringComparer.Ordinal),
+                StatusWriteTimeouts = first.Metrics.StatusWriteTimeouts.GetAllLabelValues().ToDictionary(l => l[0], l => first.Metrics.StatusWriteTimeouts.WithLabels(l).Value, StringComparer.Ordinal),
+                ResultsDuringFaults = passes.Where(p => p.At >= faultStart && p.At <= lastFault).GroupBy(p => p.Result).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
+                ReadyBefore = readyBefore,
+                ReadyAfter = readyAfter,
+                ControllerReady = controllerReady,
+                EveryPass = everyPass,
+                StatusReady = statusReady,
+                Window = window,
+                Changes = allChanges.Values.Sum(),
+                MostWritesPerTarget = allChanges.Count == 0 ? 0 : allChanges.Values.Max(),
+                Hang = hang,
+                Leadership = leadership,
+                Restart = new RestartPhase
+                {
+                    NewLeader = newLeader,
+                    WritesWithoutLeader = writesWithoutLeader,
+                    EveryPass = restartEveryPass,
+                    ReadyAfter = restartReady,
+                    StatusReady = restartStatusReady,
+                },
+                Wall = wall.Elapsed,
+            };
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
             }
-        };
+        }
+    }
 
-        await UntilAsync(() => lastGood.Count >= options.Tunings && controller.NotReady.Count == 0, "every ApiTuning to pass once", progress, ct);
-        var readyBefore = await UntilReadyAsync(client, options, options.Tunings, window * 2, ct);
-        progress($"steady after {clock.Elapsed.TotalSeconds:F0}s: {readyBefore} of {options.Tunings} Ready; faults for {options.FaultSeconds}s");
-
+    /// <summary>Moves the pods of a twentieth of the ApiTunings to the hanging endpoint for the fault span, then back.</summary>
+    private static async Task<HangPhase> HangAsync(
+        KubeApiServer server, IKubernetes client, HangingEndpoint hanging, OperatorMetrics metrics, BenchOptions options, Stopwatch clock,
+        ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>> good, ConcurrentQueue<(TimeSpan At, string Key, string Result)> passes,
+        Func<TimeSpan, bool> goodSince, Action<string> progress, CancellationToken ct)
+    {
+        var hung = Enumerable.Range(0, options.Tunings).Where(i => i % 20 == 0)
+            .Select(i => (Namespace: BenchCluster.Namespace(i % options.Namespaces), Name: string.Create(CultureInfo.InvariantCulture, $"api-{i:D4}"))).ToList();
+        var hungKeys = hung.Select(h => $"{h.Namespace}/{h.Name}").ToHashSet(StringComparer.Ordinal);
+        var metricsBefore = await MetricsAvailableAsync(client, hung, ct);
+        var errorsBefore = hung.Sum(h => metrics.ScrapeErrors.WithLabels(h.Namespace, h.Name).Value);
         var fromRecord = server.Requests.Records.Count;
-        Volatile.Write(ref faulting, true);
-        var faultClock = Stopwatch.StartNew();
-        var rounds = 0;
-        var per = Math.Max(1, options.Tunings / 20);
-        while (faultClock.Elapsed < TimeSpan.FromSeconds(options.FaultSeconds))
+        progress($"hanging the metrics endpoints of {hung.Count} ApiTunings for {options.FaultSeconds}s");
+
+        await MovePodsAsync(client, hung, options, HangingEndpoint.Address.ToString(), ct);
+        var start = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(options.FaultSeconds), ct);
+        var end = clock.Elapsed;
+        await MovePodsAsync(client, hung, options, "127.0.0.1", ct);
+        var restored = clock.Elapsed;
+        var errors = hung.Sum(h => metrics.ScrapeErrors.WithLabels(h.Namespace, h.Name).Value) - errorsBefore;
+        var changes = ChangesByTarget(server.Requests.Records.Skip(fromRecord));
+        progress("metrics endpoints answer again; recovering");
+
+        // How long the others went without a good pass during the hang (from its start, between passes, to its end).
+        var longestGap = good.Where(g => !hungKeys.Contains(g.Key)).Select(g =>
         {
-            rounds++;
-            Round(server, rounds, per, options.FaultDelay);
-            await Task.Delay(TimeSpan.FromSeconds(options.FaultEverySeconds), ct);
+            var times = g.Value.Where(t => t > start && t <= end).Prepend(start).Append(end).ToList();
+            return times.Zip(times.Skip(1), (a, b) => b - a).Max();
+        }).DefaultIfEmpty().Max();
+        var othersWithPass = good.Count(g => !hungKeys.Contains(g.Key) && g.Value.Any(t => t > start && t <= end));
+
+        await UntilAsync(() => goodSince(restored), "a good pass of every ApiTuning after the hang", progress, ct);
+        var everyPass = clock.Elapsed - restored;
+        var metricsAfter = 0;
+        var window = TimeSpan.FromSeconds(options.WindowSeconds);
+        var waited = Stopwatch.StartNew();
+        while ((metricsAfter = await MetricsAvailableAsync(client, hung, ct)) < metricsBefore && waited.Elapsed < window * 5)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
 
-        server.Faults.Clear();
-        var lastFault = clock.Elapsed;
-        Volatile.Write(ref faulting, false);
-        var faultRecords = server.Requests.Records.Skip(fromRecord).ToList();
-        progress($"faults stopped after {rounds} rounds; recovering");
-
-        await UntilAsync(() => controller.NotReady.Count == 0, "the controller ready", progress, ct);
-        var controllerReady = clock.Elapsed - lastFault;
-        await UntilAsync(() => lastGood.Values.Count(t => t > lastFault) >= options.Tunings, "a good pass of every ApiTuning", progress, ct);
-        var everyPass = clock.Elapsed - lastFault;
-        var readyAfter = await UntilReadyAsync(client, options, readyBefore, window * 5, ct);
-        var statusReady = clock.Elapsed - lastFault;
-
-        return new FaultSoakResult
+        return new HangPhase
         {
-            Options = options,
-            Rounds = rounds,
-            FaultSpan = TimeSpan.FromSeconds(options.FaultSeconds),
-            Answered = faultRecords.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count()),
-            Refused = faultRecords.Where(r => r.Status >= 300).GroupBy(r => $"{r.Status} {r.Verb} {Resource(r.Path)}")
-                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            ListsDuringFaults = faultRecords.Where(r => r.Verb == "list").GroupBy(r => Resource(r.Path)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-            WatchesDuringFaults = faultRecords.Count(r => r.Verb == "watch"),
-            WatchFailures = side.Metrics.WatchFailures.GetAllLabelValues().ToDictionary(l => $"{l[0]} {l[1]}", l => side.Metrics.WatchFailures.WithLabels(l).Value, StringComparer.Ordinal),
-            LoopFailures = side.Metrics.LoopFailures.GetAllLabelValues().ToDictionary(l => l[0], l => side.Metrics.LoopFailures.WithLabels(l).Value, StringComparer.Ordinal),
-            ResultsDuringFaults = new Dictionary<string, long>(results, StringComparer.Ordinal),
-            ReadyBefore = readyBefore,
-            ReadyAfter = readyAfter,
-            ControllerReady = controllerReady,
+            Hung = hung.Count,
+            Others = options.Tunings - hung.Count,
+            OthersWithGoodPass = othersWithPass,
+            LongestGapOfOthers = longestGap,
+            HungResults = passes.Where(p => p.At > start && p.At <= restored && hungKeys.Contains(p.Key)).GroupBy(p => p.Result)
+                .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
+            HungScrapes = hanging.Held.Count,
+            LongestHeld = hanging.Held.DefaultIfEmpty().Max(),
+            StillOpen = hanging.Open,
+            HungScrapeErrors = errors,
+            Changes = changes.Values.Sum(),
+            MetricsAvailableBefore = metricsBefore,
+            MetricsAvailableAfter = metricsAfter,
             EveryPass = everyPass,
-            StatusReady = statusReady,
-            Window = window,
-            Changes = Changes(server, fromRecord),
-            Wall = wall.Elapsed,
+            MetricsBack = clock.Elapsed - restored,
         };
     }
+
+    /// <summary>Another identity takes the Lease, holds it, then hands it back.</summary>
+    private static async Task<LeadershipPhase> LeadershipAsync(
+        KubeApiServer server, IKubernetes client, SoakOperator current, BenchOptions options, Stopwatch clock, Func<TimeSpan, bool> goodSince, Action<string> progress, CancellationToken ct)
+    {
+        var hold = TimeSpan.FromSeconds(Math.Max(20, options.FaultSeconds / 2));
+        progress($"another identity takes the Lease for {hold.TotalSeconds:F0}s");
+        var termsBefore = current.Terms;
+        var takenAt = clock.Elapsed;
+        var takenTime = DateTimeOffset.UtcNow;
+        var holdClock = Stopwatch.StartNew();
+        TimeSpan? noticed = null;
+        DateTimeOffset noticedTime = default;
+        while (holdClock.Elapsed < hold)
+        {
+            await HoldLeaseAsync(client, "intruder", ct);
+            if (noticed is null && !current.Runner.IsLeader)
+            {
+                noticed = clock.Elapsed - takenAt;
+                noticedTime = DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+
+        var records = server.Requests.Records.Where(r => r.Time >= takenTime).ToList();
+        var beforeNotice = noticed is null ? Writes(records) : Writes(records.Where(r => r.Time < noticedTime));
+        var afterNotice = noticed is null ? 0 : Writes(records.Where(r => r.Time >= noticedTime));
+
+        // Handed back: the holder emptied, as an instance that stops leading does.
+        var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
+        lease.Spec.HolderIdentity = string.Empty;
+        lease.Spec.LeaseDurationSeconds = 1;
+        await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
+        var released = clock.Elapsed;
+        progress("the Lease is free again; recovering");
+        await UntilAsync(() => current.Runner.IsLeader && current.Terms > termsBefore && current.Runner.NotReady.Count == 0, "the operator to lead again", progress, ct);
+        var leadingAgain = clock.Elapsed - released;
+        await UntilAsync(() => goodSince(released + leadingAgain), "a good pass of every ApiTuning after the Lease came back", progress, ct);
+        var everyPass = clock.Elapsed - released;
+        var ready = await UntilReadyAsync(client, options, options.Tunings, TimeSpan.FromSeconds(options.WindowSeconds) * 5, ct);
+        return new LeadershipPhase
+        {
+            Held = hold,
+            Noticed = noticed,
+            WritesBeforeNotice = beforeNotice,
+            WritesAfterNotice = afterNotice,
+            LeadingAgain = leadingAgain,
+            EveryPass = everyPass,
+            ReadyAfter = ready,
+            StatusReady = clock.Elapsed - released,
+        };
+    }
+
+    /// <summary>Takes (or renews) the Lease for <paramref name="identity"/>, as another operator instance would.</summary>
+    private static async Task HoldLeaseAsync(IKubernetes client, string identity, CancellationToken ct)
+    {
+        var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
+        var now = DateTime.UtcNow;
+        if (lease.Spec.HolderIdentity != identity)
+        {
+            lease.Spec.HolderIdentity = identity;
+            lease.Spec.AcquireTime = now;
+            lease.Spec.LeaseTransitions = (lease.Spec.LeaseTransitions ?? 0) + 1;
+        }
+
+        lease.Spec.RenewTime = now;
+        lease.Spec.LeaseDurationSeconds = 15;
+        try
+        {
+            await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // The operator renewed in between; taken on the next try.
+        }
+    }
+
+    private static async Task MovePodsAsync(IKubernetes client, IEnumerable<(string Namespace, string Name)> tunings, BenchOptions options, string ip, CancellationToken ct)
+    {
+        foreach (var (ns, name) in tunings)
+        {
+            for (var p = 0; p < options.PodsPerTuning; p++)
+            {
+                var body = KubernetesJson.Serialize(new { status = new { podIP = ip } });
+                await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), $"{name}-{p}", ns, cancellationToken: ct);
+            }
+        }
+    }
+
+    private static async Task<int> MetricsAvailableAsync(IKubernetes client, IEnumerable<(string Namespace, string Name)> tunings, CancellationToken ct)
+    {
+        var available = 0;
+        foreach (var (ns, name) in tunings)
+        {
+            var tuning = await client.CustomObjects.GetNamespacedCustomObjectAsync<ApiTuningResource>(
+                ApiTuningResource.Group, ApiTuningResource.Version, ns, ApiTuningResource.Plural, name, cancellationToken: ct);
+            available += tuning.Status?.Conditions.Any(c => c.Type == ConditionTypes.MetricsAvailable && c.Status == ConditionStatus.True) == true ? 1 : 0;
+        }
+
+        return available;
+    }
+
+    /// <summary>Successful writes other than the Lease's and Events (status, ConfigMaps, Deployments).</summary>
+    private static int Writes(IEnumerable<RequestRecord> records) =>
+        records.Count(r => r.Status < 300 && r.Verb is "create" or "update" or "patch" or "delete"
+            && !r.Path.Contains("/leases", StringComparison.Ordinal) && !r.Path.Contains("/events", StringComparison.Ordinal) && !r.Path.Contains("/pods", StringComparison.Ordinal));
 
     /// <summary>One round of faults.</summary>
     private static void Round(KubeApiServer server, int round, int per, TimeSpan delay)
@@ -149,10 +377,12 @@ public static class FaultSoak
         faults.DropWatches();
     }
 
-    /// <summary>Writes that change a knob: tuning ConfigMap writes and Deployment scale or template patches.</summary>
-    private static int Changes(KubeApiServer server, int from) =>
-        server.Requests.Records.Skip(from).Count(r => r.Status < 300 && r.Verb is "create" or "update" or "patch"
-            && (r.Path.Contains("/configmaps", StringComparison.Ordinal) || r.Path.Contains("/deployments", StringComparison.Ordinal)));
+    /// <summary>Writes that change a knob (tuning ConfigMap writes, Deployment scale or template patches), by the object written.</summary>
+    private static Dictionary<string, int> ChangesByTarget(IEnumerable<RequestRecord> records) =>
+        records.Where(r => r.Status < 300 && r.Verb is "create" or "update" or "patch"
+                && (r.Path.Contains("/configmaps", StringComparison.Ordinal) || r.Path.Contains("/deployments", StringComparison.Ordinal)))
+            .GroupBy(r => r.Path.Replace("/scale", string.Empty, StringComparison.Ordinal), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>Waits until at least <paramref name="want"/> ApiTunings say Ready=True, or <paramref name="limit"/> passed; returns how many do.</summary>
     private static async Task<int> UntilReadyAsync(IKubernetes client, BenchOptions options, int want, TimeSpan limit, CancellationToken cancellationToken)

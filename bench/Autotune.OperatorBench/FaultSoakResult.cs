@@ -54,6 +54,114 @@ public sealed record FaultSoakResult
     /// <summary>Successful writes of tuning ConfigMaps and Deployments from the first fault to the end.</summary>
     public int Changes { get; init; }
 
+    /// <summary>The most knob writes any one object (tuning ConfigMap or Deployment) got from the first fault to the end.</summary>
+    public int MostWritesPerTarget { get; init; }
+
+    /// <summary>autotune_status_write_timeouts_total of the first instance at the end, by kind.</summary>
+    public IReadOnlyDictionary<string, double> StatusWriteTimeouts { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The phase of metrics endpoints that hang.</summary>
+    public required HangPhase Hang { get; init; }
+
+    /// <summary>The phase of lost leadership.</summary>
+    public required LeadershipPhase Leadership { get; init; }
+
+    /// <summary>The phase of the operator killed and restarted.</summary>
+    public required RestartPhase Restart { get; init; }
+
     /// <summary>The whole run.</summary>
     public TimeSpan Wall { get; init; }
+}
+
+/// <summary>Metrics endpoints that hang: the pods of some ApiTunings answer no scrape for a while.</summary>
+public sealed record HangPhase
+{
+    /// <summary>ApiTunings whose pods hung.</summary>
+    public int Hung { get; init; }
+
+    /// <summary>The other ApiTunings.</summary>
+    public int Others { get; init; }
+
+    /// <summary>Other ApiTunings with a good pass while the endpoints hung.</summary>
+    public int OthersWithGoodPass { get; init; }
+
+    /// <summary>The longest any other ApiTuning went without a good pass while the endpoints hung.</summary>
+    public TimeSpan LongestGapOfOthers { get; init; }
+
+    /// <summary>Pass results of the hung ApiTunings from the start of the hang until their pods answered again.</summary>
+    public required IReadOnlyDictionary<string, long> HungResults { get; init; }
+
+    /// <summary>Scrapes the hanging endpoint held until the scraper gave up.</summary>
+    public int HungScrapes { get; init; }
+
+    /// <summary>The longest a scrape waited on the hanging endpoint.</summary>
+    public TimeSpan LongestHeld { get; init; }
+
+    /// <summary>Scrapes still waiting on the hanging endpoint at the end of the hang.</summary>
+    public int StillOpen { get; init; }
+
+    /// <summary>autotune_scrape_errors_total of the hung ApiTunings over the hang.</summary>
+    public double HungScrapeErrors { get; init; }
+
+    /// <summary>Knob writes (tuning ConfigMaps, Deployments) during the hang, of any ApiTuning.</summary>
+    public int Changes { get; init; }
+
+    /// <summary>Hung ApiTunings with MetricsAvailable=True before the hang.</summary>
+    public int MetricsAvailableBefore { get; init; }
+
+    /// <summary>Hung ApiTunings with MetricsAvailable=True after it (waited for up to five windows).</summary>
+    public int MetricsAvailableAfter { get; init; }
+
+    /// <summary>From the pods answering again until every ApiTuning had a good pass.</summary>
+    public TimeSpan EveryPass { get; init; }
+
+    /// <summary>From the pods answering again until MetricsAvailable was back.</summary>
+    public TimeSpan MetricsBack { get; init; }
+}
+
+/// <summary>Leadership lost: another identity takes the Lease, holds it, then hands it back.</summary>
+public sealed record LeadershipPhase
+{
+    /// <summary>How long the other identity held the Lease.</summary>
+    public TimeSpan Held { get; init; }
+
+    /// <summary>From the Lease taken until the operator stopped leading; null if it never noticed.</summary>
+    public TimeSpan? Noticed { get; init; }
+
+    /// <summary>Writes (status, ConfigMaps, Deployments) from the Lease taken until the operator noticed.</summary>
+    public int WritesBeforeNotice { get; init; }
+
+    /// <summary>Writes from the operator's notice until the Lease was handed back.</summary>
+    public int WritesAfterNotice { get; init; }
+
+    /// <summary>From the Lease handed back until the operator led again with every watch up.</summary>
+    public TimeSpan LeadingAgain { get; init; }
+
+    /// <summary>From the Lease handed back until every ApiTuning had a good pass.</summary>
+    public TimeSpan EveryPass { get; init; }
+
+    /// <summary>ApiTunings with status Ready=True at the end.</summary>
+    public int ReadyAfter { get; init; }
+
+    /// <summary>From the Lease handed back until as many said Ready.</summary>
+    public TimeSpan StatusReady { get; init; }
+}
+
+/// <summary>The operator killed (nothing handed back) and a new instance started against the same API server.</summary>
+public sealed record RestartPhase
+{
+    /// <summary>From the kill until the new instance led.</summary>
+    public TimeSpan NewLeader { get; init; }
+
+    /// <summary>Writes (status, ConfigMaps, Deployments) from the kill until the new instance led.</summary>
+    public int WritesWithoutLeader { get; init; }
+
+    /// <summary>From the kill until every ApiTuning had a good pass of the new instance.</summary>
+    public TimeSpan EveryPass { get; init; }
+
+    /// <summary>ApiTunings with status Ready=True at the end.</summary>
+    public int ReadyAfter { get; init; }
+
+    /// <summary>From the kill until as many said Ready as before the faults.</summary>
+    public TimeSpan StatusReady { get; init; }
 }

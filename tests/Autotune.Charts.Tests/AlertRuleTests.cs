@@ -82,6 +82,73 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
+    public async Task Supervision_alerts_fire_on_a_part_down_for_minutes_and_on_rising_failures_only()
+    {
+        await RunAsync($$"""
+            - interval: 1m
+              input_series:
+                # Down for 2 minutes (a restart), up, then down for good from minute 10.
+                - series: 'autotune_controller_down{job="{{Job}}",pod="autotune-0"}'
+                  values: '0 1 1 0x7 1x30'
+                - series: 'autotune_controller_down{job="{{Job}}",pod="autotune-1"}'
+                  values: '0x40'
+              alert_rule_test:
+                - eval_time: 8m
+                  alertname: AutotuneControllerDown
+                  exp_alerts: []
+                - eval_time: 13m
+                  alertname: AutotuneControllerDown
+                  exp_alerts: []
+                - eval_time: 20m
+                  alertname: AutotuneControllerDown
+                  exp_alerts:
+                    - exp_labels: { severity: critical, pod: autotune-0 }
+            - interval: 1m
+              input_series:
+                # The pods watch fails twice a minute from minute 10; the deployments watch once in all.
+                - series: 'autotune_watch_failures_total{job="{{Job}}",collection="pods",cause="api"}'
+                  values: '0x10 2+2x50'
+                - series: 'autotune_watch_failures_total{job="{{Job}}",collection="deployments",cause="api"}'
+                  values: '0x5 1x55'
+                # A worker failed once at minute 20, a controller loop never.
+                - series: 'autotune_loop_failures_total{job="{{Job}}",loop="worker"}'
+                  values: '0x20 1x40'
+                - series: 'autotune_loop_failures_total{job="{{Job}}",loop="controller"}'
+                  values: '0x60'
+                # Status writes time out throughout from minute 10; Events only once.
+                - series: 'autotune_status_write_timeouts_total{job="{{Job}}",kind="status"}'
+                  values: '0x10 1+1x50'
+                - series: 'autotune_status_write_timeouts_total{job="{{Job}}",kind="event"}'
+                  values: '0x5 1x55'
+              alert_rule_test:
+                - eval_time: 9m
+                  alertname: AutotuneWatchesFailing
+                  exp_alerts: []
+                - eval_time: 40m
+                  alertname: AutotuneWatchesFailing
+                  exp_alerts:
+                    - exp_labels: { severity: warning, collection: pods, cause: api }
+                - eval_time: 19m
+                  alertname: AutotuneLoopsFailing
+                  exp_alerts: []
+                - eval_time: 28m
+                  alertname: AutotuneLoopsFailing
+                  exp_alerts:
+                    - exp_labels: { severity: warning, loop: worker }
+                - eval_time: 55m
+                  alertname: AutotuneLoopsFailing
+                  exp_alerts: []
+                - eval_time: 9m
+                  alertname: AutotuneStatusWritesTimingOut
+                  exp_alerts: []
+                - eval_time: 40m
+                  alertname: AutotuneStatusWritesTimingOut
+                  exp_alerts:
+                    - exp_labels: { severity: warning }
+            """);
+    }
+
+    [Fact]
     public async Task Workload_alerts_fire_on_a_fast_growing_queue_and_a_sustained_pool_wait()
     {
         await RunAsync("""

@@ -24,7 +24,10 @@ public sealed partial class MonitoringTests
         var rule = StrictManifests.Parse<PrometheusRule>((await Rendered.OfAsync("monitoring")).Single("PrometheusRule"));
 
         Assert.Equal(
-            ["AutotuneBudgetExhausted", "AutotuneConnectionPoolExhausted", "AutotuneOperatorDown", "AutotuneOperatorNotReconciling", "AutotunePendingRestart", "AutotuneThreadPoolQueueRisingFast"],
+            [
+                "AutotuneBudgetExhausted", "AutotuneConnectionPoolExhausted", "AutotuneControllerDown", "AutotuneLoopsFailing", "AutotuneOperatorDown",
+                "AutotuneOperatorNotReconciling", "AutotunePendingRestart", "AutotuneStatusWritesTimingOut", "AutotuneThreadPoolQueueRisingFast", "AutotuneWatchesFailing",
+            ],
             rule.Spec.Groups.SelectMany(g => g.Rules).Select(r => r.Alert!).Order());
         Assert.All(rule.Spec.Groups.SelectMany(g => g.Rules), r =>
         {
@@ -48,7 +51,7 @@ public sealed partial class MonitoringTests
         {
             var output = await ProcessRunner.RunAsync(Binaries.Require("promtool", "prometheus"), ["check", "rules", file], cancellationToken: Ct);
 
-            Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
+            Assert.Contains("SUCCESS: 10 rules found", output, StringComparison.Ordinal);
         }
         finally
         {

@@ -21,5 +21,17 @@ internal static class OperatorMetrics
     /// <summary>1 while a condition of an ApiTuning is True, else 0, by <c>namespace</c>, <c>name</c> and <c>type</c>.</summary>
     public const string Condition = "autotune_condition";
 
-    public static IReadOnlyList<string> All { get; } = [Reconciles, ReconcileDuration, Decisions, KnobValue, Condition];
+    /// <summary>Watches and loops of an operator instance down now (its /readyz fails while above 0).</summary>
+    public const string ControllerDown = "autotune_controller_down";
+
+    /// <summary>Failed lists and watches by <c>collection</c> and <c>cause</c>.</summary>
+    public const string WatchFailures = "autotune_watch_failures_total";
+
+    /// <summary>Unexpected exceptions that stopped a long-running loop, by <c>loop</c>.</summary>
+    public const string LoopFailures = "autotune_loop_failures_total";
+
+    /// <summary>Status and Event writes that ran out of their deadline, by <c>kind</c>.</summary>
+    public const string StatusWriteTimeouts = "autotune_status_write_timeouts_total";
+
+    public static IReadOnlyList<string> All { get; } = [Reconciles, ReconcileDuration, Decisions, KnobValue, Condition, ControllerDown, WatchFailures, LoopFailures, StatusWriteTimeouts];
 }

@@ -17,11 +17,19 @@ public static class OperatorCommand
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: in-cluster config, else KUBECONFIG or ~/.kube/config)" };
         var workers = new Option<int>("--workers") { Description = "Reconciles run at once (never two for one ApiTuning)", DefaultValueFactory = _ => 4 };
         var scrapeTimeout = new Option<double>("--scrape-timeout-seconds") { Description = "How long one pod scrape may take", DefaultValueFactory = _ => 2 };
+        var statusTimeout = new Option<double>("--status-write-timeout-seconds") { Description = "How long one write of an ApiTuning's status or Event may take; a status that runs out of it is written with the next pass", DefaultValueFactory = _ => 10 };
+        statusTimeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 300))
+            {
+                r.AddError("--status-write-timeout-seconds must be above 0 and at most 300");
+            }
+        });
         var grace = new Option<double>("--shutdown-grace-seconds") { Description = "How long a reconcile in flight may finish after SIGTERM", DefaultValueFactory = _ => 10 };
 
         var command = new Command("operator", "Run the operator in a cluster: watch ApiTunings and tune their Deployments and databases")
         {
-            namespaces, leaderElect, leaseName, leaseNamespace, healthPort, kubeconfig, workers, scrapeTimeout, grace,
+            namespaces, leaderElect, leaseName, leaseNamespace, healthPort, kubeconfig, workers, scrapeTimeout, statusTimeout, grace,
         };
         command.SetAction(async (result, cancellationToken) => await OperatorHost.RunAsync(new OperatorHostOptions
         {
@@ -33,6 +41,7 @@ public static class OperatorCommand
             Kubeconfig = result.GetValue(kubeconfig),
             Workers = result.GetValue(workers),
             ScrapeTimeout = TimeSpan.FromSeconds(result.GetValue(scrapeTimeout)),
+            StatusWriteTimeout = TimeSpan.FromSeconds(result.GetValue(statusTimeout)),
             ShutdownGrace = TimeSpan.FromSeconds(result.GetValue(grace)),
         }, cancellationToken));
         return command;

@@ -30,6 +30,20 @@ public sealed record KubernetesPortOptions
     public int StatusConflictRetries { get; init; } = 5;
 
     /// <summary>
+    /// How long one status write (with its 409 re-reads and retries) or one Event write may take. A status write that
+    /// runs out of it is kept and written with the next pass's status, so a pass waits at most this long on an API
+    /// server that holds its writes, and no outcome is lost; an Event that runs out of it is dropped (status keeps
+    /// the decision it records).
+    /// </summary>
+    public TimeSpan StatusWriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Told of each write that ran out of <see cref="StatusWriteTimeout"/>: what was written (<c>status</c> or
+    /// <c>event</c>) and the ApiTuning's namespace/name. The controller counts and logs it.
+    /// </summary>
+    public Action<string, string>? WriteTimedOut { get; init; }
+
+    /// <summary>
     /// The controller's watch-backed cache of Deployments, pods, HPAs and ScaledObjects; the ports read from it and
     /// ask the API server only for what it does not hold. Null (ports used on their own): every read is a request.
     /// </summary>

@@ -91,6 +91,58 @@ public sealed class StatusWriterTests
     }
 
     [Fact]
+    public async Task A_status_write_the_server_holds_times_out_is_kept_and_lands_with_the_next_write()
+    {
+        await using var cluster = await StartAsync();
+        var timedOut = new List<(string Kind, string Key)>();
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions
+        {
+            Http = new HttpClient(),
+            StatusWriteTimeout = TimeSpan.FromMilliseconds(500),
+            WriteTimedOut = (kind, key) => timedOut.Add((kind, key)),
+        });
+        var hang = cluster.Server.Faults.DelayNext(1, "PATCH", "/apis/autotune.dev/v1alpha1/namespaces/*/apitunings/orders/status", TimeSpan.FromMinutes(10));
+        var started = DateTimeOffset.UtcNow;
+
+        Assert.False(await writer.WriteStatusAsync(Status(rps: 10) with { Recommended = new KnobValues { Replicas = 4 } }, Ct));
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.Equal(0, hang.Remaining);
+        Assert.True(writer.StatusPending);
+        Assert.Equal([("status", $"{cluster.Namespace}/orders")], timedOut);
+        Assert.Equal(4, writer.Basis.Status!.Recommended!.Replicas); // the next status is composed on the one that timed out
+        Assert.Null((await cluster.GetApiTuningAsync("orders")).Status);
+
+        // The server answers again: the next write, composed on the pending one, lands and carries both.
+        Assert.True(await writer.WriteStatusAsync(writer.Basis.Status with { Observed = Status(rps: 12).Observed }, Ct));
+
+        var stored = (await cluster.GetApiTuningAsync("orders")).Status!;
+        Assert.Equal((4, 12.0), (stored.Recommended!.Replicas, stored.Observed!.Rps));
+        Assert.False(writer.StatusPending);
+        Assert.Equal(1, writer.TimedOut);
+    }
+
+    [Fact]
+    public async Task An_Event_the_server_holds_times_out_and_is_dropped_without_failing_the_caller()
+    {
+        await using var cluster = await StartAsync();
+        var timedOut = new List<string>();
+        IStatusWriter writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions
+        {
+            Http = new HttpClient(),
+            StatusWriteTimeout = TimeSpan.FromMilliseconds(500),
+            WriteTimedOut = (kind, _) => timedOut.Add(kind),
+        });
+        cluster.Server.Faults.DelayNext(1, "POST", "/apis/events.k8s.io/v1/namespaces/*/events", TimeSpan.FromMinutes(10));
+
+        await writer.EventAsync(new TuningEvent(Now, TuningEvent.Normal, "RaiseMinThreads", "min threads 8 -> 16"), Ct);
+        await writer.EventAsync(new TuningEvent(Now, TuningEvent.Normal, "RaiseReplicas", "replicas 2 -> 3"), Ct);
+
+        Assert.Equal(["event"], timedOut);
+        var events = (await cluster.Client.EventsV1.ListNamespacedEventAsync(cluster.Namespace, cancellationToken: Ct)).Items;
+        Assert.Equal("RaiseReplicas", Assert.Single(events).Reason);
+    }
+
+    [Fact]
     public async Task Events_regard_the_apituning_and_a_repeat_becomes_a_series()
     {
         await using var cluster = await StartAsync();

@@ -16,7 +16,9 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// Status is written with a JSON merge patch that carries the resourceVersion it was computed from, only when it
 /// differs from what was last written or read; a 409 Conflict re-reads the object and retries (conditions keep the
 /// transition times the fresh object holds). An Event repeated within <see cref="SeriesWindow"/> becomes a series
-/// on the first one (its count and lastObservedTime patched) instead of a new object.
+/// on the first one (its count and lastObservedTime patched) instead of a new object. Every write has its own
+/// deadline (<see cref="KubernetesPortOptions.StatusWriteTimeout"/>): a status write that runs out of it is kept as
+/// pending, and the next status composed builds on it, so a pass outcome is reported late but never lost.
 /// </summary>
 public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options) : IStatusWriter
 {
@@ -24,12 +26,14 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     public static readonly TimeSpan SeriesWindow = TimeSpan.FromMinutes(30);
 
     private const int NoteLimit = 1024;
+    private int _timedOut;
     private readonly ConcurrentDictionary<string, EventSeries> _series = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _statusGate = new(1, 1);
     // A 128-bit hash of the status last written, not its text, which every ApiTuning would keep only to compare. Not a
     // cryptographic hash: there is no adversary here, and one would load OpenSSL into a process that may not need it.
     private byte[]? _lastWritten;
     private ApiTuningResource _resource = resource;
+    private ApiTuningStatus? _pending;
 
     /// <summary>The ApiTuning as last read or written (its resourceVersion is the precondition of the next write).</summary>
     public ApiTuningResource Resource
@@ -41,11 +45,45 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     /// <summary>Status writes that reached the API server.</summary>
     public int StatusWrites { get; private set; }
 
+    /// <summary>Writes (status or Event) that ran out of their deadline.</summary>
+    public int TimedOut => Volatile.Read(ref _timedOut);
+
+    /// <summary>True while a status write that timed out waits to be written with the next status.</summary>
+    public bool StatusPending => Volatile.Read(ref _pending) is not null;
+
+    /// <summary>
+    /// What the next status is composed from: the ApiTuning as last read or written, with the status of a write that
+    /// timed out in place of the stored one (it is newer: it records a pass the stored status does not).
+    /// </summary>
+    public ApiTuningResource Basis
+    {
+        get
+        {
+            var held = Resource;
+            return Volatile.Read(ref _pending) is { } pending
+                ? new ApiTuningResource { ApiVersion = held.ApiVersion, Kind = held.Kind, Metadata = held.Metadata, Spec = held.Spec, Status = pending }
+                : held;
+        }
+    }
+
     /// <summary>Takes a newer copy of the ApiTuning (from a watch), so the next write is conditioned on it.</summary>
     public void Observe(ApiTuningResource latest)
     {
         ArgumentNullException.ThrowIfNull(latest);
         Resource = latest;
+    }
+
+    /// <summary>
+    /// Takes over the status an earlier writer of the same ApiTuning could not write in time (its session replaced
+    /// by a new generation's), so that pass's outcome is still reported.
+    /// </summary>
+    public void CarryOver(KubernetesStatusWriter previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        if (Volatile.Read(ref previous._pending) is { } pending)
+        {
+            Interlocked.CompareExchange(ref _pending, pending, null);
+        }
     }
 
     /// <summary>
@@ -74,18 +112,35 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
             await EventAsync(tuningEvent, cancellationToken);
         }
 
-        var status = ApiTuningStatusBuilder.FromOutcome(Resource, outcome, options.Time.GetUtcNow());
+        // Composed on a status that timed out, if any: the new status carries that pass's record too.
+        var status = ApiTuningStatusBuilder.FromOutcome(Basis, outcome, options.Time.GetUtcNow());
         await WriteStatusAsync(status, cancellationToken);
     }
 
     /// <summary>
     /// Writes <paramref name="status"/> unless it equals what was last written or read. Returns true when it wrote.
     /// A 409 re-reads the object and retries up to <see cref="KubernetesPortOptions.StatusConflictRetries"/> times.
+    /// A write that runs out of <see cref="KubernetesPortOptions.StatusWriteTimeout"/> returns false and keeps
+    /// <paramref name="status"/> as pending (<see cref="Basis"/>) for the next status to build on; compose every
+    /// status from <see cref="Basis"/>, as a write that lands clears what was pending.
     /// </summary>
     public async Task<bool> WriteStatusAsync(ApiTuningStatus status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await _statusGate.WaitAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.StatusWriteTimeout);
+        try
+        {
+            await _statusGate.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A write of this ApiTuning still holds the gate past the deadline (a failure report beside a pass).
+            Volatile.Write(ref _pending, status);
+            TimedOutWrite("status");
+            return false;
+        }
+
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -94,6 +149,7 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
                 var hash = XxHash128.Hash(MemoryMarshal.AsBytes(json.AsSpan())); // the text's own UTF-16 bytes: no copy to hash
                 if (hash.AsSpan().SequenceEqual(_lastWritten) || (Resource.Status is { } current && json == KubernetesJson.Serialize(current)))
                 {
+                    Volatile.Write(ref _pending, null);
                     return false;
                 }
 
@@ -101,21 +157,30 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
                 {
                     var patch = new V1Patch(PatchBody(status, Resource), V1Patch.PatchType.MergePatch);
                     Resource = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync<ApiTuningResource>(
-                        patch, ApiTuningResource.Group, ApiTuningResource.Version, Resource.Metadata.NamespaceProperty, ApiTuningResource.Plural, Resource.Metadata.Name, cancellationToken: cancellationToken);
+                        patch, ApiTuningResource.Group, ApiTuningResource.Version, Resource.Metadata.NamespaceProperty, ApiTuningResource.Plural, Resource.Metadata.Name, cancellationToken: deadline.Token);
                     _lastWritten = hash;
+                    Volatile.Write(ref _pending, null);
                     StatusWrites++;
                     return true;
                 }
                 catch (Exception ex) when (KubeErrors.IsConflict(ex) && attempt < options.StatusConflictRetries)
                 {
                     Resource = await client.CustomObjects.GetNamespacedCustomObjectStatusAsync<ApiTuningResource>(
-                        ApiTuningResource.Group, ApiTuningResource.Version, Resource.Metadata.NamespaceProperty, ApiTuningResource.Plural, Resource.Metadata.Name, cancellationToken);
+                        ApiTuningResource.Group, ApiTuningResource.Version, Resource.Metadata.NamespaceProperty, ApiTuningResource.Plural, Resource.Metadata.Name, deadline.Token);
                     status = status with
                     {
                         Conditions = [.. status.Conditions.Select(c => Resource.Status?.Conditions.FirstOrDefault(p => p.Type == c.Type && p.Status == c.Status) is { } kept ? c with { LastTransitionTime = kept.LastTransitionTime } : c)],
                     };
                 }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The API server held the write past its deadline. It may still land; either way the next write carries
+            // this status (a landed one is met by the 409 re-read, as its resourceVersion moved on).
+            Volatile.Write(ref _pending, status);
+            TimedOutWrite("status");
+            return false;
         }
         finally
         {
@@ -127,6 +192,27 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     public async Task EventAsync(TuningEvent tuningEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tuningEvent);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.StatusWriteTimeout);
+        try
+        {
+            await WriteEventAsync(tuningEvent, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Dropped: an Event is a notice, and the status (written, or pending) records the decision it tells of.
+            TimedOutWrite("event");
+        }
+    }
+
+    private void TimedOutWrite(string what)
+    {
+        Interlocked.Increment(ref _timedOut);
+        options.WriteTimedOut?.Invoke(what, Resource.Key);
+    }
+
+    private async Task WriteEventAsync(TuningEvent tuningEvent, CancellationToken cancellationToken)
+    {
         var note = tuningEvent.Message.Length <= NoteLimit ? tuningEvent.Message : tuningEvent.Message[..(NoteLimit - 3)] + "...";
         var key = $"{tuningEvent.Type}\n{tuningEvent.Reason}\n{note}";
         var ns = Resource.Metadata.NamespaceProperty;

@@ -59,7 +59,15 @@ public sealed partial class ApiTuningController : ITermController
             client, namespaces, _deployments, options.Watch, name => metrics.WatchRestarts.WithLabels(name).Inc(), logger, (name, cause) => metrics.WatchFailures.WithLabels(name, cause).Inc());
         _workers = [.. Enumerable.Range(0, Math.Max(1, options.Workers)).Select(i => new SupervisedLoop(
             $"worker {i}", new Backoff(options.WatchBackoffInitial, options.WatchBackoffMax), _time, (_, _) => metrics.LoopFailures.WithLabels("worker").Inc(), logger))];
-        var portOptions = options.Ports with { Cache = _informers };
+        var portOptions = options.Ports with
+        {
+            Cache = _informers,
+            WriteTimedOut = (kind, key) =>
+            {
+                metrics.StatusWriteTimeouts.WithLabels(kind).Inc();
+                LogWriteTimedOut(logger, key, kind, options.Ports.StatusWriteTimeout.TotalSeconds);
+            },
+        };
         _sessions = new TuningSessions(client, options, portOptions, metrics, logger);
         _status = new ApiTuningStatusReporter(client, portOptions, metrics, _time, logger);
     }
@@ -346,6 +354,9 @@ public sealed partial class ApiTuningController : ITermController
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Key}: a {Kind} write got no answer within {TimeoutSeconds:F0}s; a status is written with the next pass, an Event is dropped")]
+    private static partial void LogWriteTimedOut(ILogger logger, string key, string kind, double timeoutSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Key}: collecting the first {WindowSeconds:F0}s window before deciding")]
     private static partial void LogStarted(ILogger logger, string key, double windowSeconds);

@@ -43,7 +43,7 @@ public sealed partial class ApiTuningStatusReporter(IKubernetes client, Kubernet
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(decision);
-        var status = writer.Resource.Status ?? new ApiTuningStatus();
+        var status = writer.Basis.Status ?? new ApiTuningStatus(); // what was written, or what waits to be after a timeout
         var (ns, name) = (resource.Metadata.NamespaceProperty, resource.Metadata.Name);
         metrics.RecordConditions(ns, name, status.Conditions);
         metrics.Decisions.WithLabels(decision.Knob?.ToString() ?? "none", decision.Reason, decision.Kind.ToString()).Inc();
@@ -68,7 +68,7 @@ public sealed partial class ApiTuningStatusReporter(IKubernetes client, Kubernet
         ArgumentNullException.ThrowIfNull(resource);
         writer ??= new KubernetesStatusWriter(client, resource, portOptions);
         writer.Observe(resource);
-        await WriteAsync(writer, ApiTuningStatusBuilder.InvalidSpec(resource, message, time.GetUtcNow()), cancellationToken);
+        await WriteAsync(writer, ApiTuningStatusBuilder.InvalidSpec(writer.Basis, message, time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>A pass that failed before a decision: Ready=False says so; the key is already re-queued.</summary>
@@ -84,7 +84,7 @@ public sealed partial class ApiTuningStatusReporter(IKubernetes client, Kubernet
 
         // A refusal or a missing reference names its own reason (OptInMissing, ConfigMapNotOwned, ReferenceNotFound).
         var reason = error is SafeFailureException safe ? safe.Reason : ConditionReasons.ReconcileFailed;
-        var failed = ApiTuningStatusBuilder.NotReady(writer.Resource, reason, $"{FailureText.Of(error)}; retried with backoff", time.GetUtcNow());
+        var failed = ApiTuningStatusBuilder.NotReady(writer.Basis, reason, $"{FailureText.Of(error)}; retried with backoff", time.GetUtcNow());
         try
         {
             await WriteAsync(writer, failed, cancellationToken);

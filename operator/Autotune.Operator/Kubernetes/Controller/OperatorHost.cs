@@ -51,7 +51,7 @@ public static class OperatorHost
             Namespaces = options.Namespaces,
             Workers = options.Workers,
             ShutdownGrace = options.ShutdownGrace,
-            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = options.ScrapeTimeout, ReportingInstance = leader.Identity },
+            Ports = new KubernetesPortOptions { Http = http, ScrapeTimeout = options.ScrapeTimeout, StatusWriteTimeout = options.StatusWriteTimeout, ReportingInstance = leader.Identity },
         };
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Autotune.Operator.Controller");
         var runner = new LeaderElectedController(client, leader, controller, metrics, logger);

@@ -28,6 +28,9 @@ public sealed record OperatorHostOptions
     /// <summary>How long one pod scrape may take.</summary>
     public TimeSpan ScrapeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long one status or Event write may take (a status that runs out of it is written with the next pass).</summary>
+    public TimeSpan StatusWriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a reconcile in flight may finish after SIGTERM.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

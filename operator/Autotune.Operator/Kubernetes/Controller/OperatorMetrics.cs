@@ -33,6 +33,7 @@ public sealed class OperatorMetrics
         WatchRestarts = factory.CreateCounter("autotune_watch_lists_total", "LISTs made by the watchers (the first, and one after each 410).", "collection");
         WatchFailures = factory.CreateCounter("autotune_watch_failures_total", "Failed lists and watches by collection and cause (api, malformed, handler, unexpected); each is retried after a backoff.", "collection", "cause");
         LoopFailures = factory.CreateCounter("autotune_loop_failures_total", "Unexpected exceptions that stopped a long-running loop (worker, controller), which was started again after a backoff.", "loop");
+        StatusWriteTimeouts = factory.CreateCounter("autotune_status_write_timeouts_total", "Writes of an ApiTuning's status or Events that ran out of their deadline; a status is written with the next pass, an Event is dropped.", "kind");
         Down = factory.CreateGauge("autotune_controller_down", "Watches and loops of this instance that are down now (not listed yet, waiting out a failure, restarting); /readyz fails while above 0.");
     }
 
@@ -74,6 +75,9 @@ public sealed class OperatorMetrics
 
     /// <summary>Failures of supervised loops by loop.</summary>
     public Counter LoopFailures { get; }
+
+    /// <summary>Status and Event writes that timed out, by kind (status, event).</summary>
+    public Counter StatusWriteTimeouts { get; }
 
     /// <summary>Parts of the controller down now.</summary>
     public Gauge Down { get; }

@@ -44,6 +44,10 @@ public sealed partial class TuningSessions(IKubernetes client, ControllerOptions
 
         var time = options.Time;
         var ports = options.PortFactory(client, resource, portOptions);
+        if (previous is not null)
+        {
+            ports.Status.CarryOver(previous.Status); // a status that timed out is written by the new generation's first pass
+        }
 
         // Before any port reads or changes anything: every object the ApiTuning names must opt in (docs/security.md).
         if (ports.Access is { } access)

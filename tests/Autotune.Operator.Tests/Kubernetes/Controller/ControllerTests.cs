@@ -114,7 +114,7 @@ public sealed class ControllerTests
         Assert.Equal(1, run.Controller!.StatusWrites);
     }
 
-    private const string Valid = """
+    internal const string Valid = """
         {
           "targetRef": { "name": "orders-api" },
           "objectives": { "p99LatencyMs": 250 },
@@ -143,7 +143,9 @@ public sealed class ControllerTests
 
         public ConcurrentQueue<string> Results { get; } = new();
 
-        public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null, int workers = 4)
+        public ConcurrentQueue<(string Key, string Result)> Passes { get; } = new();
+
+        public static ControllerRun Start(KubeTestCluster cluster, FakePorts ports, TimeSpan? failureBackoff = null, int workers = 4, TimeSpan? statusWriteTimeout = null)
         {
             var run = new ControllerRun();
             var options = new ControllerOptions
@@ -152,11 +154,15 @@ public sealed class ControllerTests
                 Workers = workers,
                 FailureBackoffBase = failureBackoff ?? TimeSpan.FromMilliseconds(20),
                 FailureBackoffMax = TimeSpan.FromMilliseconds(500),
-                Ports = new KubernetesPortOptions { Http = run._http },
+                Ports = new KubernetesPortOptions { Http = run._http, StatusWriteTimeout = statusWriteTimeout ?? TimeSpan.FromSeconds(10) },
                 PortFactory = ports.Create,
             };
             run.Controller = new ApiTuningController(cluster.OperatorClient, options, run.Metrics, new TestLogger("operator"));
-            run.Controller.Reconciled += (_, result) => run.Results.Enqueue(result);
+            run.Controller.Reconciled += (key, result) =>
+            {
+                run.Results.Enqueue(result);
+                run.Passes.Enqueue((key, result));
+            };
             run._running = run.Controller.RunAsync(run._stop.Token);
             return run;
         }
