@@ -138,7 +138,7 @@ public sealed class StatusBuilderTests
         var resumed = StatusResume.From(resource.Status, deliveredGeneration: null, now: T0.AddMinutes(5));
 
         var written = Assert.Single(resource.Status.Learned!.Barred);
-        Assert.Equal((Knob.DbMaxPoolSize, Direction.Up, T0.AddHours(1)), (written.Knob, written.Direction, written.Until));
+        Assert.Equal((Knob.DbMaxPoolSize, BarredDirection.Up, T0.AddHours(1)), (written.Knob, written.Direction, written.Until));
         Assert.Equal(bar, Assert.Single(resumed.Barred));
     }
 
