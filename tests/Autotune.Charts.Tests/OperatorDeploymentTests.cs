@@ -30,7 +30,7 @@ public sealed class OperatorDeploymentTests
         var deployment = await DeploymentOf("default");
 
         Assert.Equal(1, deployment.Spec.Replicas);
-        Assert.Equal(["operator", "--health-port=8081"], Operator(deployment).Args);
+        Assert.Equal(["operator", "--health-port=8081", "--status-write-timeout-seconds=10"], Operator(deployment).Args);
         Assert.Equal("Recreate", deployment.Spec.Strategy.Type);
         Assert.Empty((await Rendered.OfAsync("default")).OfKind("PodDisruptionBudget"));
     }
@@ -43,7 +43,7 @@ public sealed class OperatorDeploymentTests
 
         Assert.Equal(2, deployment.Spec.Replicas);
         Assert.Equal(
-            ["operator", "--leader-elect", "--lease-name=autotune", "--lease-namespace=autotune-system", "--health-port=8081"],
+            ["operator", "--leader-elect", "--lease-name=autotune", "--lease-namespace=autotune-system", "--health-port=8081", "--status-write-timeout-seconds=10"],
             Operator(deployment).Args);
         Assert.Null(deployment.Spec.Strategy);
         var pdb = StrictManifests.Parse<V1PodDisruptionBudget>(rendered.Single("PodDisruptionBudget"));
@@ -65,7 +65,7 @@ public sealed class OperatorDeploymentTests
         var deployment = await DeploymentOf("everything");
 
         Assert.Equal(
-            ["operator", "--watch-namespace=shop", "--leader-elect", "--lease-name=ops-autotune", "--lease-namespace=ops", "--health-port=8081"],
+            ["operator", "--watch-namespace=shop", "--leader-elect", "--lease-name=ops-autotune", "--lease-namespace=ops", "--health-port=8081", "--status-write-timeout-seconds=10"],
             Operator(deployment).Args);
     }
 

@@ -13,6 +13,8 @@ public sealed class ValuesSchemaTests
         { ChartCase.Operator, "image.pullPolicy=Sometimes", "image.pullPolicy: image.pullPolicy must be one of the following: \"Always\", \"IfNotPresent\", \"Never\"" },
         { ChartCase.Operator, "watchNamespaces={Shop_1}", "watchNamespaces.0: Does not match pattern" },
         { ChartCase.Operator, "healthPort=80", "healthPort: Must be greater than or equal to 1024" },
+        { ChartCase.Operator, "statusWriteTimeoutSeconds=0", "statusWriteTimeoutSeconds: Must be greater than 0" },
+        { ChartCase.Operator, "statusWriteTimeoutSeconds=600", "statusWriteTimeoutSeconds: Must be less than or equal to 300" },
         { ChartCase.Operator, "leaderElection.enabled=maybe", "leaderElection.enabled: Invalid type. Expected: [boolean,null], given: string" },
         { ChartCase.Operator, "serviceMonitor.interval=soon", "serviceMonitor.interval: Does not match pattern" },
         { ChartCase.Operator, "logLevel=Loud", "logLevel: logLevel must be one of the following" },
