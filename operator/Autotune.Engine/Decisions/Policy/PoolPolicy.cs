@@ -14,6 +14,16 @@ internal static class PoolPolicy
 {
     public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
     {
+        var proposal = ProposeRaise(input, finding, w, budget);
+
+        // What the pool asks for before the server's budget limits it: the DatabaseBudget arbitrates on it.
+        return budget is not null && input.Current.DbMaxPoolSize is { } from && StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is { } pb
+            ? proposal with { Wants = budget.SteadyWith(budget.Self.Replicas, Math.Clamp(Math.Max(LittleSizing.Pool(w, from), from), pb.Min, pb.Max)) }
+            : proposal;
+    }
+
+    private static Proposal ProposeRaise(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
+    {
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget)
         {
             return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; dbMaxPoolSize is not in the spec, so it is not changed");
@@ -41,6 +51,12 @@ internal static class PoolPolicy
         if (budget is null)
         {
             return Proposal.Change(DecisionReasons.RaisePool, why, Pool(to));
+        }
+
+        if (budget.Share is { } share && budget.SteadyWith(budget.Self.Replicas, from + 1) is var next && next > share.Cap)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()}, and a pool of {from + 1} would take {next}");
         }
 
         var fit = budget.LargestFitting(input.Current, from, to, Pool);

@@ -14,6 +14,9 @@ internal sealed record Proposal
     /// <summary>The settings wanted; null for a hold.</summary>
     public Settings? Target { get; init; }
 
+    /// <summary>Connections ((replicas + surge) x pool) wanted before the server's budget limits them; null: those of <see cref="Target"/>.</summary>
+    public int? Wants { get; init; }
+
     /// <summary>A proposal to change settings.</summary>
     public static Proposal Change(string reason, string why, Settings target) => new() { Reason = reason, Why = why, Target = target };
 
