@@ -83,6 +83,20 @@ public sealed class DatabaseBudgetPassTests
     }
 
     [Fact]
+    public void While_its_change_is_in_flight_what_it_wanted_before_the_change_stands()
+    {
+        var first = TuningPass.Plan(Input(pool: 10));
+        var applied = TuningPass.Complete(first, ApplyReport.Done);
+        var mine = Assert.IsType<LedgerChange.Hold>(applied.Ledger).Entry;
+
+        var next = TuningPass.Plan(Input(pool: 10) with { State = applied.State, Server = new ServerView([Payments], [], 2, mine) });
+
+        Assert.False(next.Decision.IsAction, next.Decision.Message);
+        Assert.Equal(first.Wants, next.Wants);
+        Assert.Equal(46, next.Allocation!.Of("orders")!.Cap);
+    }
+
+    [Fact]
     public void The_report_shows_server_max_connections_allocated_free_and_each_api()
     {
         var plan = TuningPass.Plan(Input(pool: 10));

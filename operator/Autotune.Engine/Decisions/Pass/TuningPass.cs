@@ -43,7 +43,7 @@ public static class TuningPass
         var (allocation, wants) = (default(Allocation), default(int?));
         if (input.Budget is { } budget && decided.Ledger is { } ledger && LedgerEntry.Of(input.ApiId, current, decided.Spec) is { } self)
         {
-            (decided, allocation, wants) = Arbitrate(decided, budget, ledger, self);
+            (decided, allocation, wants) = Arbitrate(decided, budget, ledger, self, input.State.Pending is null ? null : input.Server.Mine?.Wants);
         }
 
         var decision = TuningEngine.Decide(decided);
@@ -74,14 +74,15 @@ public static class TuningPass
 
     /// <summary>
     /// The ApiTuning's grant from its DatabaseBudget: what it wants is what the engine would ask for were the
-    /// server's connections all free (never less than it holds: giving back is the policy's call, not the budget's),
-    /// and the budget's members share the server's capacity by weight on what each wants.
+    /// server's connections all free (never less than it holds: giving back is the policy's call, not the budget's);
+    /// while a change of its own is in flight the engine only waits, so what it wanted before the change stands
+    /// (<paramref name="wantedBefore"/>). The budget's members share the server's capacity by weight on what each wants.
     /// </summary>
-    private static (DecisionInput Decided, Allocation Allocation, int Wants) Arbitrate(DecisionInput decided, SharedBudget budget, DatabaseLedger ledger, LedgerEntry self)
+    private static (DecisionInput Decided, Allocation Allocation, int Wants) Arbitrate(DecisionInput decided, SharedBudget budget, DatabaseLedger ledger, LedgerEntry self, int? wantedBefore)
     {
         var reserved = ledger with { ReservedConnections = Math.Max(ledger.ReservedConnections, budget.Spec.ReservedConnections) };
         var unlimited = TuningEngine.Decide(decided with { Ledger = reserved with { MaxConnections = int.MaxValue / 4, PendingMaxConnections = null } });
-        var wants = Math.Max(unlimited.Wants ?? 0, self.SteadyDemand);
+        var wants = Math.Max(unlimited.Wants ?? wantedBefore ?? 0, self.SteadyDemand);
         var allocation = budget.Allocate(reserved, self, wants);
         var grant = allocation.Of(SharedBudget.NameOf(self.ApiId))!;
         return (decided with { Ledger = reserved, Share = new ConnectionShare(budget.Id, grant.Cap, grant.Weight, grant.Share) }, allocation, wants);

@@ -81,7 +81,7 @@ public sealed class DatabaseBudgetScenarioTests
         // pool then stops where its grant, or the overlap its next live swap would need, holds it.
         await Eventually.UntilAsync(
             async () => (await ReadBudgetAsync(stack), (await stack.ConfigMapTuningAsync("orders"))?.DbMaxPoolSize ?? 0, (await stack.ConfigMapTuningAsync("billing"))?.DbMaxPoolSize ?? 0),
-            s => s.Item3 >= 11 && s.Item2 >= s.Item3 && s.Item1.Status?.Apis.Count == 2,
+            s => s.Item3 >= 11 && s.Item2 >= s.Item3 && s.Item1.Status?.Apis.Count == 2 && s.Item1.Status.Allocated == s.Item2 + s.Item3,
             TimeSpan.FromSeconds(240),
             "billing's pool within one of its share 12 and orders' at least as large");
         var passes = stack.Results.Count;
