@@ -52,6 +52,24 @@ public sealed class DatabaseBudgetPassTests
     }
 
     [Fact]
+    public void Under_its_grant_a_raise_whose_live_swap_would_break_max_connections_is_refused_saying_so()
+    {
+        // payments holds 5 x 26 = 130 of its 139; orders' swap 10 -> 11 holds 3 x (10 busy + 11) + 11 = 74 at its peak.
+        var spec = Input(pool: 10).Spec;
+        var input = Input(pool: 10) with
+        {
+            Spec = spec with { Knobs = spec.Knobs with { PostgresMaxConnections = null } },
+            Server = new ServerView([Payments with { PoolSize = 26 }], [], 2),
+        };
+
+        var plan = TuningPass.Plan(input);
+
+        Assert.Equal((DecisionKind.Hold, DecisionReasons.BudgetExhausted), (plan.Decision.Kind, plan.Decision.Reason));
+        Assert.Contains("grants this API 46 connections", plan.Decision.Message, StringComparison.Ordinal);
+        Assert.Contains("a pool of 11 would need 204 of 185 connections at its peak, while the pods swap pools", plan.Decision.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Holding_more_than_its_grant_it_lowers_its_pool_first_to_what_the_grant_holds()
     {
         var plan = TuningPass.Plan(Input(pool: 20, window: Given.Healthy()));
