@@ -77,8 +77,9 @@ public sealed class DatabaseBudgetScenarioTests
             }
         }, sampling.Token);
 
-        // Until billing is within one step of its share (12) and orders, the heavier, holds at least as much: each
-        // pool then stops where its grant, or the overlap its next live swap would need, holds it.
+        // Until billing is within one step of its share (12) and orders, the heavier, holds at least as much: each pool
+        // then stops where its grant, or the overlap its next live swap would need (the old pool's busy connections
+        // beside the new pool), holds it.
         await Eventually.UntilAsync(
             async () => (await ReadBudgetAsync(stack), (await stack.ConfigMapTuningAsync("orders"))?.DbMaxPoolSize ?? 0, (await stack.ConfigMapTuningAsync("billing"))?.DbMaxPoolSize ?? 0),
             s => s.Item3 >= 11 && s.Item2 >= s.Item3 && s.Item1.Status?.Apis.Count == 2 && s.Item1.Status.Allocated == s.Item2 + s.Item3,
@@ -86,9 +87,20 @@ public sealed class DatabaseBudgetScenarioTests
             "billing's pool within one of its share 12 and orders' at least as large");
         var passes = stack.Results.Count;
         await Eventually.UntilAsync(() => stack.Results.Count >= passes + 2 || sampler.IsCompleted, TimeSpan.FromSeconds(30), "a further pass of each");
-        var table = await stack.Cluster.GetTableAsync($"/apis/autotune.dev/v1alpha1/namespaces/{stack.Namespace}/databasebudgets/shop-postgres");
-        var final = await ReadBudgetAsync(stack);
-        var pools = ((await stack.ConfigMapTuningAsync("orders"))?.DbMaxPoolSize ?? 0, (await stack.ConfigMapTuningAsync("billing"))?.DbMaxPoolSize ?? 0);
+
+        // The status, the pools and the Table read together: retried until no pass wrote between the two status reads.
+        var (final, table, pools) = await Eventually.UntilAsync(
+            async () =>
+            {
+                var before = await ReadBudgetAsync(stack);
+                var rows = await stack.Cluster.GetTableAsync($"/apis/autotune.dev/v1alpha1/namespaces/{stack.Namespace}/databasebudgets/shop-postgres");
+                var now = ((await stack.ConfigMapTuningAsync("orders"))?.DbMaxPoolSize ?? 0, (await stack.ConfigMapTuningAsync("billing"))?.DbMaxPoolSize ?? 0);
+                var after = await ReadBudgetAsync(stack);
+                return (after, rows, now, Same: before.Metadata.ResourceVersion == after.Metadata.ResourceVersion);
+            },
+            r => r.Same && r.after.Status!.Allocated == r.now.Item1 + r.now.Item2,
+            TimeSpan.FromSeconds(60),
+            "the budget's status, the pools and the Table read between two passes") is var read ? (read.after, read.rows, read.now) : default;
         await sampling.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sampler);
 
@@ -98,24 +110,23 @@ public sealed class DatabaseBudgetScenarioTests
         var status = final.Status!;
         var orders = status.Apis.Single(a => a.Name == "orders");
         var billing = status.Apis.Single(a => a.Name == "billing");
-        Assert.Equal((24, 12), (orders.Share, billing.Share));
-        Assert.Equal((24, 12), (orders.Cap, billing.Cap));
-        Assert.InRange(pools.Item2, 11, 12);
-        Assert.InRange(pools.Item1, pools.Item2, 24);
 
-        // orders' next step would hold its old pool's busy connections beside the new pool while it swaps: a raise
-        // from p needs p busy + p + 1 beside billing's 12, so in 36 connections it cannot pass 12 without breaking
-        // max_connections in the middle of the swap, and the engine refuses it saying so.
-        var events = await stack.EventsAsync("orders");
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", events.Select(e => $"{e.Reason}: {e.Note}")));
+        // The weighted shares of the 36 connections are 24 and 12; each grant is what its API wants up to its share of
+        // what the other leaves, the grants never exceed the 36, and no pool exceeds its grant.
+        Assert.Equal((24, 12), (orders.Share, billing.Share));
+        Assert.True(orders.Cap >= Math.Min(orders.Wants, 24) && billing.Cap >= Math.Min(billing.Wants, 12), $"orders {orders.Cap} of {orders.Wants} wanted, billing {billing.Cap} of {billing.Wants}");
+        Assert.True(orders.Cap + billing.Cap <= 36, $"grants {orders.Cap} + {billing.Cap}");
+        Assert.True(pools.Item1 <= orders.Cap && pools.Item2 <= billing.Cap, $"pools {pools} over grants {orders.Cap}, {billing.Cap}");
         Assert.Equal((MaxConnections, pools.Item1 + pools.Item2), (status.MaxConnections, status.Allocated));
         Assert.Equal(MaxConnections - status.Reserved - status.Allocated, status.Free);
         Assert.Contains(status.Conditions, c => c.Type == "Ready" && c.Status == ConditionStatus.True);
+        var events = await stack.EventsAsync("orders");
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", events.Select(e => $"{e.Reason}: {e.Note}")));
 
         // kubectl get's Table: the printer columns the test server answers from the CRD.
         Assert.Equal(["NAME", "SERVER", "MAX_CONNECTIONS", "ALLOCATED", "FREE", "APIS", "AGE"], table.Columns.Select(c => c.ToUpperInvariant()));
         var row = Assert.Single(table.Rows);
-        Assert.Equal(["shop-postgres", status.Server!, $"{MaxConnections}", $"{status.Allocated}", $"{status.Free}", $"billing={pools.Item2}/12 orders={pools.Item1}/24"], row.Take(6));
+        Assert.Equal(["shop-postgres", status.Server!, $"{MaxConnections}", $"{status.Allocated}", $"{status.Free}", $"billing={pools.Item2}/{billing.Cap} orders={pools.Item1}/{orders.Cap}"], row.Take(6));
     }
 
     private static Task<DatabaseBudgetResource> ReadBudgetAsync(ScenarioStack stack) =>
