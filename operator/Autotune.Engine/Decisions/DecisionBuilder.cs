@@ -12,6 +12,19 @@ internal static class DecisionBuilder
 {
     public static Decision Build(DecisionInput input, Finding finding, Proposal proposal, BudgetContext? budget)
     {
+        var decision = BuildStep(input, finding, proposal, budget);
+        if (budget is null)
+        {
+            return decision;
+        }
+
+        // What the proposal asks for before the budget limits it, for the DatabaseBudget's arbitration.
+        var wants = proposal.Wants ?? (proposal.Target is { } t ? budget.SteadyWith(t.Replicas ?? budget.Self.Replicas, t.DbMaxPoolSize ?? budget.Self.PoolSize) : null);
+        return wants is { } w ? decision with { Wants = w } : decision;
+    }
+
+    private static Decision BuildStep(DecisionInput input, Finding finding, Proposal proposal, BudgetContext? budget)
+    {
         if (proposal.Target is not { } target)
         {
             return Hold(input, finding, proposal.Reason, proposal.Why);
@@ -36,8 +49,9 @@ internal static class DecisionBuilder
 
         if (budget is not null && proposal.Reason != DecisionReasons.RepairBudget && steps.FirstOrDefault(s => !s.Fits) is { } bad)
         {
-            return Hold(input, finding, DecisionReasons.BudgetExhausted,
-                $"{why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
+            return Hold(input, finding, DecisionReasons.BudgetExhausted, bad is { OverShare: true, Share: { } share }
+                ? $"{why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would give this API {bad.SelfDemand} connections: {share.Note()}"
+                : $"{why}; {Label.Of(bad.Knob)} {bad.From} -> {bad.To} would need {bad.PeakDemand} of {bad.Capacity} connections");
         }
 
         if (proposal.Together && steps.Count > 1 && steps.LastOrDefault(s => s.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads) is { } lead)

@@ -12,13 +12,15 @@ namespace Autotune.Operator.Kubernetes;
 /// <param name="Postgres">The database over the admin Secret, or null when the spec names no database or no Secret.</param>
 /// <param name="Status">The status subresource and events.k8s.io Events.</param>
 /// <param name="Access">The opt-in check a session passes before its ports are used (null: nothing to check, as for fakes).</param>
+/// <param name="Budget">The DatabaseBudget the spec names (spec.postgres.budgetRef), or null.</param>
 public sealed record KubernetesPortSet(
     ITargetWorkload Workload,
     IMetricsSource Metrics,
     ISettingsApplier Settings,
     IPostgresAdmin? Postgres,
     KubernetesStatusWriter Status,
-    TuningAccess? Access = null);
+    TuningAccess? Access = null,
+    IDatabaseBudget? Budget = null);
 
 /// <summary>Creates the ports through which one ApiTuning observes and changes its workload in a cluster.</summary>
 public static class KubernetesPorts
@@ -48,6 +50,9 @@ public static class KubernetesPorts
         var postgres = spec.Postgres is { AdminSecretRef: not null } database
             ? new KubernetesPostgresAdmin(client, ns, apiTuning, database, options)
             : null;
-        return new KubernetesPortSet(workload, metrics, settings, postgres, status, new TuningAccess(client, resource, options.Cache));
+        var budget = spec.Postgres is { BudgetRef: not null } shared
+            ? new KubernetesDatabaseBudget(client, ns, apiTuning, shared, options.Time)
+            : null;
+        return new KubernetesPortSet(workload, metrics, settings, postgres, status, new TuningAccess(client, resource, options.Cache), budget);
     }
 }

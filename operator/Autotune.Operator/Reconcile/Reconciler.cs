@@ -28,6 +28,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, ServerLo
         var workload = await target.Workload.ReadAsync(cancellationToken);
         var delivered = await target.Settings.ReadAsync(cancellationToken);
         var (database, databaseError) = await ReadDatabaseAsync(cancellationToken);
+        var budget = target.Budget is { } budgets ? await budgets.ReadAsync(cancellationToken) : null;
 
         using var serverLock = database is { } db ? await locks.LockAsync(db.Server, cancellationToken) : null;
         var plan = TuningPass.Plan(new PassInput
@@ -43,6 +44,7 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, ServerLo
             Delivered = delivered,
             Database = database,
             DatabaseError = databaseError,
+            Budget = budget,
             Server = database is not null ? ledgers.View(database.Server, target.ApiId) : ServerView.Alone,
             State = State,
             Now = time.GetUtcNow(),
@@ -56,6 +58,13 @@ public sealed class Reconciler(TuningTarget target, LedgerBook ledgers, ServerLo
 
         State = outcome.State;
         await target.Status.ReportAsync(outcome, cancellationToken);
+        if (budget is not null && plan is { Allocation: { } allocation, Decided.Ledger: { } ledger } && database is not null)
+        {
+            // The allocation with what every member holds after this pass (this one's holding just recorded).
+            var members = ledgers.View(database.Server, string.Empty).Others;
+            await target.Budget!.ReportAsync(BudgetReport.Of(budget, ledger with { Entries = members }, allocation, 0), allocation, cancellationToken);
+        }
+
         return outcome;
     }
 

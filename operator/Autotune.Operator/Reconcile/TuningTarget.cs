@@ -10,10 +10,12 @@ namespace Autotune.Operator.Reconcile;
 /// <param name="Settings">Where in-process settings are delivered.</param>
 /// <param name="Postgres">The database server, when the spec names one and an admin connection is configured.</param>
 /// <param name="Status">Where status and Events go.</param>
+/// <param name="Budget">The DatabaseBudget the spec names, or null when it names none.</param>
 public sealed record TuningTarget(
     string ApiId,
     ValidatedSpec Spec,
     ITargetWorkload Workload,
     ISettingsApplier Settings,
     IPostgresAdmin? Postgres,
-    IStatusWriter Status);
+    IStatusWriter Status,
+    IDatabaseBudget? Budget = null);

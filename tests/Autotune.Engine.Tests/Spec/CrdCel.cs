@@ -81,6 +81,15 @@ internal static class CrdCel
                 Evaluate(obj[name], propertySchema!.AsObject(), $"{path}.{name}".TrimStart('.'), failures, errors);
             }
         }
+
+        // Rules on an array's items hold for every item, as the API server checks them.
+        if (node is JsonArray array && schema["items"] is JsonObject items)
+        {
+            foreach (var item in array)
+            {
+                Evaluate(item, items, path, failures, errors);
+            }
+        }
     }
 
     private static string Where(string path) => path.Length == 0 ? "the document" : path;

@@ -7,8 +7,19 @@ internal static class RepoFiles
 
     public static string Crd => Path.Combine(Root, "crds", "apituning.yaml");
 
-    public static IEnumerable<string> Examples =>
+    public static string BudgetCrd => Path.Combine(Root, "crds", "databasebudget.yaml");
+
+    /// <summary>The ApiTuning examples of crds/examples.</summary>
+    public static IEnumerable<string> Examples => AllExamples.Where(p => !IsBudget(p));
+
+    /// <summary>The DatabaseBudget examples of crds/examples.</summary>
+    public static IEnumerable<string> BudgetExamples => AllExamples.Where(IsBudget);
+
+    private static IEnumerable<string> AllExamples =>
         Directory.GetFiles(Path.Combine(Root, "crds", "examples"), "*.yaml").Order(StringComparer.Ordinal);
+
+    private static bool IsBudget(string path) =>
+        File.ReadLines(path).Any(l => l.Trim() == "kind: DatabaseBudget");
 
     public static IEnumerable<string> InvalidExamples =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Spec", "Invalid"), "*.yaml").Order(StringComparer.Ordinal);

@@ -62,6 +62,24 @@ internal sealed class KubeTestCluster : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// GETs <paramref name="path"/> as the admin asking for a meta.k8s.io/v1 Table, as kubectl get does, and returns
+    /// the column names and the cells of each row.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)> GetTableAsync(string path)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"{Server.Url}{path}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminToken);
+        request.Headers.Accept.ParseAdd("application/json;as=Table;v=v1;g=meta.k8s.io");
+        using var response = await http.SendAsync(request, Ct);
+        response.EnsureSuccessStatusCode();
+        var table = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        var columns = table["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!).ToList();
+        var rows = table["rows"]!.AsArray().Select(r => (IReadOnlyList<string>)[.. r!["cells"]!.AsArray().Select(c => c?.ToJsonString().Trim('"') ?? string.Empty)]).ToList();
+        return (columns, rows);
+    }
+
     /// <summary>Installs KEDA's ScaledObject CRD (schema left open), as a cluster with KEDA has it.</summary>
     public Task InstallKedaCrdAsync() =>
         Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>("""
@@ -102,8 +120,11 @@ internal sealed class KubeTestCluster : IAsyncDisposable
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = cluster.Namespace } }, cancellationToken: Ct);
         if (installCrd)
         {
-            var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(RepoPath("crds", "apituning.yaml"));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
+            foreach (var file in new[] { "apituning.yaml", "databasebudget.yaml" })
+            {
+                var crd = await KubernetesYaml.LoadFromFileAsync<V1CustomResourceDefinition>(RepoPath("crds", file));
+                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
+            }
         }
 
         return cluster;

@@ -17,8 +17,9 @@ public static class ConnectionPlanner
     /// <param name="target">Replicas and pool after; max_connections from <paramref name="maxConnections"/>.</param>
     /// <param name="swap">How a pool change reaches the pods.</param>
     /// <param name="oldPoolBusyPerPod">Busy connections per pod in the pool being swapped out.</param>
+    /// <param name="share">This ApiTuning's grant from its DatabaseBudget: a step that grows it beyond does not fit.</param>
     public static ChangePlan Plan(DatabaseLedger ledger, LedgerEntry self, (int Now, int After)? maxConnections,
-        (int Replicas, int Pool) target, SwapKind swap, int oldPoolBusyPerPod)
+        (int Replicas, int Pool) target, SwapKind swap, int oldPoolBusyPerPod, ConnectionShare? share = null)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(self);
@@ -39,7 +40,11 @@ public static class ConnectionPlanner
                 OldPoolBusyPerPod = Math.Min(oldPoolBusyPerPod, state.PoolSize),
             };
             var peak = others + (state with { Transition = transition }).Demand;
-            steps.Add(new PlanStep(knob, from, to, peak, mcDuring - ledger.Reserved));
+            steps.Add(new PlanStep(knob, from, to, peak, mcDuring - ledger.Reserved)
+            {
+                SelfDemand = ConnectionMath.Steady(replicas, state.Surge, pool),
+                Share = share,
+            });
             state = state with { Replicas = replicas, PoolSize = pool };
         }
 

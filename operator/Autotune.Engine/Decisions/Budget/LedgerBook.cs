@@ -21,7 +21,8 @@ public sealed class LedgerBook
             return new ServerView(
                 [.. book.Entries.Values.Where(e => e.ApiId != apiId)],
                 [.. book.Awaited.Where(a => a != apiId).Order(StringComparer.Ordinal)],
-                members);
+                members,
+                book.Entries.GetValueOrDefault(apiId));
         }
     }
 

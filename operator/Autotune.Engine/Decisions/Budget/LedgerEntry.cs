@@ -24,6 +24,12 @@ public sealed record LedgerEntry
     /// <summary>The change in flight, if any.</summary>
     public ConnectionTransition? Transition { get; init; }
 
+    /// <summary>The DatabaseBudget (namespace/name) the ApiTuning is arbitrated by, if any.</summary>
+    public string? Budget { get; init; }
+
+    /// <summary>Connections ((replicas + surge) x pool) its last pass asked for; null: what it holds.</summary>
+    public int? Wants { get; init; }
+
     /// <summary>Connections the steady state may open: (replicas + surge) x pool.</summary>
     public int SteadyDemand => ConnectionMath.Steady(Replicas, Surge, PoolSize);
 
@@ -36,7 +42,16 @@ public sealed record LedgerEntry
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(spec);
         return settings is { Replicas: { } replicas, DbMaxPoolSize: { } pool }
-            ? new LedgerEntry { ApiId = apiId, Replicas = replicas, Surge = Math.Max(0, spec.Apply.MaxSurge), PoolSize = pool }
+            ? new LedgerEntry { ApiId = apiId, Replicas = replicas, Surge = Math.Max(0, spec.Apply.MaxSurge), PoolSize = pool, Budget = BudgetOf(apiId, spec) }
             : null;
+    }
+
+    /// <summary>The key (namespace/name) of the DatabaseBudget the spec names, in the ApiTuning's namespace.</summary>
+    public static string? BudgetOf(string apiId, ApiTuningSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(apiId);
+        ArgumentNullException.ThrowIfNull(spec);
+        var slash = apiId.IndexOf('/', StringComparison.Ordinal);
+        return spec.Postgres?.BudgetRef is { } budget ? $"{(slash < 0 ? string.Empty : apiId[..slash])}/{budget.Name}" : null;
     }
 }

@@ -48,6 +48,9 @@ public sealed record Decision
     /// <summary>This ApiTuning's claim on its database ledger while the change is in flight (null: no connection change).</summary>
     public LedgerEntry? Claim { get; init; }
 
+    /// <summary>Connections ((replicas + surge) x pool) this decision asks for, before its server's budget limits it; null: what it holds.</summary>
+    public int? Wants { get; init; }
+
     /// <summary>True when the change needs a database restart (max_connections) before it takes effect.</summary>
     public bool RequiresRestart { get; init; }
 

@@ -25,6 +25,9 @@ public sealed record DecisionInput
     /// <summary>The ledger of the ApiTuning's database server; null when it has none or it is unknown.</summary>
     public DatabaseLedger? Ledger { get; init; }
 
+    /// <summary>This ApiTuning's share of its DatabaseBudget; null when it has none (it may spend any free connection).</summary>
+    public ConnectionShare? Share { get; init; }
+
     /// <summary>Now.</summary>
     public required DateTimeOffset Now { get; init; }
 }

@@ -45,6 +45,9 @@ public sealed record PassInput
     /// <summary>Why the database could not be read (safe text), or null.</summary>
     public string? DatabaseError { get; init; }
 
+    /// <summary>The DatabaseBudget the spec names (spec.postgres.budgetRef), read and validated; null when it names none.</summary>
+    public SharedBudget? Budget { get; init; }
+
     /// <summary>The other members of the database server's ledger.</summary>
     public ServerView Server { get; init; } = ServerView.Alone;
 

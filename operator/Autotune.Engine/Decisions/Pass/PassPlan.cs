@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
 
@@ -23,4 +24,10 @@ public sealed record PassPlan
 
     /// <summary>What the host must change, or null when the decision changes nothing.</summary>
     public ApplyOrder? Order { get; init; }
+
+    /// <summary>The arbitration of the ApiTuning's DatabaseBudget this pass, or null when it has none (or the database is unknown).</summary>
+    public Allocation? Allocation { get; init; }
+
+    /// <summary>Connections ((replicas + surge) x pool) the ApiTuning asks of its DatabaseBudget, recorded for the others' arbitration.</summary>
+    public int? Wants { get; init; }
 }

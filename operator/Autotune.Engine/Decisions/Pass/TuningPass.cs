@@ -41,6 +41,12 @@ public static class TuningPass
             Now = input.Now,
         };
 
+        var (allocation, wants) = (default(Allocation), default(int?));
+        if (input.Budget is { } budget && decided.Ledger is { } ledger && LedgerEntry.Of(input.ApiId, current, decided.Spec) is { } self)
+        {
+            (decided, allocation, wants) = Arbitrate(decided, budget, ledger, self, input.State.Pending is null ? null : input.Server.Mine?.Wants);
+        }
+
         var decision = TuningEngine.Decide(decided);
         var awaited = input.Database is not null && input.State.Pending is null ? input.Server.Awaited : [];
         if (decision.IsAction && awaited.Count > 0)
@@ -62,7 +68,25 @@ public static class TuningPass
             Decided = decided,
             Decision = decision,
             Order = OrderFor(input, window, current, decision),
+            Allocation = allocation,
+            Wants = wants,
         };
+    }
+
+    /// <summary>
+    /// The ApiTuning's grant from its DatabaseBudget: what it wants is what the engine would ask for were the
+    /// server's connections all free (never less than it holds: giving back is the policy's call, not the budget's);
+    /// while a change of its own is in flight the engine only waits, so what it wanted before the change stands
+    /// (<paramref name="wantedBefore"/>). The budget's members share the server's capacity by weight on what each wants.
+    /// </summary>
+    private static (DecisionInput Decided, Allocation Allocation, int Wants) Arbitrate(DecisionInput decided, SharedBudget budget, DatabaseLedger ledger, LedgerEntry self, int? wantedBefore)
+    {
+        var reserved = ledger with { ReservedConnections = Math.Max(ledger.ReservedConnections, budget.Spec.ReservedConnections) };
+        var unlimited = TuningEngine.Decide(decided with { Ledger = reserved with { MaxConnections = int.MaxValue / 4, PendingMaxConnections = null } });
+        var wants = Math.Max(unlimited.Wants ?? wantedBefore ?? 0, self.SteadyDemand);
+        var allocation = budget.Allocate(reserved, self, wants);
+        var grant = allocation.Of(SharedBudget.NameOf(self.ApiId))!;
+        return (decided with { Ledger = reserved, Share = new ConnectionShare(budget.Id, grant.Cap, grant.Weight, grant.Share) }, allocation, wants);
     }
 
     /// <summary>The second half: the state, ledger holding and Events after the host carried out the plan's order.</summary>
@@ -206,13 +230,13 @@ public static class TuningPass
 
         if (applied && plan.Decision.Claim is { } claim)
         {
-            return new LedgerChange.Hold(claim);
+            return new LedgerChange.Hold(claim with { Wants = plan.Wants });
         }
 
         var idleBefore = input.State.Pending is null;
         if ((idleBefore || next.Pending is null) && LedgerEntry.Of(input.ApiId, plan.Current, input.Spec) is { } holding)
         {
-            return new LedgerChange.Hold(holding);
+            return new LedgerChange.Hold(holding with { Wants = plan.Wants });
         }
 
         return idleBefore ? LedgerChange.Unknown : LedgerChange.Keep;

@@ -7,8 +7,9 @@ namespace Autotune.Engine.Decisions.Policy;
 /// <summary>This ApiTuning's place in its server's ledger, and the plans it can afford.</summary>
 internal sealed class BudgetContext
 {
-    private BudgetContext(DatabaseLedger ledger, LedgerEntry self, SwapKind swap, int busy)
+    private BudgetContext(DatabaseLedger ledger, LedgerEntry self, SwapKind swap, int busy, ConnectionShare? share)
     {
+        Share = share;
         Ledger = ledger;
         Self = self;
         Swap = swap;
@@ -17,6 +18,9 @@ internal sealed class BudgetContext
 
     /// <summary>The ledger with this ApiTuning's entry rebuilt from its current settings.</summary>
     public DatabaseLedger Ledger { get; }
+
+    /// <summary>This ApiTuning's grant from its DatabaseBudget, or null when it has none.</summary>
+    public ConnectionShare? Share { get; }
 
     /// <summary>This ApiTuning's holding.</summary>
     public LedgerEntry Self { get; }
@@ -46,7 +50,7 @@ internal sealed class BudgetContext
         var busy = double.IsNaN(usage) ? p : (int)Math.Ceiling(Math.Clamp(usage, 0, 1) * p);
         var swap = input.Spec.Apply.Method == ApplyMethod.RollingRestart ? SwapKind.Rollout : SwapKind.HotSwap;
         var reserved = Math.Max(ledger.ReservedConnections, input.Spec.Postgres?.ReservedConnections ?? 0);
-        return new BudgetContext(ledger.With(self) with { ReservedConnections = reserved }, self, swap, busy);
+        return new BudgetContext(ledger.With(self) with { ReservedConnections = reserved }, self, swap, busy, input.Share);
     }
 
     /// <summary>The plan from now to the target settings.</summary>
@@ -55,7 +59,7 @@ internal sealed class BudgetContext
         var mcNow = current.PostgresMaxConnections ?? Ledger.MaxConnections;
         var mcAfter = target.PostgresMaxConnections ?? mcNow;
         return ConnectionPlanner.Plan(Ledger, Self, (mcNow, mcAfter),
-            (target.Replicas ?? Self.Replicas, target.DbMaxPoolSize ?? Self.PoolSize), Swap, BusyPerPod);
+            (target.Replicas ?? Self.Replicas, target.DbMaxPoolSize ?? Self.PoolSize), Swap, BusyPerPod, Share);
     }
 
     /// <summary>The largest value in (from, want] for which the plan to <paramref name="make"/>(value) fits; from when none does.</summary>
@@ -63,7 +67,11 @@ internal sealed class BudgetContext
     public int LargestFitting(Settings current, int from, int want, Func<int, Settings> make) =>
         Search.Largest(from + 1, want, v => Plan(current, make(v)).Fits) ?? from;
 
-    /// <summary>"database has 61 free connections (max_connections 200, reserved 10)".</summary>
+    /// <summary>"database has 61 free connections (max_connections 200, reserved 10)", and the budget's grant when there is one.</summary>
     public string Note() =>
-        $"database has {Free} free connections (max_connections {Ledger.EffectiveMaxConnections}, reserved {Ledger.Reserved})";
+        $"database has {Free} free connections (max_connections {Ledger.EffectiveMaxConnections}, reserved {Ledger.Reserved})"
+        + (Share is { } share ? $"; {share.Note()}, it holds {Self.SteadyDemand}" : string.Empty);
+
+    /// <summary>Connections ((replicas + surge) x pool) of this ApiTuning with <paramref name="replicas"/> and <paramref name="pool"/>.</summary>
+    public int SteadyWith(int replicas, int pool) => ConnectionMath.Steady(replicas, Self.Surge, pool);
 }

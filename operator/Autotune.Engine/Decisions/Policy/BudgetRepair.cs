@@ -23,7 +23,7 @@ internal static class BudgetRepair
         var capacity = budget.Ledger.Capacity;
         if (steady <= capacity)
         {
-            return null;
+            return YieldShare(input, budget);
         }
 
         var broken = $"the connection budget is broken: pools may open {steady} connections but max_connections {budget.Ledger.EffectiveMaxConnections} "
@@ -47,6 +47,34 @@ internal static class BudgetRepair
             ? Proposal.Hold(DecisionReasons.BudgetExhausted, $"{broken}; the pool is at its budget's minimum {pb.Min}")
             : Proposal.Change(DecisionReasons.RepairBudget,
                 $"{broken}; every pool on the server shrinks to {Num.Pct(share)} of its size", input.Current with { DbMaxPoolSize = to });
+    }
+
+    /// <summary>
+    /// An ApiTuning holding more than its DatabaseBudget now grants it (another API's demand grew, and its weight
+    /// entitles it to connections this one holds) gives them back first, by lowering its pool to what the grant
+    /// holds: a lowered pool is a step that never needs connections, so the other API grows once it is confirmed.
+    /// </summary>
+    private static Proposal? YieldShare(DecisionInput input, BudgetContext budget)
+    {
+        if (budget.Share is not { } share || budget.Self.SteadyDemand <= share.Cap)
+        {
+            return null;
+        }
+
+        var self = budget.Self;
+        var over = $"this API holds {self.SteadyDemand} connections ({self.Replicas} replicas + {self.Surge} surge) x pool {self.PoolSize}, "
+            + $"more than the {share.Cap} DatabaseBudget {share.Budget} grants it now (weight {share.Weight}; weighted share {share.Share})";
+        if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } pb)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted, $"{over}; dbMaxPoolSize is not in the spec, so it is not given back");
+        }
+
+        var pods = Math.Max(1, self.Replicas + self.Surge);
+        var to = Math.Max(pb.Min, Math.Min(self.PoolSize - 1, share.Cap / pods));
+        return to >= self.PoolSize
+            ? Proposal.Hold(DecisionReasons.BudgetExhausted, $"{over}; the pool is at its budget's minimum {pb.Min}")
+            : Proposal.Change(DecisionReasons.RepairBudget, $"{over}; the pool gives back to {to} per pod, {pods * to} in all",
+                input.Current with { DbMaxPoolSize = to });
     }
 
     /// <summary>

@@ -14,6 +14,16 @@ internal static class PoolPolicy
 {
     public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
     {
+        var proposal = ProposeRaise(input, finding, w, budget);
+
+        // What the pool asks for before the server's budget limits it: the DatabaseBudget arbitrates on it.
+        return budget is not null && input.Current.DbMaxPoolSize is { } from && StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is { } pb
+            ? proposal with { Wants = budget.SteadyWith(budget.Self.Replicas, Math.Clamp(Math.Max(LittleSizing.Pool(w, from), from), pb.Min, pb.Max)) }
+            : proposal;
+    }
+
+    private static Proposal ProposeRaise(DecisionInput input, Finding finding, ObservedWindow w, BudgetContext? budget)
+    {
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is not { } poolBudget)
         {
             return Proposal.Hold(DecisionReasons.KnobNotManaged, finding.Summary + "; dbMaxPoolSize is not in the spec, so it is not changed");
@@ -43,6 +53,12 @@ internal static class PoolPolicy
             return Proposal.Change(DecisionReasons.RaisePool, why, Pool(to));
         }
 
+        if (budget.Share is { } share && budget.SteadyWith(budget.Self.Replicas, from + 1) is var next && next > share.Cap)
+        {
+            return Proposal.Hold(DecisionReasons.BudgetExhausted,
+                $"{why}; {budget.Note()}, and a pool of {from + 1} would take {next}");
+        }
+
         var fit = budget.LargestFitting(input.Current, from, to, Pool);
         if (fit > from)
         {
@@ -58,7 +74,7 @@ internal static class PoolPolicy
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mcBudget)
         {
             return Proposal.Hold(DecisionReasons.BudgetExhausted,
-                $"{why}; {budget.Note()} and postgresMaxConnections is not in the spec");
+                $"{why}; {budget.Note()}{NextStepPeak(input, budget)} and postgresMaxConnections is not in the spec");
         }
 
         var mcFrom = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
@@ -79,6 +95,19 @@ internal static class PoolPolicy
         return Proposal.Change(DecisionReasons.RaiseMaxConnections,
             $"{why}; {budget.Note()}, too few for a pool of {poolAtMax}; the pool grows after the server confirms max_connections {mcNeeded}",
             With(poolAtMax, mcNeeded));
+    }
+
+    /// <summary>
+    /// "; a pool of 13 would need 25 of 24 connections at its peak" when the smallest raise is refused for its
+    /// transitional peak (a live swap holds the old pool's busy connections beside the new pool) rather than for the
+    /// steady state: then the server's limit, not the pool's size, is what stops it.
+    /// </summary>
+    private static string NextStepPeak(DecisionInput input, BudgetContext budget)
+    {
+        var next = budget.Self.PoolSize + 1;
+        return budget.Plan(input.Current, input.Current with { DbMaxPoolSize = next }).FirstViolation is { OverShare: false } step
+            ? $"; a pool of {next} would need {step.PeakDemand} of {step.Capacity} connections at its peak, while the pods swap pools"
+            : string.Empty;
     }
 
     /// <summary>

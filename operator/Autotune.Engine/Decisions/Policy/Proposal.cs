@@ -17,6 +17,9 @@ internal sealed record Proposal
     /// <summary>True when every step to <see cref="Target"/> is applied in this pass, in order (one decision, several knobs).</summary>
     public bool Together { get; init; }
 
+    /// <summary>Connections ((replicas + surge) x pool) wanted before the server's budget limits them; null: those of <see cref="Target"/>.</summary>
+    public int? Wants { get; init; }
+
     /// <summary>A proposal to change settings.</summary>
     public static Proposal Change(string reason, string why, Settings target) => new() { Reason = reason, Why = why, Target = target };
 

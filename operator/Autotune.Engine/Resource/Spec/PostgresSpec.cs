@@ -23,6 +23,9 @@ public sealed record PostgresSpec
 
     /// <summary>A connection pooler in front of the server, whose client limit the APIs' pools share.</summary>
     public PoolerSpec? Pooler { get; init; }
+
+    /// <summary>The DatabaseBudget that shares this server's connections among the APIs on it; none: this API is not arbitrated.</summary>
+    public BudgetRef? BudgetRef { get; init; }
 }
 
 /// <summary>When the database may be restarted.</summary>

@@ -24,6 +24,11 @@ internal static class PostgresRules
             problems.Add(SpecPaths.PostgresMaxConnections, $"cannot be tuned behind a pooler: the APIs' pools share {pooler.Name}'s {pooler.MaxClientConnections} client connections, not max_connections; remove the knob or spec.postgres.pooler");
         }
 
+        if (postgres.BudgetRef is { } budget && postgres.AdminSecretRef is null)
+        {
+            problems.Add(SpecPaths.AdminSecretRef, $"is required when budgetRef is set: it must name the Secret of DatabaseBudget {budget.Name}'s server (its spec.server.adminSecretRef); set it or remove postgres.budgetRef");
+        }
+
         if (postgres.Restart != RestartPolicy.Never && postgres.WorkloadRef is null)
         {
             problems.Add(SpecPaths.WorkloadRef, $"is required when restart is {postgres.Restart}: it names the StatefulSet or Deployment to restart; set it or use restart: Never");

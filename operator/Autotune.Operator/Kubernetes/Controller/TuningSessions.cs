@@ -55,7 +55,7 @@ public sealed partial class TuningSessions(IKubernetes client, ControllerOptions
             await access.EnsureAllowedAsync(cancellationToken);
         }
 
-        var reconciler = new Reconciler(new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status), _ledgers, _locks, time);
+        var reconciler = new Reconciler(new TuningTarget(key, spec, ports.Workload, ports.Settings, ports.Postgres, ports.Status, ports.Budget), _ledgers, _locks, time);
 
         // A new generation keeps the state but tells its recommendations and refusals afresh.
         var resumed = previous is not null

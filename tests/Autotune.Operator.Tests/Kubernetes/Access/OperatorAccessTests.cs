@@ -30,7 +30,7 @@ public sealed class OperatorAccessTests
         typeof(ApiFaultScenarioTests), typeof(TuningScenarioTests), typeof(FaultScenarioTests), typeof(DatabaseScenarioTests),
         typeof(DeploymentWorkloadTests), typeof(SettingsApplierTests), typeof(StatusWriterTests), typeof(PostgresAndMetricsPortTests),
         typeof(ApiTuningResourceTests), typeof(WorkloadInformersTests), typeof(SteadyStateTests), typeof(Security.OptInTests),
-        typeof(Security.FailureStatusTests),
+        typeof(Security.FailureStatusTests), typeof(DatabaseBudgetScenarioTests), typeof(DatabaseBudgetPortTests),
     ];
 
     private static readonly string AccessFile = KubeTestCluster.RepoPath("operator", "Autotune.Operator", "Kubernetes", "kubernetes-access.yaml");
