@@ -106,6 +106,26 @@ internal static class Given
         ],
     };
 
+    /// <summary>
+    /// <paramref name="state"/> with a change decided 3 minutes ago (on the CPU-saturated window
+    /// <paramref name="before"/>), confirmed 90 s ago as generation 5, and waiting to be judged.
+    /// </summary>
+    public static TuningState Confirmed(TuningState state, Knob knob, int from, int to, string reason, ObservedWindow before) => state with
+    {
+        Pending = new PendingChange
+        {
+            Knob = knob,
+            From = from,
+            To = to,
+            Reason = reason,
+            DecidedAt = Now.AddMinutes(-3),
+            ExpectedGeneration = 5,
+            ConfirmedAt = Now.AddSeconds(-90),
+            Before = WindowSummary.Of(before),
+        },
+        History = [Change(knob, from, to, reason, Bottleneck.CpuSaturated, Now.AddMinutes(-3), before)],
+    };
+
     /// <summary>A change made at <paramref name="time"/>, remembered with the window it was decided on.</summary>
     public static HistoryEntry Change(Knob knob, int from, int to, string reason, Bottleneck bottleneck, DateTimeOffset time, ObservedWindow before, string message = "changed", bool requiresRestart = false) => new(
         new Decision

@@ -132,22 +132,7 @@ public sealed class ComeBackDownTests
     public void A_lowering_judged_worse_is_rolled_back_and_its_value_becomes_the_floor()
     {
         var before = AboveKnee();
-        var state = TuningState.Empty with
-        {
-            Baseline = Uncontended,
-            Pending = new PendingChange
-            {
-                Knob = Knob.ThreadPoolMinThreads,
-                From = 144,
-                To = 72,
-                Reason = DecisionReasons.ComeBackDown,
-                DecidedAt = Given.Now.AddMinutes(-3),
-                ExpectedGeneration = 5,
-                ConfirmedAt = Given.Now.AddSeconds(-90),
-                Before = WindowSummary.Of(before),
-            },
-            History = [Given.Change(Knob.ThreadPoolMinThreads, 144, 72, DecisionReasons.ComeBackDown, Bottleneck.CpuSaturated, Given.Now.AddMinutes(-3), before)],
-        };
+        var state = Given.Confirmed(TuningState.Empty with { Baseline = Uncontended }, Knob.ThreadPoolMinThreads, 144, 72, DecisionReasons.ComeBackDown, before);
         var worse = before with { Rps = 9_000, Requests = 9_000 * 60, P99Ms = 7, AppliedGenerationMin = 5, AppliedMinThreads = 72 };
         var input = Given.Input(worse, state: state, settings: new Settings(2, 72, 10, 200));
 

@@ -131,21 +131,7 @@ public sealed class IdlePoolTests
     public void A_lowering_judged_worse_is_rolled_back_barred_and_its_value_becomes_the_floor()
     {
         var before = Busy(32);
-        var state = TwoIdleWindows with
-        {
-            Pending = new PendingChange
-            {
-                Knob = Knob.DbMaxPoolSize,
-                From = 32,
-                To = 16,
-                Reason = DecisionReasons.TrimIdlePool,
-                DecidedAt = Given.Now.AddMinutes(-3),
-                ExpectedGeneration = 5,
-                ConfirmedAt = Given.Now.AddSeconds(-90),
-                Before = WindowSummary.Of(before),
-            },
-            History = [Given.Change(Knob.DbMaxPoolSize, 32, 16, DecisionReasons.TrimIdlePool, Bottleneck.CpuSaturated, Given.Now.AddMinutes(-3), before)],
-        };
+        var state = Given.Confirmed(TwoIdleWindows, Knob.DbMaxPoolSize, 32, 16, DecisionReasons.TrimIdlePool, before);
 
         // Within the objective (with margin, even), but P99 rose 4.7 -> 30 ms at the same load: worse.
         var worse = Busy(16) with { P99Ms = 30, AppliedGenerationMin = 5 };
