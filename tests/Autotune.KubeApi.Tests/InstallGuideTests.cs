@@ -40,7 +40,9 @@ public sealed class InstallGuideTests
 
         // Upgrade
         await HelmOkAsync(clients, "upgrade autotune charts/autotune --namespace autotune-system --reuse-values");
-        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/apitunings.autotune.dev", await KubectlOkAsync(clients, "apply -f charts/autotune/crds/apituning.yaml"));
+        var crds = await KubectlOkAsync(clients, "apply -f charts/autotune/crds/");
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/apitunings.autotune.dev", crds);
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/databasebudgets.autotune.dev", crds);
 
         // Uninstall: the CRD and the ApiTuning stay.
         await HelmOkAsync(clients, "uninstall demo --namespace demo");

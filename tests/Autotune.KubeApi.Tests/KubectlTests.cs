@@ -19,11 +19,14 @@ public sealed class KubectlTests
     {
         await using var clients = await RealClients.StartAsync();
 
-        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/apitunings.autotune.dev created", await clients.KubectlOkAsync("apply", "-f", "crds/apituning.yaml"));
+        var crds = await clients.KubectlOkAsync("apply", "-f", "crds/");
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/apitunings.autotune.dev created", crds);
+        Assert.Contains("customresourcedefinition.apiextensions.k8s.io/databasebudgets.autotune.dev created", crds);
         Assert.Contains("namespace/shop created", await clients.KubectlOkAsync("create", "namespace", "shop"));
         var applied = await clients.KubectlOkAsync("apply", "-f", "crds/examples/");
         Assert.Contains("apituning.autotune.dev/orders created", applied);
         Assert.Contains("apituning.autotune.dev/orders-pooled created", applied);
+        Assert.Contains("databasebudget.autotune.dev/shop-postgres created", applied);
 
         var stored = clients.Cluster.Server.Store.List(clients.Cluster.Server.Catalog.Find(Group, Version, Plural)!, null).Items;
         Assert.Equal(3, stored.Count);
