@@ -70,6 +70,12 @@ if [[ -z "$summary" || ( $test_status -ne 0 && $failed -eq 0 ) ]]; then
   failed=$((failed + 1))
 fi
 
+# The failures again, just above the summary, so the end of the output names what failed and why.
+if grep -q -E '^failed ' "$log_dir/test.log"; then
+  echo "== failed tests"
+  grep -E -A6 '^failed ' "$log_dir/test.log" | grep -v -E '^\s+at |^--$' | cut -c1-300 | head -60
+fi
+
 passed=$((passed + checks_passed))
 failed=$((failed + checks_failed))
 line="$passed passed, $failed failed"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Autotune.KubeApi;
+using Autotune.KubeApi.Authorization;
 using Autotune.Operator.Kubernetes;
 using k8s;
 using k8s.Models;
@@ -12,16 +13,28 @@ public static class BenchCluster
     /// <summary>The name of the i-th namespace.</summary>
     public static string Namespace(int i) => $"bench-{i:D3}";
 
-    /// <summary>Starts a server whose namespaces exist from the start.</summary>
-    public static Task<KubeApiServer> StartAsync(BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server whose namespaces exist from the start. Each of <paramref name="identities"/> is a cluster admin
+    /// known by its own token (<see cref="Token"/>), so the request log tells which client made each request.
+    /// </summary>
+    public static Task<KubeApiServer> StartAsync(BenchOptions options, CancellationToken cancellationToken, params string[] identities)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return KubeApiServer.StartAsync(new KubeApiServerOptions
+        var serverOptions = new KubeApiServerOptions
         {
             RetainedChanges = 200_000,
             Namespaces = ["default", .. Enumerable.Range(0, options.Namespaces).Select(Namespace)],
-        }, cancellationToken);
+        };
+        foreach (var identity in identities)
+        {
+            serverOptions.Tokens[Token(identity)] = KubeUser.Admin(identity);
+        }
+
+        return KubeApiServer.StartAsync(serverOptions, cancellationToken);
     }
+
+    /// <summary>The bearer token of an identity registered by <see cref="StartAsync"/>.</summary>
+    public static string Token(string identity) => $"bench-token-{identity}";
 
     /// <summary>Installs the CRD and creates every ApiTuning with its Deployment and ready pods, through the API.</summary>
     public static async Task FillAsync(IKubernetes client, BenchOptions options, int metricsPort, CancellationToken cancellationToken)

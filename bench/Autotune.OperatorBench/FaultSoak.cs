@@ -46,7 +46,8 @@ public static class FaultSoak
         var ct = deadline.Token;
         var window = TimeSpan.FromSeconds(options.WindowSeconds);
 
-        await using var server = await BenchCluster.StartAsync(options, ct);
+        const string FirstIdentity = "autotune-bench-a", SecondIdentity = "autotune-bench-b";
+        await using var server = await BenchCluster.StartAsync(options, ct, FirstIdentity, SecondIdentity);
         await using var capture = await CaptureServer.StartAsync(CaptureServer.DefaultCapture, ct);
         await using var hanging = HangingEndpoint.Start(capture.Port);
         using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
@@ -56,7 +57,7 @@ public static class FaultSoak
         var clock = Stopwatch.StartNew();
         var good = new ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>>(StringComparer.Ordinal);
         var passes = new ConcurrentQueue<(TimeSpan At, string Key, string Result)>();
-        var first = SoakOperator.Start(server.Url, "autotune-bench-a");
+        var first = SoakOperator.Start(server.Url, FirstIdentity, BenchCluster.Token(FirstIdentity));
         var second = (SoakOperator?)null;
         try
         {
@@ -109,16 +110,22 @@ public static class FaultSoak
             var leadership = await LeadershipAsync(server, client, current, options, clock, GoodSince, progress, ct);
 
             // 4. The operator killed and a new one started.
+            // Each instance has its own user, so the log attributes every write: the killed one's that reached the server
+            // after the kill (a request already in flight at the kill has started before it and is its last act as leader),
+            // and the new one's before its Lease write succeeded.
             var killedAt = clock.Elapsed;
             var killRecord = server.Requests.Records.Count;
+            var killTime = DateTimeOffset.UtcNow;
             await first.KillAsync();
-            second = SoakOperator.Start(server.Url, "autotune-bench-b");
+            second = SoakOperator.Start(server.Url, SecondIdentity, BenchCluster.Token(SecondIdentity));
             Watch(second);
             current = second;
             await UntilAsync(() => current.Runner.IsLeader, "the new instance to lead", progress, ct);
             var newLeader = clock.Elapsed - killedAt;
-            var ledTime = DateTimeOffset.UtcNow;
-            var writesWithoutLeader = Writes(server.Requests.Records.Skip(killRecord).Where(r => r.Time < ledTime));
+            var afterKill = server.Requests.Records.Skip(killRecord).ToList();
+            var acquired = afterKill.Where(r => r.User == SecondIdentity && IsLeaseWrite(r)).Select(r => r.Time).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var withoutLeader = afterKill.Where(r => IsWrite(r) && (r.User == FirstIdentity ? r.Time - r.Duration > killTime : r.Time - r.Duration < acquired))
+                .Select(r => $"{r.User} {r.Verb} {r.Path} ({r.Status})").ToList();
             await UntilAsync(() => GoodSince(killedAt + newLeader), "a good pass of every ApiTuning after the restart", progress, ct);
             var restartEveryPass = clock.Elapsed - killedAt;
             var restartReady = await UntilReadyAsync(client, options, readyBefore, window * 5, ct);
@@ -153,7 +160,7 @@ public static class FaultSoak
                 Restart = new RestartPhase
                 {
                     NewLeader = newLeader,
-                    WritesWithoutLeader = writesWithoutLeader,
+                    WritesWithoutLeader = withoutLeader,
                     EveryPass = restartEveryPass,
                     ReadyAfter = restartReady,
                     StatusReady = restartStatusReady,
@@ -335,10 +342,16 @@ public static class FaultSoak
         return available;
     }
 
+    /// <summary>A successful write of the Lease the soak's operators compete for.</summary>
+    private static bool IsLeaseWrite(RequestRecord r) =>
+        r.Status < 300 && r.Verb is "create" or "update" or "patch" && r.Path.EndsWith($"/leases/{SoakOperator.Lease.Name}", StringComparison.Ordinal);
+
     /// <summary>Successful writes other than the Lease's and Events (status, ConfigMaps, Deployments).</summary>
-    private static int Writes(IEnumerable<RequestRecord> records) =>
-        records.Count(r => r.Status < 300 && r.Verb is "create" or "update" or "patch" or "delete"
-            && !r.Path.Contains("/leases", StringComparison.Ordinal) && !r.Path.Contains("/events", StringComparison.Ordinal) && !r.Path.Contains("/pods", StringComparison.Ordinal));
+    private static int Writes(IEnumerable<RequestRecord> records) => records.Count(IsWrite);
+
+    private static bool IsWrite(RequestRecord r) =>
+        r.Status < 300 && r.Verb is "create" or "update" or "patch" or "delete"
+            && !r.Path.Contains("/leases", StringComparison.Ordinal) && !r.Path.Contains("/events", StringComparison.Ordinal) && !r.Path.Contains("/pods", StringComparison.Ordinal);
 
     /// <summary>One round of faults.</summary>
     private static void Round(KubeApiServer server, int round, int per, TimeSpan delay)

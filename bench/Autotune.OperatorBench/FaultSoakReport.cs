@@ -66,7 +66,7 @@ public static class FaultSoakReport
         Line("| Measure | Measured |");
         Line("|---|---|");
         Line($"| The new instance led after the kill | {r.NewLeader.TotalSeconds:F1} s ({Windows(r.NewLeader)} windows) |");
-        Line($"| Writes (status, ConfigMaps, Deployments) from the kill until the new instance led | {r.WritesWithoutLeader} |");
+        Line($"| Writes (status, ConfigMaps, Deployments) no leader made: the killed instance's begun after the kill, the new one's before its Lease write | {r.WritesWithoutLeader.Count}{(r.WritesWithoutLeader.Count == 0 ? string.Empty : $": {string.Join("; ", r.WritesWithoutLeader)}")} |");
         Line($"| Every ApiTuning had a good pass of the new instance after the kill | {r.EveryPass.TotalSeconds:F1} s ({Windows(r.EveryPass)} windows) |");
         Line($"| ApiTunings with status Ready=True at the end | {r.ReadyAfter} (after {r.StatusReady.TotalSeconds:F1} s, {Windows(r.StatusReady)} windows) |");
         Line(string.Empty);

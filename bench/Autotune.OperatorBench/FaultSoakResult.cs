@@ -153,8 +153,11 @@ public sealed record RestartPhase
     /// <summary>From the kill until the new instance led.</summary>
     public TimeSpan NewLeader { get; init; }
 
-    /// <summary>Writes (status, ConfigMaps, Deployments) from the kill until the new instance led.</summary>
-    public int WritesWithoutLeader { get; init; }
+    /// <summary>
+    /// Writes (status, ConfigMaps, Deployments) no leader made, each as "user verb path (status)": the killed instance's
+    /// that reached the server after the kill, and the new instance's before its Lease write succeeded.
+    /// </summary>
+    public IReadOnlyList<string> WritesWithoutLeader { get; init; } = [];
 
     /// <summary>From the kill until every ApiTuning had a good pass of the new instance.</summary>
     public TimeSpan EveryPass { get; init; }

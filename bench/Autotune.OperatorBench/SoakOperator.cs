@@ -24,11 +24,11 @@ public sealed class SoakOperator : IAsyncDisposable
     private readonly Task _running;
     private int _terms;
 
-    private SoakOperator(string url, string identity)
+    private SoakOperator(string url, string identity, string? token)
     {
         Identity = identity;
         _logs = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddFilter((_, level) => level >= LogLevel.Warning));
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url });
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url, AccessToken = token });
         Runner = new LeaderElectedController(_client, new LeaderOptions
         {
             LeaseNamespace = Lease.Namespace,
@@ -58,8 +58,11 @@ public sealed class SoakOperator : IAsyncDisposable
     /// <summary>Terms led so far.</summary>
     public int Terms => Volatile.Read(ref _terms);
 
-    /// <summary>Starts competing for the Lease.</summary>
-    public static SoakOperator Start(string url, string identity) => new(url, identity);
+    /// <summary>
+    /// Starts competing for the Lease, authenticated by <paramref name="token"/> when given, so the server's request log
+    /// names this instance as the user of each of its requests.
+    /// </summary>
+    public static SoakOperator Start(string url, string identity, string? token = null) => new(url, identity, token);
 
     /// <summary>Ends the instance abruptly: its API client goes first (every call in flight or to come fails), then it is cancelled.</summary>
     public async Task KillAsync()
