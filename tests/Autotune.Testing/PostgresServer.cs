@@ -118,6 +118,9 @@ public sealed class PostgresServer : IAsyncDisposable
             ? ["runuser", "-u", OsUser, "--", Binaries.Postgres("pg_ctl"), "restart", "-w", "-m", "fast", "-D", _data, "-l", _log]
             : [Binaries.Postgres("pg_ctl"), "restart", "-w", "-m", "fast", "-D", _data, "-l", _log];
 
+    /// <summary>The data directory; postmaster.pid in it names the running postmaster.</summary>
+    public string DataDirectory => _data;
+
     /// <summary>The server's log so far, for assertion messages.</summary>
     public string Log => File.Exists(_log) ? File.ReadAllText(_log) : string.Empty;
 

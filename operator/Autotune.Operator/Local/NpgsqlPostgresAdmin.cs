@@ -102,7 +102,7 @@ public sealed class NpgsqlPostgresAdmin : IPostgresAdmin, IAsyncDisposable
         var result = await CommandRunner.RunAsync(_restartCommand!, _restartTimeout, cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"the restart command {_restartCommand![0]} exited with {result.ExitCode}: {result.Output.Last(5)}");
+            throw new RestartCommandFailedException(_restartCommand![0], result.ExitCode, result.Output.Last(5));
         }
 
         // Every pooled admin connection died with the old server: close them all now rather than meet each dead one.

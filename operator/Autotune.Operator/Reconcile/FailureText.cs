@@ -19,6 +19,7 @@ public static class FailureText
         return error switch
         {
             SafeFailureException safe => safe.Message,
+            Local.RestartCommandFailedException restart => $"the restart command {restart.Command} exited with code {restart.ExitCode}",
             HttpOperationException { Response: { } response } => $"the Kubernetes API answered {(int)response.StatusCode} {Phrase(response.StatusCode)}",
             k8s.KubernetesException { Status: { } status } => $"the Kubernetes API answered {status.Code} {status.Reason}",
             PostgresException postgres => $"PostgreSQL refused it with SQLSTATE {postgres.SqlState}{Known(postgres.SqlState)}",

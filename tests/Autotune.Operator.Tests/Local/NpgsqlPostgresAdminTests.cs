@@ -106,9 +106,11 @@ public sealed class NpgsqlPostgresAdminTests
         await using var admin = new NpgsqlPostgresAdmin(
             "Host=127.0.0.1;Port=1;Username=nobody", ["sh", "-c", "echo 'pg_ctl: could not start server' >&2; exit 1"], TimeSpan.FromSeconds(30));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => admin.RestartAsync(ct));
+        var error = await Assert.ThrowsAsync<RestartCommandFailedException>(() => admin.RestartAsync(ct));
 
+        // The log has the command's last output; status and Events only its exit code.
         Assert.Equal("the restart command sh exited with 1: pg_ctl: could not start server", error.Message);
+        Assert.Equal("the restart command sh exited with code 1", Autotune.Operator.Reconcile.FailureText.Of(error));
     }
 
     [Fact]

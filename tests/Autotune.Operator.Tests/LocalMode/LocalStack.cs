@@ -39,6 +39,9 @@ internal sealed class LocalStack : IAsyncDisposable
 
     public string SpecFile => Path.Combine(_directory.FullName, "apituning.yaml");
 
+    /// <summary>The stack's temporary directory, for files a test's commands leave behind.</summary>
+    public string WorkDirectory => _directory.FullName;
+
     public LoadDriver? Load { get; private set; }
 
     public static async Task<LocalStack> StartAsync(int maxConnections, CancellationToken cancellationToken)
@@ -57,7 +60,9 @@ internal sealed class LocalStack : IAsyncDisposable
     }
 
     /// <summary>Starts local mode with <paramref name="spec"/> over <paramref name="replicas"/> sample-API processes, then load on them.</summary>
-    public async Task RunAsync(string spec, TuningFile initial, int replicas, IReadOnlyDictionary<string, string> demo, int concurrency, bool withAdmin, bool allowRestart)
+    /// <remarks><paramref name="restartCommand"/> replaces the server's own restart command when restarts are allowed.</remarks>
+    public async Task RunAsync(
+        string spec, TuningFile initial, int replicas, IReadOnlyDictionary<string, string> demo, int concurrency, bool withAdmin, bool allowRestart, IReadOnlyList<string>? restartCommand = null)
     {
         await File.WriteAllTextAsync(SpecFile, spec);
         await File.WriteAllTextAsync(TuningFile, initial.ToJson());
@@ -72,7 +77,7 @@ internal sealed class LocalStack : IAsyncDisposable
             MetricsPort = FreePort.Next(),
             InitialReplicas = replicas,
             PostgresAdminEnv = withAdmin ? AdminVariable : "AUTOTUNE_TEST_NO_ADMIN",
-            PostgresRestart = allowRestart ? Postgres.RestartCommand : [],
+            PostgresRestart = allowRestart ? restartCommand ?? Postgres.RestartCommand : [],
             ReplicasChanged = urls =>
             {
                 _urls = urls;

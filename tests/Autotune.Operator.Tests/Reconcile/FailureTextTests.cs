@@ -25,6 +25,7 @@ public sealed class FailureTextTests
         { new HttpRequestException(Secret), "the HTTP request failed" },
         { new HttpRequestException(Secret, null, HttpStatusCode.Unauthorized), "the server answered 401 unauthorized" },
         { new AggregateException(Secret, new InvalidOperationException(Secret)), "AggregateException" },
+        { new Autotune.Operator.Local.RestartCommandFailedException("/usr/local/bin/restart-db", 137, Secret), "the restart command restart-db exited with code 137" },
     };
 
     [Fact]
