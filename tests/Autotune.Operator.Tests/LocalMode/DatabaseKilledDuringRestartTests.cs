@@ -101,6 +101,7 @@ public sealed class DatabaseKilledDuringRestartTests
         Assert.True(samples >= 20, $"only {samples} samples");
         Assert.True(Autotune.Contracts.TuningFile.TryParse(await File.ReadAllTextAsync(stack.TuningFile, ct), out var last, out _));
         Assert.True(last!.DbMaxPoolSize > 14, $"the pool stayed at {last.DbMaxPoolSize}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{samples} samples of SHOW max_connections and the delivered pool while the server answered, {violations.Count} over; pool at the end {last.DbMaxPoolSize}");
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', lines.Concat(stack.Errors.Lines)));
     }
 
