@@ -18,25 +18,8 @@ internal static class BlockingHttp
     /// </summary>
     public static (string StatusLine, string Body, TimeSpan Elapsed)?[] GetWhileStarved(int blockedWorkItems, params Uri[] uris)
     {
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        // Not disposed: blocked items still queued when the fetches end start only after Set, and must find the
-        // event alive then. Set before a wait starts, a ManualResetEventSlim never allocates a kernel handle.
-        var release = new ManualResetEventSlim();
-        try
-        {
-            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
-            for (var i = 0; i < blockedWorkItems; i++)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
-            }
-
-            return [.. uris.Select(uri => Get(uri, TimeSpan.FromSeconds(1)))];
-        }
-        finally
-        {
-            release.Set();
-            ThreadPool.SetMinThreads(minWorkers, minIo);
-        }
+        using var starved = StarvedPool.Block(blockedWorkItems);
+        return [.. uris.Select(uri => Get(uri, TimeSpan.FromSeconds(1)))];
     }
 
     /// <summary>The status line and body, or null when nothing complete arrived within <paramref name="timeout"/> (or the server reset the connection).</summary>

@@ -49,8 +49,6 @@ public sealed class KestrelArrivalTimeTests
         await app.StartAsync(ct);
         await Await.UntilAsync(() => delay.Current < TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), "the pool is not starved", ct);
 
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        using var release = new ManualResetEventSlim();
         long sent = 0;
         string? answer = null;
         var client = new Thread(() =>
@@ -59,22 +57,11 @@ public sealed class KestrelArrivalTimeTests
             answer = BlockingHttp.GetText(new Uri($"http://127.0.0.1:{port}/"), TimeSpan.FromSeconds(30));
         })
         { IsBackground = true };
-        try
+        using (StarvedPool.Block(400))
         {
-            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
-            for (var i = 0; i < 400; i++)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
-            }
-
             Assert.True(SpinWait.SpinUntil(() => delay.Current > TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10)), "the probe sees the starvation");
             client.Start();
             Assert.True(SpinWait.SpinUntil(() => sent != 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref sent)) > Starved, TimeSpan.FromSeconds(10)));
-        }
-        finally
-        {
-            release.Set();
-            ThreadPool.SetMinThreads(minWorkers, minIo);
         }
 
         Assert.True(client.Join(TimeSpan.FromSeconds(30)));

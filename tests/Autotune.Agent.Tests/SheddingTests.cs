@@ -33,28 +33,16 @@ public sealed class SheddingTests
         Assert.Equal("1", await app.Http.GetStringAsync(new Uri("/work", UriKind.Relative), ct));
         await Await.UntilAsync(() => delay.Current < Deadline, TimeSpan.FromSeconds(10), "the pool is not starved", ct);
 
-        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-        using var release = new ManualResetEventSlim();
         string? answer = null;
         var client = new Thread(() => answer = BlockingHttp.GetText(new Uri(app.BaseUri, "/work"), TimeSpan.FromSeconds(30))) { IsBackground = true };
-        try
-        {
-            // Far more blocking work items than threads; this section never yields to the starved pool.
-            ThreadPool.SetMinThreads(Environment.ProcessorCount, minIo);
-            for (var i = 0; i < 400; i++)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Wait(), release);
-            }
 
+        // Far more blocking work items than threads; this section never yields to the starved pool.
+        using (StarvedPool.Block(400))
+        {
             Assert.True(SpinWait.SpinUntil(() => delay.Current > Deadline, TimeSpan.FromSeconds(10)), "the probe sees the starvation");
             client.Start();
             var sentWhile = delay.Current;
             Assert.True(SpinWait.SpinUntil(() => delay.Current > sentWhile + Deadline, TimeSpan.FromSeconds(10)), "the request waits past the deadline");
-        }
-        finally
-        {
-            release.Set();
-            ThreadPool.SetMinThreads(minWorkers, minIo);
         }
 
         Assert.True(client.Join(TimeSpan.FromSeconds(30)), "the shed request is answered");
