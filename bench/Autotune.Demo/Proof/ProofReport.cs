@@ -21,6 +21,7 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
     public const double ReachSecondsTarget = 300;
 
     private readonly List<ProfileResult> _results = [];
+    private readonly Dictionary<string, string> _plots = new(StringComparer.Ordinal);
 
     /// <summary>The load average when the run began.</summary>
     public string LoadAtStart => loadAtStart;
@@ -55,6 +56,16 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
     public async Task WriteAsync(string path, TimeSpan elapsed, bool complete, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _plots.Clear();
+        foreach (var result in _results)
+        {
+            var plot = KneePlot.PathFor(path, result.Profile.Name);
+            if (KneePlot.Write(plot, result, Objective))
+            {
+                _plots[result.Profile.Name] = Path.GetFileName(plot);
+            }
+        }
+
         await File.WriteAllTextAsync(path, Markdown(elapsed, complete), cancellationToken);
         await File.WriteAllTextAsync(Path.ChangeExtension(path, ".knees.json"), KneesJson(), cancellationToken);
     }
@@ -240,6 +251,11 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
         md.AppendLine(Invariant($"## Profile {p.Name}")).AppendLine();
         md.AppendLine(p.Description).AppendLine();
         md.AppendLine(Invariant($"**Why it discriminates.** {p.Discriminates}")).AppendLine();
+        if (_plots.TryGetValue(p.Name, out var plotFile))
+        {
+            md.AppendLine(Invariant($"![{p.Name}: client P99 against the offered rate for (a), (b) and (c), the median repeat of each]({plotFile})")).AppendLine();
+        }
+
         md.AppendLine(Invariant($"Workload {p.Workload}; starts at {p.Starting}; simulated round trip {p.Scenario.RoundTripMilliseconds} ms; {(p.Scenario.BlockingDataPath ? "blocking" : "asynchronous")} data path{(p.Scenario.IdleGap > TimeSpan.Zero ? Invariant($"; idle gap {p.Scenario.IdleGap.TotalSeconds:0} s before every step") : string.Empty)}; ramps from {p.StartRate:0} req/s, {(options.Growth - 1) * 100:0}% a step, {options.Step.TotalSeconds:0} s per step.")).AppendLine();
         md.AppendLine(Invariant($"Grid ({options.GridValues(p.ReplicasGrid).Count} x {options.GridValues(p.MinThreadsGrid).Count} x {options.GridValues(p.PoolGrid).Count} x {options.GridValues(p.MaxConnectionsGrid).Count}): replicas {string.Join(", ", options.GridValues(p.ReplicasGrid))}; minimum threads {string.Join(", ", options.GridValues(p.MinThreadsGrid).Select(t => t?.ToString(CultureInfo.InvariantCulture) ?? "default"))}; pool {string.Join(", ", options.GridValues(p.PoolGrid))}; max_connections {string.Join(", ", options.GridValues(p.MaxConnectionsGrid))}. {p.GridReasons}")).AppendLine();
         if (r.Failure is not null)
