@@ -45,11 +45,17 @@ public static class TuningStateTransitions
                 ExpectedGeneration = knob is Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize ? expectedGeneration : null,
                 Before = summary,
                 IsRollback = decision.Kind == DecisionKind.Rollback,
+                Steps = decision.Together ? [.. decision.Plan.Select(s => new KnobStep(s.Knob, s.From, s.To))] : [],
             };
             if (decision.Kind == DecisionKind.Rollback)
             {
-                barred.Add(new BarredMove(knob, to > from ? Direction.Down : Direction.Up,
-                    input.Now + Rollbacks.BarFor(input.Spec.Behavior.CooldownSeconds), decision.Message));
+                // Every move the rollback undoes is barred, not only the knob that leads it: a change applied together
+                // backfired as a whole.
+                var until = input.Now + Rollbacks.BarFor(input.Spec.Behavior.CooldownSeconds);
+                foreach (var (k, f, t) in decision.Together ? decision.Plan.Select(s => (s.Knob, s.From, s.To)) : [(knob, from, to)])
+                {
+                    barred.Add(new BarredMove(k, t > f ? Direction.Down : Direction.Up, until, decision.Message));
+                }
             }
         }
 
