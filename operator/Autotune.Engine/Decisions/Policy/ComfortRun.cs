@@ -51,6 +51,27 @@ internal static class ComfortRun
         return recent.Count(c => c) * 2 > recent.Count ? (since, next) : (null, []);
     }
 
+    /// <summary>
+    /// Why the run goes on through this window that is not comfortable, or null when the window is comfortable or ends
+    /// the run. Held as <c>Stabilizing</c>, not <c>ObjectiveMet</c>: the engine has not finished, it gives capacity back
+    /// on the next comfortable window once the run is long enough.
+    /// </summary>
+    public static string? Tolerated(DecisionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (since, windows) = Next(input, input.State.ComfortableSince, input.State.ComfortWindows);
+        if (since is not { } start || windows.Count == 0 || windows[0])
+        {
+            return null;
+        }
+
+        var recent = windows.Take(Recent(input)).ToList();
+        var needed = Math.Max(0, input.Spec.Behavior.ScaleInStabilizationSeconds);
+        return $"this window is not comfortable but within the objective, and {recent.Count(c => c)} of the last {recent.Count} were: "
+            + $"the comfortable run since {start.UtcDateTime:HH:mm:ss} goes on ({Num.F((input.Now - start).TotalSeconds)} s of the {Num.F(needed)} s stabilisation window), "
+            + "and capacity is given back on a comfortable window";
+    }
+
     /// <summary>How many of the newest windows the majority is taken over: the stabilisation period's worth, at least three.</summary>
     public static int Recent(DecisionInput input)
     {
