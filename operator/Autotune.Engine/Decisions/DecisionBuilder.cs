@@ -209,7 +209,8 @@ internal static class DecisionBuilder
         Time = input.Now,
     };
 
-    private static List<PlanStep> Steps(Settings current, Settings target, BudgetContext? budget)
+    /// <summary>The steps from <paramref name="current"/> to <paramref name="target"/> in the order the connection budget demands.</summary>
+    public static List<PlanStep> Steps(Settings current, Settings target, BudgetContext? budget)
     {
         var steps = new List<PlanStep>();
         if (target.ThreadPoolMinThreads is { } t && current.ThreadPoolMinThreads is { } t0 && t != t0)

@@ -1,4 +1,3 @@
-using Autotune.Engine.Decisions.Diagnosis;
 using Autotune.Engine.Decisions.Guardrails;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
@@ -45,14 +44,21 @@ public static class TuningStateTransitions
                 ExpectedGeneration = knob is Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize ? expectedGeneration : null,
                 Before = summary,
                 IsRollback = decision.Kind == DecisionKind.Rollback,
+                Steps = decision.Together ? [.. decision.Plan.Select(s => new KnobStep(s.Knob, s.From, s.To))] : [],
             };
             if (decision.Kind == DecisionKind.Rollback)
             {
-                barred.Add(new BarredMove(knob, to > from ? Direction.Down : Direction.Up,
-                    input.Now + Rollbacks.BarFor(input.Spec.Behavior.CooldownSeconds), decision.Message));
+                // Every move the rollback undoes is barred, not only the knob that leads it: a change applied together
+                // backfired as a whole.
+                var until = input.Now + Rollbacks.BarFor(input.Spec.Behavior.CooldownSeconds);
+                foreach (var (k, f, t) in decision.Together ? decision.Plan.Select(s => (s.Knob, s.From, s.To)) : [(knob, from, to)])
+                {
+                    barred.Add(new BarredMove(k, t > f ? Direction.Down : Direction.Up, until, decision.Message));
+                }
             }
         }
 
+        (DateTimeOffset? Since, IReadOnlyList<bool> Windows) comfort = decision.IsAction ? (null, []) : Policy.ComfortRun.Next(input, state.ComfortableSince, state.ComfortWindows);
         var history = state.History;
         var newest = history.Count > 0 ? history[0].Decision : null;
         var repeat = decision.Kind == DecisionKind.Recommend && newest is not null
@@ -67,25 +73,13 @@ public static class TuningStateTransitions
             Pending = pending,
             Barred = barred,
             History = history,
-            ComfortableSince = decision.IsAction ? null : ComfortableSince(input, state.ComfortableSince),
+            ComfortableSince = comfort.Since,
+            ComfortWindows = comfort.Windows,
             Baseline = ServiceBaseline.Next(state.Baseline, input.Window, input.Spec.Objectives.P99LatencyMs),
             Knees = KneeMemory.Learn(state.Knees, judgement, input.Window, input.Now),
             PoolPeaks = input.Window is { PoolInUseMax: var peak } && double.IsFinite(peak)
                 ? [peak, .. state.PoolPeaks.Take(Policy.GiveBackPolicy.IdleWindows - 1)]
                 : [],
         };
-    }
-
-    private static DateTimeOffset? ComfortableSince(DecisionInput input, DateTimeOffset? since)
-    {
-        var w = input.Window;
-        var length = WindowDuration.Parse(input.Spec.Metrics.Window);
-        if (w is null || DataSufficiency.Check(w, length, input.Spec.Objectives.MaxQueueDepth, input.Now) is not null
-            || !Diagnoser.Comfortable(w, input.Spec.Objectives, Diagnoser.PoolWaitFromDatabase(w, input.Spec.Objectives, input.State, input.Current) is not null))
-        {
-            return null;
-        }
-
-        return since ?? w.Start;
     }
 }

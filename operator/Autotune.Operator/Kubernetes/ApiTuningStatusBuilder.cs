@@ -46,7 +46,7 @@ public static class ApiTuningStatusBuilder
                     window?.InsufficientReason ?? (input.Pods.Count == 0 ? "no ready pod to scrape" : "no pod answered a scrape in the last window")),
             outcome.State.Pending is { } pending
                 ? Condition(ConditionTypes.Tuning, ConditionStatus.True, ConditionReasons.ChangeInFlight,
-                    Invariant($"{pending.Knob} {pending.From} -> {pending.To} ({pending.Reason}) is applied and waits to be confirmed and judged"))
+                    Invariant($"{(pending.Together ? string.Join(", ", pending.Moves.Select(m => $"{m.Knob} {m.From} -> {m.To}")) : $"{pending.Knob} {pending.From} -> {pending.To}")} ({pending.Reason}) is applied and waits to be confirmed and judged"))
                 : Condition(ConditionTypes.Tuning, ConditionStatus.False, ConditionReasons.Idle, "no change is in flight"),
             decision.Reason is DecisionReasons.BudgetExhausted or DecisionReasons.AtBudgetLimit
                 ? Condition(ConditionTypes.BudgetExhausted, ConditionStatus.True, decision.Reason, decision.Message)
@@ -166,6 +166,9 @@ public static class ApiTuningStatusBuilder
                 Knob = decision.Knob,
                 From = decision.From,
                 To = decision.To,
+                Steps = decision.Together && decision.Plan.Count > 1
+                    ? [.. decision.Plan.Select(s => new DecisionStepRecord { Knob = s.Knob, From = s.From, To = s.To })]
+                    : null,
                 Bottleneck = decision.Bottleneck,
                 Reason = decision.Reason,
                 Message = decision.Message.Length <= 1024 ? decision.Message : decision.Message[..1021] + "...",

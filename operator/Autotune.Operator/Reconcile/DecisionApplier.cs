@@ -44,18 +44,19 @@ public static class DecisionApplier
     private static async Task<ApplyReport> InTurnAsync(TuningTarget target, ApplyOrder.InTurn order, CancellationToken cancellationToken)
     {
         MaxConnectionsResult? maxConnections = null;
-        foreach (var next in order.Orders)
+        for (var carried = 0; carried < order.Orders.Count; carried++)
         {
+            var next = order.Orders[carried];
             var report = await ApplyAsync(target, next, cancellationToken);
             maxConnections = report.MaxConnections ?? maxConnections;
             if (report.Error is not null)
             {
-                return report with { MaxConnections = maxConnections };
+                return report with { MaxConnections = maxConnections, Carried = carried };
             }
 
             if (next is ApplyOrder.SetMaxConnections set && report.MaxConnections is { } mc && mc.ReadBack != set.To)
             {
-                return ApplyReport.Failed($"SHOW max_connections reads {mc.ReadBack}, not {set.To}, so the settings that need it were not delivered") with { MaxConnections = mc };
+                return ApplyReport.Failed($"SHOW max_connections reads {mc.ReadBack}, not {set.To}, so the settings that need it were not delivered") with { MaxConnections = mc, Carried = carried };
             }
         }
 

@@ -124,13 +124,14 @@ public sealed class EngineController : IController
                     case ApplyOrder.InTurn inTurn:
                         // The simulated server restarts at once when allowed, so SHOW reads the new value before the file goes out.
                         var last = ApplyReport.Done;
-                        foreach (var next in inTurn.Orders)
+                        for (var carried = 0; carried < inTurn.Orders.Count; carried++)
                         {
+                            var next = inTurn.Orders[carried];
                             var done = Apply(next);
                             last = last with { MaxConnections = done.MaxConnections ?? last.MaxConnections };
                             if (next is ApplyOrder.SetMaxConnections s && done.MaxConnections is { } mc && mc.ReadBack != s.To)
                             {
-                                return ApplyReport.Failed($"max_connections reads {mc.ReadBack}, not {s.To}") with { MaxConnections = mc };
+                                return ApplyReport.Failed($"max_connections reads {mc.ReadBack}, not {s.To}") with { MaxConnections = mc, Carried = carried };
                             }
                         }
 

@@ -1,8 +1,10 @@
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Tests.Reconcile;
+using k8s;
 using k8s.Models;
 using Xunit;
 
@@ -140,6 +142,55 @@ public sealed class StatusBuilderTests
         var written = Assert.Single(resource.Status.Learned!.Barred);
         Assert.Equal((Knob.DbMaxPoolSize, BarredDirection.Up, T0.AddHours(1)), (written.Knob, written.Direction, written.Until));
         Assert.Equal(bar, Assert.Single(resumed.Barred));
+    }
+
+    [Fact]
+    public void A_change_applied_together_is_recorded_with_every_step_and_a_restarted_operator_resumes_it_whole()
+    {
+        var resource = Resource(null);
+        var raise = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.PoolExhaustion,
+            Reason = "RecoverFromCollapse",
+            Message = "Raised together minimum threads 2 -> 17, max_connections 20 -> 40, Npgsql pool 4 -> 16",
+            Knob = Knob.DbMaxPoolSize,
+            From = 4,
+            To = 16,
+            Together = true,
+            RequiresRestart = true,
+            Plan =
+            [
+                new PlanStep(Knob.ThreadPoolMinThreads, 2, 17, 0, 100),
+                new PlanStep(Knob.PostgresMaxConnections, 20, 40, 0, 100),
+                new PlanStep(Knob.DbMaxPoolSize, 4, 16, 0, 100),
+            ],
+        };
+
+        var status = ApiTuningStatusBuilder.FromOutcome(resource, Outcome(Workload(), raise, applied: true), T0);
+        var stored = KubernetesJson.Deserialize<ApiTuningStatus>(KubernetesJson.Serialize(status));
+        var resumed = StatusResume.From(stored, deliveredGeneration: 4, now: T0.AddMinutes(1));
+
+        Assert.Equal(
+            [(Knob.ThreadPoolMinThreads, 2, 17), (Knob.PostgresMaxConnections, 20, 40), (Knob.DbMaxPoolSize, 4, 16)],
+            stored.LastDecision!.Steps!.Select(s => (s.Knob, s.From, s.To)));
+        Assert.Equal(stored.LastDecision.Steps, stored.History[0].Steps);
+        Assert.Contains("ThreadPoolMinThreads 2 -> 17, PostgresMaxConnections 20 -> 40, DbMaxPoolSize 4 -> 16 (RecoverFromCollapse)",
+            status.Conditions.Single(c => c.Type == ConditionTypes.Tuning).Message, StringComparison.Ordinal);
+        Assert.Equal((Knob.DbMaxPoolSize, 4, 16, 4L), (resumed.Pending!.Knob, resumed.Pending.From, resumed.Pending.To, resumed.Pending.ExpectedGeneration));
+        Assert.Equal(raise.Plan.Select(s => new KnobStep(s.Knob, s.From, s.To)), resumed.Pending.Steps);
+        Assert.True(resumed.History[0].Decision.RequiresRestart);
+    }
+
+    [Fact]
+    public void A_change_of_one_knob_records_no_steps()
+    {
+        var change = new Decision { Kind = DecisionKind.Change, Bottleneck = Bottleneck.ThreadStarvation, Reason = "RaiseMinThreads", Message = "min threads 8 -> 16", Knob = Knob.ThreadPoolMinThreads, From = 8, To = 16 };
+
+        var status = ApiTuningStatusBuilder.FromOutcome(Resource(null), Outcome(Workload(), change, applied: true), T0);
+
+        Assert.Null(status.LastDecision!.Steps);
+        Assert.DoesNotContain("steps", KubernetesJson.Serialize(status), StringComparison.Ordinal);
     }
 
     private static ApiTuningResource Resource(ApiTuningStatus? status) => new()

@@ -79,6 +79,23 @@ public sealed class DecisionApplierTests
         Assert.Empty(settings.Delivered);
     }
 
+    [Fact]
+    public async Task A_rollback_in_turn_delivers_the_tuning_file_first_and_reports_it_carried_when_max_connections_then_fails()
+    {
+        var postgres = new ReloadLagPostgres(maxConnections: 40);
+        var settings = new RecordingSettings();
+        var file = new TuningFile(6, 2, 4);
+
+        var report = await DecisionApplier.ApplyAsync(Target(postgres, settings),
+            new ApplyOrder.InTurn([new ApplyOrder.DeliverTuning(file), new ApplyOrder.SetMaxConnections(20, false, "the restart policy is Never")]),
+            TestContext.Current.CancellationToken);
+
+        Assert.False(report.Applied);
+        Assert.Contains("SHOW max_connections reads 40, not 20", report.Error, StringComparison.Ordinal);
+        Assert.Equal(1, report.Carried);
+        Assert.Equal([file], settings.Delivered);
+    }
+
     private static TuningTarget Target(IPostgresAdmin postgres, ISettingsApplier settings) => new("shop/orders", null!, null!, settings, postgres, null!);
 
     /// <summary>Records every tuning file delivered.</summary>

@@ -31,7 +31,7 @@ public static class ChangeJudge
             var timeout = TimeSpan.FromTicks(Math.Max(windowLength.Ticks * 10, TimeSpan.FromMinutes(10).Ticks));
             return input.Now - p.DecidedAt > timeout
                 ? new Judgement(PendingStatus.TimedOut, null,
-                    $"{Label.Of(p.Knob)} {p.From} -> {p.To} was not confirmed within {Num.F(timeout.TotalMinutes)} min", p)
+                    $"{p.Describe()} was not confirmed within {Num.F(timeout.TotalMinutes)} min", p)
                 : new Judgement(PendingStatus.AwaitingConfirmation, null, Awaited(p, input), p);
         }
 
@@ -49,14 +49,14 @@ public static class ChangeJudge
             // Load moved (a spike) while a give-back warmed: it can no longer be judged at similar load, and waiting
             // for its warm-up would hold the change the new load needs.
             return new Judgement(PendingStatus.Accepted, confirmedAt,
-                $"load moved {Num.F(p.Before.Rps)} -> {Num.F(w.Rps)} rps while {Label.Of(p.Knob)} {p.From} -> {p.To} warmed; it cannot be judged at similar load", p);
+                $"load moved {Num.F(p.Before.Rps)} -> {Num.F(w.Rps)} rps while {p.Describe()} warmed; it cannot be judged at similar load", p);
         }
 
         if (w is null || w.Start < confirmedAt
             || DataSufficiency.Check(w, windowLength, input.Spec.Objectives.MaxQueueDepth, input.Now) is not null)
         {
             return new Judgement(PendingStatus.Warming, confirmedAt,
-                $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; judging it on the first full window after it", p);
+                $"{p.Describe()} is confirmed; judging it on the first full window after it", p);
         }
 
         if (RestartDisturbance.Of(w, input.State) is { } disturbed
@@ -65,7 +65,7 @@ public static class ChangeJudge
             // Failures and refilling pools say nothing about the change; a server that keeps failing for ten windows is
             // judged anyway (the change may be the cause).
             return new Judgement(PendingStatus.Warming, confirmedAt,
-                $"{Label.Of(p.Knob)} {p.From} -> {p.To} is confirmed; not judged on a window disturbed by a database restart ({disturbed}), waiting for a clean one", p);
+                $"{p.Describe()} is confirmed; not judged on a window disturbed by a database restart ({disturbed}), waiting for a clean one", p);
         }
 
         if (RestartDisturbance.Of(p.Before, input.State, windowLength) is { } disturbedBefore)
@@ -119,6 +119,6 @@ public static class ChangeJudge
             _ when p.ExpectedGeneration is { } g => $"pods report tuning generation {w?.AppliedGenerationMin ?? 0}, expecting {g}",
             _ => "the pods do not report the new value yet",
         };
-        return $"waiting for {Label.Of(p.Knob)} {p.From} -> {p.To} to take effect: {what}";
+        return $"waiting for {p.Describe()} to take effect: {what}";
     }
 }

@@ -35,6 +35,21 @@ public sealed record PendingChange
     /// <summary>True when this change undoes an earlier one (a rollback is never itself rolled back).</summary>
     public bool IsRollback { get; init; }
 
+    /// <summary>
+    /// Every knob a decision applied together moved, in the order applied (<see cref="Knob"/> is one of them, the one
+    /// whose tuning file confirms the change); empty when only <see cref="Knob"/> moved.
+    /// </summary>
+    public IReadOnlyList<KnobStep> Steps { get; init; } = [];
+
+    /// <summary>Every knob the change moved: <see cref="Steps"/>, or <see cref="Knob"/> alone.</summary>
+    public IReadOnlyList<KnobStep> Moves => Steps.Count > 0 ? Steps : [new KnobStep(Knob, From, To)];
+
+    /// <summary>True when the change moved several knobs at once, to be judged and rolled back as one.</summary>
+    public bool Together => Steps.Count > 1;
+
     /// <summary>Up or down.</summary>
     public Direction Direction => To >= From ? Direction.Up : Direction.Down;
+
+    /// <summary>"Npgsql pool 4 -> 16" or, for a change of several knobs, each of them: "minimum threads 2 -> 17, Npgsql pool 4 -> 16".</summary>
+    public string Describe() => string.Join(", ", Moves);
 }

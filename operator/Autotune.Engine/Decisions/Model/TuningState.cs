@@ -18,8 +18,15 @@ public sealed record TuningState
     /// <summary>Moves that backfired and are barred for a while.</summary>
     public IReadOnlyList<BarredMove> Barred { get; init; } = [];
 
-    /// <summary>Start of the unbroken run of windows comfortably under the objective; null when not comfortable.</summary>
+    /// <summary>Start of the run of windows comfortably under the objective (see <see cref="ComfortWindows"/>); null when there is none.</summary>
     public DateTimeOffset? ComfortableSince { get; init; }
+
+    /// <summary>
+    /// Whether each window of the run since <see cref="ComfortableSince"/> was comfortable, newest first, bounded: the
+    /// run survives a window within the objective that is not comfortable while most recent windows were (see
+    /// <see cref="Policy.ComfortRun"/>). Not kept in status, like the run's start.
+    /// </summary>
+    public IReadOnlyList<bool> ComfortWindows { get; init; } = [];
 
     /// <summary>
     /// The last decision reported (kind/reason/knob/to), so recommendations and refusals are told once each, not

@@ -15,6 +15,12 @@ public sealed record ApplyReport
     /// <summary>Why the order could not be carried out (safe text), or null.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// How many orders of an <see cref="ApplyOrder.InTurn"/> were carried out before the one that failed (null: not
+    /// told). A tuning file among them was delivered: the pods take it whatever failed after it.
+    /// </summary>
+    public int? Carried { get; init; }
+
     /// <summary>What a max_connections order found, when it ran.</summary>
     public MaxConnectionsResult? MaxConnections { get; init; }
 

@@ -32,6 +32,12 @@ internal static class PassEvents
         reported = string.Create(CultureInfo.InvariantCulture, $"{decision.Kind}/{decision.Reason}/{decision.Knob}/{decision.To}");
         if (error is not null)
         {
+            if (decision.IsAction && TuningPass.CarriedPart(plan.Order, decision, report) is not null)
+            {
+                // Applied in part: what was carried out is told like any change, the rest as the failure.
+                Add(decision.Kind == DecisionKind.Rollback ? TuningEvent.Warning : TuningEvent.Normal, decision.Reason, decision.Message);
+            }
+
             Add(TuningEvent.Warning, EventReasons.ApplyFailed, error);
         }
         else if (decision.IsAction)

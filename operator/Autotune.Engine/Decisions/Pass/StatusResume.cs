@@ -1,5 +1,6 @@
 using System.Globalization;
 using Autotune.Contracts;
+using Autotune.Engine.Decisions.Budget;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Resource.Spec;
 
@@ -106,6 +107,9 @@ public static class StatusResume
             From = r.From,
             To = r.To,
             Time = r.Time,
+            Plan = r.Steps is { Count: > 1 } steps ? [.. steps.Select(s => new PlanStep(s.Knob, s.From, s.To, 0, int.MaxValue))] : [],
+            Together = r.Steps is { Count: > 1 },
+            RequiresRestart = r.Knob == Knob.PostgresMaxConnections || r.Steps?.Any(s => s.Knob == Knob.PostgresMaxConnections) == true,
         }, null)).ToList();
 
         var tuning = status.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Tuning);
@@ -121,6 +125,7 @@ public static class StatusResume
                 DecidedAt = last.Time,
                 ExpectedGeneration = knob is Knob.ThreadPoolMinThreads or Knob.DbMaxPoolSize ? deliveredGeneration : null,
                 IsRollback = last.Kind == DecisionKind.Rollback,
+                Steps = last.Steps is { Count: > 1 } steps ? [.. steps.Select(s => new KnobStep(s.Knob, s.From, s.To))] : [],
             };
         }
 

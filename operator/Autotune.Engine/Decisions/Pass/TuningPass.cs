@@ -95,8 +95,23 @@ public static class TuningPass
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(report);
         var decision = plan.Decision;
-        var applied = plan.Order is not null && report.Applied && report.Error is null;
-        var error = report.Error is { } why ? $"{decision.Reason} could not be applied: {why}" : null;
+        var part = CarriedPart(plan.Order, decision, report);
+        var applied = plan.Order is not null && ((report.Applied && report.Error is null) || part is not null);
+        var error = report.Error is { } why
+            ? part is null ? $"{decision.Reason} could not be applied: {why}" : $"{decision.Reason} was applied only in part ({string.Join(", ", part.Select(s => $"{s.Knob} {s.From} -> {s.To}"))}): {why}"
+            : null;
+        if (part is not null)
+        {
+            // What was carried out is what is in flight, judged and recorded; a restart that ran counts as one.
+            decision = decision with
+            {
+                Plan = part,
+                Together = part.Count > 1,
+                RequiresRestart = report.MaxConnections is { Restarted: true } || part.Any(s => s.Knob == Knob.PostgresMaxConnections),
+            };
+            plan = plan with { Decision = decision };
+        }
+
         var generation = !applied ? null : plan.Order switch
         {
             ApplyOrder.DeliverTuning deliver => deliver.File.Generation,
@@ -166,14 +181,19 @@ public static class TuningPass
     }
 
     /// <summary>
-    /// The orders of a decision applied together: max_connections first (the host goes on only once SHOW reads it),
-    /// then one tuning file with every in-process knob, shedding turned on (the decision answers a collapse, whose
-    /// backlog is requests their callers have given up on).
+    /// The orders of a decision applied together, in its plan's order with one tuning file for every in-process knob,
+    /// delivered where the last of them stands in the plan: a raise sets max_connections first (the host goes on only
+    /// once SHOW reads it) and then delivers the file; a rollback delivers the file (the pool shrinks) and lowers
+    /// max_connections last. A raise answers a collapse, whose backlog is requests their callers have given up on, so
+    /// it turns shedding on.
     /// </summary>
     private static ApplyOrder.InTurn Together(PassInput input, ObservedWindow? window, Settings current, Decision decision)
     {
         var orders = new List<ApplyOrder>();
         TuningFile? file = null;
+        var fileAt = 0;
+        var shed = decision.Kind != DecisionKind.Rollback
+            || (window is not null && Diagnosis.StarvationSignal.Backlogged(window, input.Spec.Objectives.MaxQueueDepth));
         foreach (var step in decision.Plan)
         {
             switch (step.Knob)
@@ -185,23 +205,45 @@ public static class TuningPass
                     orders.Add(new ApplyOrder.Scale(step.To));
                     break;
                 case Knob.ThreadPoolMinThreads when file is not null:
-                    file = file with { ThreadPoolMinThreads = step.To };
+                    (file, fileAt) = (file with { ThreadPoolMinThreads = step.To }, orders.Count);
                     break;
                 case Knob.DbMaxPoolSize when file is not null:
-                    file = file with { DbMaxPoolSize = step.To };
+                    (file, fileAt) = (file with { DbMaxPoolSize = step.To }, orders.Count);
                     break;
                 default:
-                    file = SettingsInForce.Deliver(step.Knob, step.To, input.Spec, input.Delivered, window, current, shed: true);
+                    (file, fileAt) = (SettingsInForce.Deliver(step.Knob, step.To, input.Spec, input.Delivered, window, current, shed), orders.Count);
                     break;
             }
         }
 
         if (file is not null)
         {
-            orders.Add(new ApplyOrder.DeliverTuning(file));
+            orders.Insert(fileAt, new ApplyOrder.DeliverTuning(file));
         }
 
         return new ApplyOrder.InTurn(orders);
+    }
+
+    /// <summary>
+    /// The steps of <paramref name="decision"/> the host carried out when its orders stopped part way (null: all of them
+    /// or none). A rollback delivers its tuning file before it lowers max_connections, so a restart that fails leaves the
+    /// in-process knobs undone: that part of the change happened, is in flight, and is recorded as made.
+    /// </summary>
+    internal static IReadOnlyList<PlanStep>? CarriedPart(ApplyOrder? order, Decision decision, ApplyReport report)
+    {
+        if (order is not ApplyOrder.InTurn inTurn || report.Error is null || report.Carried is not { } n || n <= 0
+            || !inTurn.Orders.Take(n).Any(o => o is ApplyOrder.DeliverTuning))
+        {
+            return null;
+        }
+
+        var carried = inTurn.Orders.Take(n).ToList();
+        return [.. decision.Plan.Where(s => s.Knob switch
+        {
+            Knob.PostgresMaxConnections => carried.OfType<ApplyOrder.SetMaxConnections>().Any(o => o.To == s.To),
+            Knob.Replicas => carried.OfType<ApplyOrder.Scale>().Any(o => o.Replicas == s.To),
+            _ => true,
+        })];
     }
 
     /// <summary>max_connections takes effect only at a restart, which the restart policy (and its window) allows or not.</summary>

@@ -7,7 +7,8 @@ using Autotune.Engine.Resource.Spec;
 namespace Autotune.Engine.Decisions.Policy;
 
 /// <summary>
-/// Rule 6: comfortably under the objective for the whole stabilisation window gives capacity back one step at a
+/// Rule 6: comfortably under the objective for the whole stabilisation window (most of its windows comfortable, none
+/// over the objective, this one comfortable: see <see cref="ComfortRun"/>) gives capacity back one step at a
 /// time: a replica first (if the others can carry its CPU, connections and threads, growing their pool or minimum
 /// threads first when they could not, and lowering an idle pool first when the replica's going would leave CPU past
 /// comfortable, see <see cref="PoolGoesWithReplica"/>), then a quarter of the pool, then a quarter of the minimum
@@ -33,7 +34,7 @@ internal static class GiveBackPolicy
                 $"{finding.Summary}; comfortable for {Num.F(comfortableFor.TotalSeconds)} s of the {Num.F(needed.TotalSeconds)} s stabilisation window");
         }
 
-        var why = $"{finding.Summary} for {Num.F(comfortableFor.TotalSeconds)} s";
+        var why = $"{finding.Summary} for {Num.F(comfortableFor.TotalSeconds)} s{ComfortRun.Note(input)}";
         var c = input.Current;
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.Replicas) is { } rb && c.Replicas is { } r && r > rb.Min && r > 1
             && CpuAfterScaleIn(w, input.Spec.Objectives.P99LatencyMs, r) is { } cpu

@@ -27,7 +27,9 @@ internal static class TuningPolicy
 
         if (!finding.Actionable || input.Window is not { } w)
         {
-            return Proposal.Hold(finding.HoldReason ?? DecisionReasons.NoData, finding.Summary);
+            return finding.HoldReason == DecisionReasons.ObjectiveMet && ComfortRun.Tolerated(input) is { } goesOn
+                ? Proposal.Hold(DecisionReasons.Stabilizing, $"{finding.Summary}; {goesOn}")
+                : Proposal.Hold(finding.HoldReason ?? DecisionReasons.NoData, finding.Summary);
         }
 
         var proposal = finding.Bottleneck switch

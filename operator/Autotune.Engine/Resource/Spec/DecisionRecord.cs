@@ -20,6 +20,13 @@ public sealed record DecisionRecord
     /// <summary>The knob's value after (or advised).</summary>
     public int? To { get; init; }
 
+    /// <summary>
+    /// Every knob a decision applied together moved, in the order applied (<see cref="Knob"/> is one of them); absent
+    /// when it moved one knob. A restarted operator judges and rolls back the change as a whole from it.
+    /// </summary>
+    [Length(2, 4)]
+    public IReadOnlyList<DecisionStepRecord>? Steps { get; init; }
+
     /// <summary>The bottleneck diagnosed when it was decided.</summary>
     public Bottleneck? Bottleneck { get; init; }
 
