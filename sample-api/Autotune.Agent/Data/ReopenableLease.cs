@@ -33,12 +33,16 @@ internal sealed class ReopenableLease
     {
         if (e.CurrentState == ConnectionState.Open && e.OriginalState != ConnectionState.Open)
         {
+            // Opened by the app itself, past the swap gate: counted, not held back.
             _generation.AddOpen();
+            _generation.BeginOpen();
             Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
         }
         else if (e.CurrentState is ConnectionState.Closed or ConnectionState.Broken && e.OriginalState == ConnectionState.Open)
         {
             _metrics.RecordUseTime(Stopwatch.GetElapsedTime(Volatile.Read(ref _openedAt)));
+            _generation.CloseIdleIfRetired();
+            _generation.EndOpen();
             _generation.Release();
         }
     }

@@ -40,6 +40,8 @@ internal sealed class AgentMetrics : IDisposable
             MetricNames.AppliedMinThreads.Instrument, MinWorkerThreads, "{thread}", "Minimum worker threads now in force.");
         _meter.CreateObservableGauge(
             MetricNames.AppliedPoolSize.Instrument, () => Volatile.Read(ref _poolSize), "{connection}", "Npgsql maximum pool size now applied.");
+        _meter.CreateObservableGauge(
+            MetricNames.BoundedPoolSwap.Instrument, () => 1, description: "1: a live pool swap holds the process to max(old, new) physical connections.");
     }
 
     /// <summary>Where the physical-connection gauge reads its value (set once the data source exists).</summary>
