@@ -67,6 +67,9 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
             await load.StopAsync();
             var samples = await sampler.StopAsync();
 
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{samples.Count} samples, {load.Completed} requests; most connections seen under each bound: "
+                + string.Join(", ", samples.GroupBy(s => s.Bound).Select(g => $"{g.Max(s => s.Count)} (bound {g.Key}, {g.Count()} samples)")));
             Assert.Empty(load.Failures);
             Assert.Equal(3, app.DataSource.MaxPoolSize);
             Assert.True(raisedPeak > 4, $"the raised pool reached {raisedPeak} connections");
@@ -178,6 +181,8 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
                 }
             }
         }
+
+        public int Completed => Volatile.Read(ref _completed);
 
         public Task WaitForAsync(int more, string what, CancellationToken cancellationToken)
         {
