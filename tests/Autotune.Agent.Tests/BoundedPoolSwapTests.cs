@@ -86,6 +86,63 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
         }
     }
 
+    [Fact]
+    public async Task An_open_waits_for_a_replaced_connection_to_come_back_and_fails_after_the_connection_timeout_when_none_does()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        await using var app = await AgentApp.StartAsync(o => o.ConnectionString = database + ";Maximum Pool Size=2;Timeout=1", cancellationToken: ct);
+        var source = app.App.Services.GetRequiredService<TunedDataSource>();
+        var held = await app.DataSource.OpenConnectionAsync(ct);
+
+        // Lowered to 1 while the old pool holds 1: the new pool may open nothing until that one comes back.
+        source.Resize(1);
+        var refused = await Assert.ThrowsAsync<NpgsqlException>(async () => await app.DataSource.OpenConnectionAsync(ct));
+        Assert.Contains("max(old, new)", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, source.CurrentGeneration!.OpenCount);
+
+        var waiting = app.DataSource.OpenConnectionAsync(ct).AsTask();
+        await Await.UntilAsync(() => source.SwapGate.Waiting == 1 || waiting.IsCompleted, Timeout, "the open waits at the gate", ct);
+        Assert.False(waiting.IsCompleted);
+        await held.DisposeAsync();
+        await using var admitted = await waiting.WaitAsync(Timeout, ct);
+
+        Assert.Equal("autotune#2", source.CurrentGeneration.Name);
+        Assert.Equal(1, source.CurrentGeneration.OpenCount);
+        Assert.Equal(0, source.SwapGate.RetiredLeases());
+    }
+
+    [Fact]
+    public async Task A_swap_whose_new_pool_cannot_be_built_leaves_the_current_pool_serving_unthrottled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        var builds = 0;
+        await using var app = await AgentApp.StartAsync(
+            o =>
+            {
+                o.ConnectionString = database + ";Maximum Pool Size=2;Timeout=1";
+                o.ConfigureDataSource = _ =>
+                {
+                    if (++builds > 1)
+                    {
+                        throw new InvalidOperationException("refused");
+                    }
+                };
+            },
+            cancellationToken: ct);
+        var source = app.App.Services.GetRequiredService<TunedDataSource>();
+        await using var first = await app.DataSource.OpenConnectionAsync(ct);
+
+        Assert.Throws<InvalidOperationException>(() => source.Resize(5));
+
+        // The first pool is still current, not counted as replaced, so its second connection is not held back.
+        Assert.Empty(source.RetiredGenerations);
+        Assert.Equal(0, source.SwapGate.RetiredLeases());
+        await using var second = await app.DataSource.OpenConnectionAsync(ct);
+        Assert.Equal("autotune#1", source.CurrentGeneration!.Name);
+    }
+
     /// <summary>Counts the app's backends in pg_stat_activity, as fast as one connection can, against the bound in force.</summary>
     private sealed class ActivitySampler : IDisposable
     {

@@ -238,11 +238,12 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             }
 
             var old = _current;
+            var next = Build(maxPoolSize);
             _retired.Add(old);
 
             // Published before the new generation is current: an open that finds the new one counts the old one's leases.
             _swapGate.SetRetired([.. _retired]);
-            Volatile.Write(ref _current, Build(maxPoolSize));
+            Volatile.Write(ref _current, next);
             old.Retire(_time.GetUtcNow());
 
             // Idle connections close now and busy ones as they come back, which is what lets the new pool grow.
