@@ -110,8 +110,9 @@ public static class MetricNames
 
     /// <summary>
     /// Agent: 1 when a live pool swap holds the process to max(old, new) physical connections (the new pool opens only
-    /// as the old one's connections come back). A pod without it (an older agent) is counted at the old pool's busy
-    /// connections plus the whole new pool.
+    /// as the old one's connections come back); 0 once the app opened a connection it created closed (EF Core), which
+    /// passes no gate. A pod reporting 0, or without it (an older agent), is counted at the old pool's busy connections
+    /// plus the whole new pool.
     /// </summary>
     public static readonly MetricName BoundedPoolSwap = new(
         "autotune.tuning.db.pool_swap.bounded", "autotune_tuning_db_pool_swap_bounded", MetricKind.Gauge, AgentMeter);

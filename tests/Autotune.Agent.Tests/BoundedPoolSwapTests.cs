@@ -143,6 +143,24 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
         Assert.Equal("autotune#1", source.CurrentGeneration!.Name);
     }
 
+    [Fact]
+    public async Task The_agent_stops_claiming_a_bounded_swap_once_the_app_opens_a_connection_it_created_closed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        await using var app = await AgentApp.StartAsync(o => o.ConnectionString = database, cancellationToken: ct);
+        await (await app.DataSource.OpenConnectionAsync(ct)).DisposeAsync();
+        Assert.Equal(1, Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.BoundedPoolSwap.Prometheus));
+
+        // EF Core's way: a connection handed out closed and opened by its owner goes straight to Npgsql's pool.
+        await using (var created = app.DataSource.CreateConnection())
+        {
+            await created.OpenAsync(ct);
+        }
+
+        Assert.Equal(0, Scrape.Parse(await app.ScrapeAsync(ct)).Value(MetricNames.BoundedPoolSwap.Prometheus));
+    }
+
     /// <summary>Counts the app's backends in pg_stat_activity, as fast as one connection can, against the bound in force.</summary>
     private sealed class ActivitySampler : IDisposable
     {

@@ -33,9 +33,10 @@ internal sealed class ReopenableLease
     {
         if (e.CurrentState == ConnectionState.Open && e.OriginalState != ConnectionState.Open)
         {
-            // Opened by the app itself, past the swap gate: counted, not held back.
+            // Opened by the app itself, past the swap gate: counted, not held back, and the bound no longer claimed.
             _generation.AddOpen();
             _generation.BeginOpen();
+            _metrics.MarkSwapUnbounded();
             Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
         }
         else if (e.CurrentState is ConnectionState.Closed or ConnectionState.Broken && e.OriginalState == ConnectionState.Open)
