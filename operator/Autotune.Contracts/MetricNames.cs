@@ -108,6 +108,15 @@ public static class MetricNames
     public static readonly MetricName AppliedPoolSize = new(
         "autotune.tuning.db.max_pool_size", "autotune_tuning_db_max_pool_size", MetricKind.Gauge, AgentMeter);
 
+    /// <summary>
+    /// Agent: 1 when a live pool swap holds the process to max(old, new) physical connections (the new pool opens only
+    /// as the old one's connections come back); 0 once the app opened a connection it created closed (EF Core), which
+    /// passes no gate. A pod reporting 0, or without it (an older agent), is counted at the old pool's busy connections
+    /// plus the whole new pool.
+    /// </summary>
+    public static readonly MetricName BoundedPoolSwap = new(
+        "autotune.tuning.db.pool_swap.bounded", "autotune_tuning_db_pool_swap_bounded", MetricKind.Gauge, AgentMeter);
+
     /// <summary>Agent: tuning files that could not be applied (missing, invalid, half-written), by <c>reason</c>.</summary>
     public static readonly MetricName TuningFileRejected = new(
         "autotune.tuning.file.rejected", "autotune_tuning_file_rejected_total", MetricKind.Counter, AgentMeter);

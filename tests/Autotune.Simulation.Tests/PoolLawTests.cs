@@ -52,4 +52,28 @@ public sealed class PoolLawTests
         Assert.Equal(1, api.Pods[0].Tuning.Generation);
         Assert.Contains($"{MetricNames.AppliedPoolSize.Prometheus} 10", Metrics.PrometheusTextWriter.Render(api.Pods[0]), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_pool_swap_never_holds_more_than_the_larger_pool_and_the_pod_says_so_only_when_configured(bool advertises)
+    {
+        var world = new SimulatedCluster(new DatabaseOptions { Cores = 4, MaxConnections = 200 },
+            [new ApiOptions { Rate = RateProfile.Constant(1000), Workload = ThreeQueries, Replicas = 1, MinThreads = 2, PoolSize = 4, Pod = new PodOptions { BoundedPoolSwap = advertises } }],
+            seed: 7);
+        var api = world.Apis[0];
+        World.Run(world, 30);
+        var most = 0.0;
+
+        api.SetTuning(2, 12, world.Now, world.Random);
+        for (var i = 0; i < 40; i++)
+        {
+            World.Run(world, 0.5);
+            most = Math.Max(most, api.Pods[0].Connections);
+        }
+
+        Assert.Equal(12, api.Pods[0].Tuning.PoolSize);
+        Assert.True(most is > 4 and <= 12, $"at most {most} connections through the swap 4 -> 12");
+        Assert.Equal(advertises, Metrics.PrometheusTextWriter.Render(api.Pods[0]).Contains(MetricNames.BoundedPoolSwap.Prometheus, StringComparison.Ordinal));
+    }
 }

@@ -63,6 +63,11 @@ public static class PrometheusTextWriter
         Gauge(sb, MetricNames.AppliedGeneration, "Generation of the tuning file now applied.", null, pod.Tuning.Generation);
         Gauge(sb, MetricNames.AppliedMinThreads, "Minimum worker threads now applied.", null, pod.Tuning.MinThreads);
         Gauge(sb, MetricNames.AppliedPoolSize, "Npgsql maximum pool size now applied.", null, pod.Tuning.PoolSize);
+        if (pod.BoundedPoolSwap)
+        {
+            Gauge(sb, MetricNames.BoundedPoolSwap, "1: a live pool swap holds the process to max(old, new) connections.", null, 1);
+        }
+
         Header(sb, MetricNames.TuningFileRejected, "Tuning files that could not be applied.");
         Header(sb, MetricNames.RequestsShed, "Requests shed by the agent's middleware, by reason.");
         Sample(sb, MetricNames.RequestsShed.Prometheus, $"{MetricLabels.Reason}=\"{MetricLabels.ShedWaited}\"", Math.Round(m.RequestsShed));

@@ -73,6 +73,9 @@ public sealed class SimulatedPod
     /// <summary>CPU cores the pod may use.</summary>
     public int Cores => _options.Cores;
 
+    /// <summary>Whether the pod advertises a bounded pool swap (see <see cref="PodOptions.BoundedPoolSwap"/>).</summary>
+    public bool BoundedPoolSwap => _options.BoundedPoolSwap;
+
     /// <summary>Thread-pool threads now.</summary>
     public double Threads => _threads;
 

@@ -7,7 +7,8 @@ namespace Autotune.Agent.Data;
 
 /// <summary>
 /// Ties an opened connection to its pool generation: when the connection closes, the hold time is recorded and the
-/// generation's lease ends, so a retired generation knows when it has drained.
+/// generation's lease ends, so a retired generation knows when it has drained, and its admission by the
+/// <see cref="PoolSwapGate"/> ends with it.
 /// </summary>
 internal sealed class ConnectionLease
 {
@@ -52,6 +53,8 @@ internal sealed class ConnectionLease
 
         connection.StateChange -= OnStateChange;
         _metrics.RecordUseTime(Stopwatch.GetElapsedTime(_openedAt));
+        _generation.CloseIdleIfRetired();
+        _generation.EndOpen();
         _generation.Release();
     }
 }

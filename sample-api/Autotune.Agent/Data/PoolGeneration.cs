@@ -13,14 +13,17 @@ internal sealed class PoolGeneration
     // Starts at 1: the reference the owner holds until it retires the generation.
     private int _references = 1;
     private int _retired;
+    private int _open;
+    private readonly PoolSwapGate? _gate;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Connections handed out closed: Npgsql raises no event when one is disposed, so whether one may still open is
     // known only from whether it is still reachable.
     private readonly ConcurrentQueue<WeakReference<NpgsqlConnection>> _created = new();
 
-    public PoolGeneration(int number, string name, int maxPoolSize, NpgsqlDataSource dataSource)
+    public PoolGeneration(int number, string name, int maxPoolSize, NpgsqlDataSource dataSource, PoolSwapGate? gate = null)
     {
+        _gate = gate;
         Number = number;
         Name = name;
         MaxPoolSize = maxPoolSize;
@@ -44,6 +47,31 @@ internal sealed class PoolGeneration
 
     /// <summary>Connections out on lease now.</summary>
     public int ActiveLeases => Volatile.Read(ref _references) - (IsRetired ? 0 : 1);
+
+    /// <summary>Connections of this generation open now or admitted to open (see <see cref="PoolSwapGate"/>).</summary>
+    public int OpenCount => Volatile.Read(ref _open);
+
+    /// <summary>Counts a connection admitted to open (or opened by the app from a connection this generation created).</summary>
+    public void BeginOpen() => Interlocked.Increment(ref _open);
+
+    /// <summary>Stops counting a connection that closed or failed to open, and lets a waiting open look again.</summary>
+    public void EndOpen()
+    {
+        Interlocked.Decrement(ref _open);
+        _gate?.Signal();
+    }
+
+    /// <summary>
+    /// Closes the physical connection of a connection that comes back to a retired generation, and any left idle:
+    /// a retired pool keeps no idle connection, so its physical connections never exceed its leases.
+    /// </summary>
+    public void CloseIdleIfRetired()
+    {
+        if (IsRetired)
+        {
+            DataSource.Clear();
+        }
+    }
 
     /// <summary>Completes when the generation is retired and its last lease ended.</summary>
     public Task Drained => _drained.Task;
@@ -98,6 +126,12 @@ internal sealed class PoolGeneration
         if (Interlocked.Decrement(ref _references) == 0)
         {
             _drained.TrySetResult();
+        }
+
+        if (IsRetired)
+        {
+            // A retired connection came back: an open held back by the swap may fit now.
+            _gate?.Signal();
         }
     }
 

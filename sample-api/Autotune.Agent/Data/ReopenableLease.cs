@@ -33,12 +33,17 @@ internal sealed class ReopenableLease
     {
         if (e.CurrentState == ConnectionState.Open && e.OriginalState != ConnectionState.Open)
         {
+            // Opened by the app itself, past the swap gate: counted, not held back, and the bound no longer claimed.
             _generation.AddOpen();
+            _generation.BeginOpen();
+            _metrics.MarkSwapUnbounded();
             Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
         }
         else if (e.CurrentState is ConnectionState.Closed or ConnectionState.Broken && e.OriginalState == ConnectionState.Open)
         {
             _metrics.RecordUseTime(Stopwatch.GetElapsedTime(Volatile.Read(ref _openedAt)));
+            _generation.CloseIdleIfRetired();
+            _generation.EndOpen();
             _generation.Release();
         }
     }

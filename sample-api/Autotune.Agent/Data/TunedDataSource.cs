@@ -9,7 +9,9 @@ namespace Autotune.Agent.Data;
 
 /// <summary>
 /// The <see cref="ITunedDataSource"/>: a chain of pool generations. <see cref="Resize"/> builds a new generation
-/// and retires the old one, which keeps serving the connections already out and is disposed once they are all back.
+/// and retires the old one, which keeps serving the connections already out, closes each as it comes back, and is
+/// disposed once they are all back. Meanwhile the <see cref="PoolSwapGate"/> holds the process to max(old, new)
+/// physical connections.
 /// </summary>
 internal sealed class TunedDataSource : ITunedDataSource, IDisposable
 {
@@ -21,6 +23,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
     private readonly List<PoolGeneration> _retired = [];
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<NpgsqlConnection, PoolGeneration> _createdBy = [];
     private readonly int _configuredPoolSize;
+    private readonly PoolSwapGate _swapGate;
     private PoolGeneration? _current;
     private int _desiredPoolSize;
     private int _generations;
@@ -32,9 +35,11 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         _metrics = metrics;
         _logger = logger;
         _time = time;
-        _configuredPoolSize = options.ConnectionString is null
-            ? new NpgsqlConnectionStringBuilder().MaxPoolSize
-            : new NpgsqlConnectionStringBuilder(options.ConnectionString).MaxPoolSize;
+        var configured = options.ConnectionString is null
+            ? new NpgsqlConnectionStringBuilder()
+            : new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        _configuredPoolSize = configured.MaxPoolSize;
+        _swapGate = new PoolSwapGate(TimeSpan.FromSeconds(configured.Timeout > 0 ? configured.Timeout : 15));
         _desiredPoolSize = _configuredPoolSize;
         _metrics.SetAppliedPoolSize(_desiredPoolSize);
         DbDataSource = new TunedDbDataSource(this);
@@ -54,6 +59,9 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
 
     /// <summary>The generation new connections come from (null before the first open).</summary>
     internal PoolGeneration? CurrentGeneration => Volatile.Read(ref _current);
+
+    /// <summary>The gate that holds a live swap to max(old, new) physical connections.</summary>
+    internal PoolSwapGate SwapGate => _swapGate;
 
     /// <summary>Retired generations not yet disposed.</summary>
     internal IReadOnlyList<PoolGeneration> RetiredGenerations
@@ -90,6 +98,17 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         RequestDeadline.ThrowIfPast();
         var generation = Lease();
         var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _swapGate.AdmitAsync(generation, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            generation.Release();
+            throw;
+        }
+
+        ThrowIfPastAfterWait(generation);
         NpgsqlConnection connection;
         try
         {
@@ -97,6 +116,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         }
         catch (Exception ex)
         {
+            generation.EndOpen();
             generation.Release();
             OnOpenFailed(generation, ex);
             throw;
@@ -112,6 +132,17 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         RequestDeadline.ThrowIfPast();
         var generation = Lease();
         var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _swapGate.Admit(generation);
+        }
+        catch
+        {
+            generation.Release();
+            throw;
+        }
+
+        ThrowIfPastAfterWait(generation);
         NpgsqlConnection connection;
         try
         {
@@ -119,6 +150,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         }
         catch (Exception ex)
         {
+            generation.EndOpen();
             generation.Release();
             OnOpenFailed(generation, ex);
             throw;
@@ -206,9 +238,16 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             }
 
             var old = _current;
-            Volatile.Write(ref _current, Build(maxPoolSize));
-            old.Retire(_time.GetUtcNow());
+            var next = Build(maxPoolSize);
             _retired.Add(old);
+
+            // Published before the new generation is current: an open that finds the new one counts the old one's leases.
+            _swapGate.SetRetired([.. _retired]);
+            Volatile.Write(ref _current, next);
+            old.Retire(_time.GetUtcNow());
+
+            // Idle connections close now and busy ones as they come back, which is what lets the new pool grow.
+            old.DataSource.Clear();
             _logger.LogInformation(
                 "Npgsql pool resized {From} -> {To}: pool {NewPool} serves new connections; {OldPool} drains {Leases} connections in use",
                 previous, maxPoolSize, _current.Name, old.Name, old.ActiveLeases);
@@ -237,6 +276,10 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             }
 
             _retired.RemoveAll(drained.Contains);
+            if (drained.Count > 0)
+            {
+                _swapGate.SetRetired([.. _retired]);
+            }
 
             // Under the lock like the pruning above: a generation retired while a prune outside it held its only
             // reachable connection dequeued would look drained.
@@ -311,6 +354,21 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         }
     }
 
+    /// <summary>A request that passed its deadline while the swap held it back takes no connection.</summary>
+    private static void ThrowIfPastAfterWait(PoolGeneration generation)
+    {
+        try
+        {
+            RequestDeadline.ThrowIfPast();
+        }
+        catch
+        {
+            generation.EndOpen();
+            generation.Release();
+            throw;
+        }
+    }
+
     private PoolGeneration Build(int maxPoolSize)
     {
         var connectionString = _options.ConnectionString ?? throw new InvalidOperationException(
@@ -328,7 +386,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             builder.ConnectionStringBuilder.MinPoolSize = maxPoolSize;
         }
 
-        return new PoolGeneration(number, name, maxPoolSize, builder.Build());
+        return new PoolGeneration(number, name, maxPoolSize, builder.Build(), _swapGate);
     }
 
     private void OnOpenFailed(PoolGeneration generation, Exception exception)

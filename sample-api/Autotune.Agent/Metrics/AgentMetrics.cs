@@ -17,6 +17,7 @@ internal sealed class AgentMetrics : IDisposable
     private readonly Counter<long> _applyFailures;
     private long _generation;
     private long _poolSize;
+    private long _swapBounded = 1;
 
     public AgentMetrics()
     {
@@ -40,6 +41,9 @@ internal sealed class AgentMetrics : IDisposable
             MetricNames.AppliedMinThreads.Instrument, MinWorkerThreads, "{thread}", "Minimum worker threads now in force.");
         _meter.CreateObservableGauge(
             MetricNames.AppliedPoolSize.Instrument, () => Volatile.Read(ref _poolSize), "{connection}", "Npgsql maximum pool size now applied.");
+        _meter.CreateObservableGauge(
+            MetricNames.BoundedPoolSwap.Instrument, () => Volatile.Read(ref _swapBounded),
+            description: "1: a live pool swap holds the process to max(old, new) physical connections; 0 once the app opened a connection past the swap gate.");
     }
 
     /// <summary>Where the physical-connection gauge reads its value (set once the data source exists).</summary>
@@ -60,6 +64,12 @@ internal sealed class AgentMetrics : IDisposable
     public void SetAppliedGeneration(long generation) => Volatile.Write(ref _generation, generation);
 
     public void SetAppliedPoolSize(int poolSize) => Volatile.Write(ref _poolSize, poolSize);
+
+    /// <summary>
+    /// The app opened a connection it created closed (EF Core, <c>CreateConnection</c>): such opens pass no swap gate,
+    /// so from now on the process no longer claims a bounded swap and the operator counts busy + new for it.
+    /// </summary>
+    public void MarkSwapUnbounded() => Volatile.Write(ref _swapBounded, 0);
 
     public void Dispose() => _meter.Dispose();
 

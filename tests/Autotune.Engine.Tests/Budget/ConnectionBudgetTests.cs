@@ -32,6 +32,38 @@ public sealed class ConnectionBudgetTests
     }
 
     [Fact]
+    public void A_bounded_swap_holds_each_pod_at_the_larger_pool_and_surge_pods_at_the_new_one()
+    {
+        var entry = new LedgerEntry { ApiId = "a", Replicas = 3, Surge = 1, PoolSize = 10 };
+        var raise = new ConnectionTransition { TargetReplicas = 3, TargetPoolSize = 20, Swap = SwapKind.BoundedSwap, OldPoolBusyPerPod = 8 };
+        var lower = raise with { TargetPoolSize = 6 };
+
+        Assert.Equal(3 * 20 + 1 * 20, raise.DuringDemand(entry));
+        Assert.Equal(3 * 10 + 1 * 6, lower.DuringDemand(entry));
+
+        // The peak is the larger steady state: the raise costs what the new pools hold, not busy + new.
+        Assert.Equal(80, (entry with { Transition = raise }).Demand);
+        Assert.Equal(40, (entry with { Transition = lower }).Demand);
+        Assert.True((entry with { Transition = raise }).Demand < (entry with { Transition = raise with { Swap = SwapKind.HotSwap } }).Demand);
+    }
+
+    [Fact]
+    public void A_raise_refused_for_the_live_swaps_peak_fits_when_the_pods_bound_the_swap()
+    {
+        // 200 - 14 reserved = 186; the other API holds 100; a pool of 10 -> 24 on 3 pods + 1 surge: steady 96.
+        var ledger = Given.Ledger();
+        var self = ledger.Find(Given.Api)!;
+
+        var hot = ConnectionPlanner.Plan(ledger, self, null, (3, 21), SwapKind.HotSwap, 10);
+        var bounded = ConnectionPlanner.Plan(ledger, self, null, (3, 21), SwapKind.BoundedSwap, 10);
+
+        Assert.False(hot.Fits);
+        Assert.Equal(100 + 3 * (10 + 21) + 21, hot.FirstViolation?.PeakDemand);
+        Assert.True(bounded.Fits);
+        Assert.Equal(100 + (3 + 1) * 21, bounded.Steps.Single().PeakDemand);
+    }
+
+    [Fact]
     public void Uses_the_lower_of_running_and_pending_max_connections()
     {
         var ledger = Given.Ledger() with { PendingMaxConnections = 150 };

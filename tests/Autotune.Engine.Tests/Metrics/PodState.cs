@@ -60,6 +60,9 @@ internal sealed class PodState
 
     public int PoolSize { get; set; } = 10;
 
+    /// <summary>Whether the agent advertises a swap held to max(old, new) connections (null: an older agent, no series).</summary>
+    public bool? BoundedPoolSwap { get; set; }
+
     /// <summary>Adds <paramref name="count"/> requests that took <paramref name="seconds"/>.</summary>
     public PodState Observe(double seconds, long count, string status = "200")
     {
@@ -149,6 +152,11 @@ internal sealed class PodState
             Line(text, MetricNames.AppliedGeneration.Prometheus, agent, generation);
             Line(text, MetricNames.AppliedMinThreads.Prometheus, agent, MinThreads);
             Line(text, MetricNames.AppliedPoolSize.Prometheus, agent, PoolSize);
+        }
+
+        if (BoundedPoolSwap is { } bounded)
+        {
+            Line(text, MetricNames.BoundedPoolSwap.Prometheus, agent, bounded ? 1 : 0);
         }
 
         return text.Append("# EOF\n").ToString();

@@ -165,6 +165,19 @@ public sealed class WindowPoolAndSettingsTests
     }
 
     [Fact]
+    public void Every_pod_bounds_its_pool_swap_only_when_each_advertises_it()
+    {
+        var bounded = WindowBuilder.Build(Rounds(4, (new PodState { BoundedPoolSwap = true }, "a"), (new PodState { BoundedPoolSwap = true }, "b")));
+        var mixed = WindowBuilder.Build(Rounds(4, (new PodState { BoundedPoolSwap = true }, "a"), (new PodState(), "b")));
+        var missing = WindowBuilder.Build(
+            Rounds(4, (new PodState { BoundedPoolSwap = true }, "a")), new WindowOptions { ExpectedPods = ["a", "b"] });
+
+        Assert.Equal((2, true), (bounded.BoundedSwapPods, bounded.EveryPodBoundsSwap));
+        Assert.Equal((1, false), (mixed.BoundedSwapPods, mixed.EveryPodBoundsSwap));
+        Assert.Equal((1, false), (missing.BoundedSwapPods, missing.EveryPodBoundsSwap));
+    }
+
+    [Fact]
     public void Counts_unreadable_lines_across_scrapes()
     {
         var scrapes = Enumerable.Range(0, 4)

@@ -69,6 +69,33 @@ public sealed class DatabaseBudgetPassTests
         Assert.Contains("a pool of 11 would need 204 of 185 connections at its peak, while the pods swap pools", plan.Decision.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(2, false)]
+    public void The_same_raise_fits_at_max_of_old_and_new_only_when_every_pod_bounds_its_swap(int boundedPods, bool raises)
+    {
+        // As above, but counted as a bounded swap: 3 x max(10, 11) + 1 x 11 = 44 beside payments' 130 is 174 of 185.
+        var spec = Input(pool: 10).Spec;
+        var input = Input(pool: 10, Given.PoolExhausted() with { Pods = 3, BoundedSwapPods = boundedPods }) with
+        {
+            Spec = spec with { Knobs = spec.Knobs with { PostgresMaxConnections = null } },
+            Server = new ServerView([Payments with { PoolSize = 26 }], [], 2),
+        };
+
+        var plan = TuningPass.Plan(input);
+
+        if (raises)
+        {
+            Assert.Equal((DecisionKind.Change, DecisionReasons.RaisePool, 11), (plan.Decision.Kind, plan.Decision.Reason, plan.Decision.To));
+            Assert.Equal(174, plan.Decision.Claim is { } claim ? claim.Demand + 130 : 0);
+        }
+        else
+        {
+            Assert.Equal((DecisionKind.Hold, DecisionReasons.BudgetExhausted), (plan.Decision.Kind, plan.Decision.Reason));
+            Assert.Contains("at its peak, while the pods swap pools", plan.Decision.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Holding_more_than_its_grant_it_lowers_its_pool_first_to_what_the_grant_holds()
     {

@@ -22,7 +22,7 @@ public sealed class ConnectionInvariantProperties
             from ledger in Generators.LedgerFor(new Settings(null, null, null, null))
             from self in Gen.Select(Gen.Int[1, 12], Gen.Int[0, 3], Gen.Int[1, 60])
             from target in Gen.Select(Gen.Int[1, 24], Gen.Int[1, 120], Gen.Int[50, 1500])
-            from swap in Gen.Bool
+            from swap in Gen.OneOf(Gen.Const(SwapKind.HotSwap), Gen.Const(SwapKind.Rollout), Gen.Const(SwapKind.BoundedSwap))
             from busy in Gen.Int[0, 60]
             where ledger is not null
             select (ledger, self, target, swap, busy);
@@ -38,12 +38,12 @@ public sealed class ConnectionInvariantProperties
             }
 
             var plan = ConnectionPlanner.Plan(ledger, entry, (ledger.MaxConnections, t.target.Item3), (t.target.Item1, t.target.Item2),
-                t.swap ? SwapKind.HotSwap : SwapKind.Rollout, t.busy);
+                t.swap, t.busy);
             if (plan.Fits)
             {
                 IndependentBudget.AssertEveryStateFits(ledger, "me", entry.Replicas, entry.Surge, entry.PoolSize, plan.Steps, t.swap, t.busy, "planner");
                 Assert.True(ledger.With(ConnectionPlanner.Claim(entry, plan.Steps.FirstOrDefault() ?? new PlanStep(Knob.Replicas, entry.Replicas, entry.Replicas, 0, 0),
-                    t.swap ? SwapKind.HotSwap : SwapKind.Rollout, t.busy)).Holds);
+                    t.swap, t.busy)).Holds);
             }
 
             return plan.Fits;
@@ -73,8 +73,10 @@ public sealed class ConnectionInvariantProperties
             var d = TuningEngine.Decide(input);
             var usage = input.Window?.PoolUsage ?? double.NaN;
             var busy = double.IsNaN(usage) ? p : (int)Math.Ceiling(Math.Clamp(usage, 0, 1) * p);
-            IndependentBudget.AssertEveryStateFits(start, input.ApiId, r, surge, p, d.Plan,
-                input.Spec.Apply.Method == ApplyMethod.HotReload, busy, d.Message);
+            var swap = input.Spec.Apply.Method != ApplyMethod.HotReload ? SwapKind.Rollout
+                : input.Window is { Pods: > 0, MissingPods: 0 } w && w.BoundedSwapPods >= w.Pods ? SwapKind.BoundedSwap
+                : SwapKind.HotSwap;
+            IndependentBudget.AssertEveryStateFits(start, input.ApiId, r, surge, p, d.Plan, swap, busy, d.Message);
             if (d.Claim is not null)
             {
                 Assert.True(start.With(d.Claim).Holds, $"claim breaks the ledger: {d.Message}");

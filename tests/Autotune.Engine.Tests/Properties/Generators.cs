@@ -82,6 +82,7 @@ internal static class Generators
             Scrapes = shape.Item1,
             Pods = shape.Item2,
             MissingPods = shape.Item3 == 0 ? 1 : 0,
+            BoundedSwapPods = shape.Item3 >= 5 ? shape.Item2 : 0,
             Rps = load.Item1,
             Requests = load.Item1 * 60,
             P50Ms = load.Item2,

@@ -7,12 +7,13 @@ namespace Autotune.Engine.Tests.Properties;
 /// <summary>
 /// The connection invariant recomputed from first principles, step by step, apart from the planner's own code:
 /// the state before each step, the moment during it (surge pods, and while pods swap pools the old pool's busy
-/// connections beside the new pool) and the state after must all fit under max_connections minus the reserve.
+/// connections beside the new pool, or the larger pool for pods that bound their swap) and the state after must all
+/// fit under max_connections minus the reserve.
 /// </summary>
 internal static class IndependentBudget
 {
     public static void AssertEveryStateFits(DatabaseLedger ledger, string apiId, int replicas, int surge, int pool,
-        IReadOnlyList<PlanStep> steps, bool hotSwap, int busyPerPod, string context)
+        IReadOnlyList<PlanStep> steps, SwapKind swap, int busyPerPod, string context)
     {
         var others = ledger.Entries.Where(e => e.ApiId != apiId).Sum(e => e.Demand);
         var mc = ledger.EffectiveMaxConnections;
@@ -30,7 +31,13 @@ internal static class IndependentBudget
                 case Knob.DbMaxPoolSize:
                     var busy = swapped ? p : Math.Min(busyPerPod, p);
                     swapped = true;
-                    Fits(hotSwap ? (r * (busy + s.To)) + (surge * s.To) : (r + surge) * Math.Max(p, s.To), mc, $"swapping pool {p} -> {s.To}");
+                    var during = swap switch
+                    {
+                        SwapKind.HotSwap => (r * (busy + s.To)) + (surge * s.To),
+                        SwapKind.BoundedSwap => (r * Math.Max(p, s.To)) + (surge * s.To),
+                        _ => (r + surge) * Math.Max(p, s.To),
+                    };
+                    Fits(during, mc, $"swapping pool {p} -> {s.To}");
                     p = s.To;
                     break;
                 case Knob.Replicas:

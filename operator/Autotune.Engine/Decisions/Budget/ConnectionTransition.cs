@@ -8,11 +8,19 @@ public enum SwapKind
 
     /// <summary>Pods are replaced: surge pods with the new pool run beside old pods with the old pool.</summary>
     Rollout,
+
+    /// <summary>
+    /// Each pod swaps its pool live and holds itself to max(old, new) connections while it does (the agent's new pool
+    /// opens only as the old one's connections come back; pods advertise it with
+    /// <c>autotune_tuning_db_pool_swap_bounded</c>). Surge pods, which start with the new pool, add the new pool each.
+    /// </summary>
+    BoundedSwap,
 }
 
 /// <summary>
 /// A change of one ApiTuning's replicas or pool in flight. Its peak counts the rollout surge and the overlap of
-/// the old and new pools while a pod swaps its pool (the old pool's busy connections plus the new pool's maximum).
+/// the old and new pools while a pod swaps its pool: the old pool's busy connections plus the new pool's maximum, or
+/// max(old, new) for pods whose agent bounds the swap.
 /// </summary>
 public sealed record ConnectionTransition
 {
@@ -51,6 +59,11 @@ public sealed record ConnectionTransition
         if (Swap == SwapKind.Rollout)
         {
             return ConnectionMath.Steady(replicas, from.Surge, Math.Max(from.PoolSize, TargetPoolSize));
+        }
+
+        if (Swap == SwapKind.BoundedSwap)
+        {
+            return checked((replicas * Math.Max(from.PoolSize, TargetPoolSize)) + (from.Surge * TargetPoolSize));
         }
 
         var busy = Math.Clamp(OldPoolBusyPerPod, 0, from.PoolSize);

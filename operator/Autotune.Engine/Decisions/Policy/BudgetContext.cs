@@ -48,9 +48,25 @@ internal sealed class BudgetContext
 
         // The busy share of the old pool when a pod swaps it; unknown usage counts the whole pool as busy.
         var busy = double.IsNaN(usage) ? p : (int)Math.Ceiling(Math.Clamp(usage, 0, 1) * p);
-        var swap = input.Spec.Apply.Method == ApplyMethod.RollingRestart ? SwapKind.Rollout : SwapKind.HotSwap;
+        var swap = SwapOf(input);
         var reserved = Math.Max(ledger.ReservedConnections, input.Spec.Postgres?.ReservedConnections ?? 0);
         return new BudgetContext(ledger.With(self) with { ReservedConnections = reserved }, self, swap, busy, input.Share);
+    }
+
+    /// <summary>
+    /// How a pool change reaches the pods: a rollout, or a live swap, counted at max(old, new) per pod only when every
+    /// pod in the window says its agent bounds the swap (an older agent, or a pod not heard from, keeps the old pool's
+    /// busy connections plus the new pool).
+    /// </summary>
+    public static SwapKind SwapOf(DecisionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Spec.Apply.Method == ApplyMethod.RollingRestart)
+        {
+            return SwapKind.Rollout;
+        }
+
+        return input.Window is { EveryPodBoundsSwap: true } ? SwapKind.BoundedSwap : SwapKind.HotSwap;
     }
 
     /// <summary>The plan from now to the target settings.</summary>

@@ -36,6 +36,7 @@ internal enum MetricRole
     AppliedGeneration,
     AppliedMinThreads,
     AppliedPoolSize,
+    BoundedPoolSwap,
     QueueDelay,
     CgroupCpuLimit,
 }
@@ -71,6 +72,7 @@ internal static class MetricRoles
         [MetricNames.AppliedGeneration.Prometheus] = MetricRole.AppliedGeneration,
         [MetricNames.AppliedMinThreads.Prometheus] = MetricRole.AppliedMinThreads,
         [MetricNames.AppliedPoolSize.Prometheus] = MetricRole.AppliedPoolSize,
+        [MetricNames.BoundedPoolSwap.Prometheus] = MetricRole.BoundedPoolSwap,
         [MetricNames.ThreadPoolQueueDelay.Prometheus] = MetricRole.QueueDelay,
         [MetricNames.CgroupCpuLimit.Prometheus] = MetricRole.CgroupCpuLimit,
     };

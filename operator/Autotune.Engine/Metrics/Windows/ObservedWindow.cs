@@ -132,6 +132,12 @@ public sealed record ObservedWindow
     /// <summary>Pool size pods report applied (null when no agent reports it).</summary>
     public int? AppliedPoolSize { get; init; }
 
+    /// <summary>Pods whose agent holds a live pool swap to max(old, new) connections (<c>autotune_tuning_db_pool_swap_bounded</c>).</summary>
+    public int BoundedSwapPods { get; init; }
+
+    /// <summary>True when every pod expected reported and each bounds its pool swap: only then is a swap counted at max(old, new).</summary>
+    public bool EveryPodBoundsSwap => Pods > 0 && MissingPods == 0 && BoundedSwapPods >= Pods;
+
     /// <summary>Requests completed in the window.</summary>
     public double Requests { get; init; }
 

@@ -130,4 +130,7 @@ public sealed record PodObservation
 
     /// <summary>Pool size the pod reports applied.</summary>
     public int? AppliedPoolSize { get; init; }
+
+    /// <summary>True when the pod's agent holds a live pool swap to max(old, new) connections.</summary>
+    public bool BoundedPoolSwap { get; init; }
 }

@@ -120,6 +120,7 @@ internal static class PodWindowReader
             AppliedGeneration = answered > 0 ? AsLong(last[MetricRole.AppliedGeneration]) : null,
             AppliedMinThreads = answered > 0 ? AsInt(last[MetricRole.AppliedMinThreads]) : null,
             AppliedPoolSize = answered > 0 ? AsInt(last[MetricRole.AppliedPoolSize]) : null,
+            BoundedPoolSwap = answered > 0 && last[MetricRole.BoundedPoolSwap] >= 1,
         };
         return (observation, increases);
     }

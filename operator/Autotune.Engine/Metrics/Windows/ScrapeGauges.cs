@@ -30,7 +30,7 @@ internal sealed class ScrapeGauges
         }
 
         ref var slot = ref values[(int)role];
-        if (role is MetricRole.AppliedGeneration or MetricRole.AppliedMinThreads or MetricRole.AppliedPoolSize or MetricRole.CpuCount
+        if (role is MetricRole.AppliedGeneration or MetricRole.AppliedMinThreads or MetricRole.AppliedPoolSize or MetricRole.BoundedPoolSwap or MetricRole.CpuCount
             or MetricRole.CgroupCpuLimit or MetricRole.QueueDelay)
         {
             // One value per process; should an exporter write it twice, the highest is the applied one (the longest delay).

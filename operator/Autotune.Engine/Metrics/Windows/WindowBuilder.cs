@@ -91,6 +91,7 @@ public static class WindowBuilder
             GenerationsAgree = generations.Count > 0 && generations.TrueForAll(g => g == generations[0]),
             AppliedMinThreads = MinOver(pods, p => p.AppliedMinThreads),
             AppliedPoolSize = MinOver(pods, p => p.AppliedPoolSize),
+            BoundedSwapPods = reported.Count(p => p.BoundedPoolSwap),
             TimedOutScrapes = pods.Sum(p => p.TimedOutScrapes),
             FailedScrapes = pods.Sum(p => p.FailedScrapes),
             PodsWithoutDeltas = reported.Count(p => !p.HasDeltas),
