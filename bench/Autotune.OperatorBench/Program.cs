@@ -9,6 +9,12 @@ if (args is ["operator", var url, var expected])
     return await OperatorSide.RunChildAsync(url, int.Parse(expected, CultureInfo.InvariantCulture));
 }
 
+// Started as `soak-operator URL IDENTITY TOKEN`: one leader-elected instance of the process-kill soak (ProcessKillSoak).
+if (args is [SoakOperatorChild.Command, var soakUrl, var identity, var token])
+{
+    return await SoakOperatorChild.RunAsync(soakUrl, identity, token);
+}
+
 var options = BenchOptions.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
