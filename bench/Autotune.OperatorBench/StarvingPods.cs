@@ -12,9 +12,9 @@ namespace Autotune.OperatorBench;
 /// threads: every request blocks a thread for 500 ms, the thread-pool queue grows 2 a second from 40 since the pods last
 /// took a tuning file, the threads stay at the applied minimum and the process's CPU is 2.5% busy. So the operator
 /// raises minimum threads again once each raise is confirmed and judged (no better, no worse), one tuning ConfigMap
-/// write per change, all through the soak. The pods take a tuning file one <see cref="ReadLag"/> after the ConfigMap
-/// holds it (a kubelet's refresh of a mounted ConfigMap) and then report its generation and minimum threads, so a change
-/// stays in flight a while. Once <see cref="Starving"/> is cleared every pod is healthy (queue empty, 25 ms requests)
+/// write per change, all through the soak. The pods take a tuning file a while after the ConfigMap holds it (a kubelet's
+/// refresh of a mounted ConfigMap: half, one and a half or two and a half <see cref="ReadLag"/>, in turn by ApiTuning, so
+/// their changes fall out of step) and then report its generation and minimum threads, so a change stays in flight a while. Once <see cref="Starving"/> is cleared every pod is healthy (queue empty, 25 ms requests)
 /// and no further change is asked for.
 /// </summary>
 public sealed class StarvingPods
@@ -36,7 +36,7 @@ public sealed class StarvingPods
     /// <summary>Pods of ApiTunings that ask for changes, taking each tuning file <paramref name="readLag"/> after it is written.</summary>
     public StarvingPods(TimeSpan readLag) => ReadLag = readLag;
 
-    /// <summary>How long after a tuning ConfigMap changes the pods take it.</summary>
+    /// <summary>How long after a tuning ConfigMap changes the pods take it, on average.</summary>
     public TimeSpan ReadLag { get; }
 
     /// <summary>The ApiTunings whose pods these are, as namespace/name.</summary>
@@ -53,7 +53,13 @@ public sealed class StarvingPods
     public static string PathOf(string ns, string name) => $"{PathPrefix}{ns}/{name}";
 
     /// <summary>Adds the pods of <paramref name="ns"/>/<paramref name="name"/>.</summary>
-    public void Add(string ns, string name) => _targets.TryAdd($"{ns}/{name}", new Target(_clock.Elapsed));
+    public void Add(string ns, string name)
+    {
+        lock (_targets)
+        {
+            _targets.TryAdd($"{ns}/{name}", new Target(_clock.Elapsed, ReadLag * (0.5 + (_targets.Count % 3))));
+        }
+    }
 
     /// <summary>True when <paramref name="key"/> (namespace/name) is one of these.</summary>
     public bool Contains(string key) => _targets.ContainsKey(key);
@@ -116,7 +122,7 @@ public sealed class StarvingPods
         // The newest file the ConfigMap held one lag ago; a file the agent could not read leaves the settings as they are.
         for (var i = target.Files.Count - 1; i >= 0; i--)
         {
-            if (target.Files[i].At <= now - ReadLag && target.Files[i].File is { } file)
+            if (target.Files[i].At <= now - target.Lag && target.Files[i].File is { } file)
             {
                 return (file.Generation, file.ThreadPoolMinThreads ?? InitialMinThreads);
             }
@@ -153,8 +159,10 @@ public sealed class StarvingPods
     private static void Line(StringBuilder text, string name, string? tags, double value) =>
         text.Append(name).Append(tags is null ? string.Empty : $"{{{tags}}}").Append(' ').Append(value.ToString("G17", CultureInfo.InvariantCulture)).Append('\n');
 
-    private sealed class Target(TimeSpan created)
+    private sealed class Target(TimeSpan created, TimeSpan lag)
     {
+        public TimeSpan Lag { get; } = lag;
+
         public List<(TimeSpan At, TuningFile? File)> Files { get; } = [];
 
         public double[] Buckets { get; } = new double[Bounds.Length];
