@@ -36,8 +36,22 @@ public static class BenchCluster
     /// <summary>The bearer token of an identity registered by <see cref="StartAsync"/>.</summary>
     public static string Token(string identity) => $"bench-token-{identity}";
 
-    /// <summary>Installs the CRD and creates every ApiTuning with its Deployment and ready pods, through the API.</summary>
-    public static async Task FillAsync(IKubernetes client, BenchOptions options, int metricsPort, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the i-th ApiTuning is one of those whose pods ask for changes (<see cref="BenchOptions.ChangingEvery"/>;
+    /// every one at the middle of its stride, so none of them is among the soak's hung ones, every twentieth from the first).
+    /// </summary>
+    public static bool Changing(int i, BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ChangingEvery > 0 && i % options.ChangingEvery == options.ChangingEvery / 2;
+    }
+
+    /// <summary>
+    /// Installs the CRD and creates every ApiTuning with its Deployment and ready pods, through the API. With
+    /// <paramref name="starving"/>, the ApiTunings that ask for changes (<see cref="Changing"/>) scrape their pods there
+    /// and may move minimum threads.
+    /// </summary>
+    public static async Task FillAsync(IKubernetes client, BenchOptions options, int metricsPort, CancellationToken cancellationToken, StarvingPods? starving = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,8 +67,15 @@ public static class BenchCluster
                 await CreateReadyPodAsync(client, ns, $"{name}-{p}", name, ct);
             }
 
+            var spec = Spec(name, options, metricsPort);
+            if (starving is not null && Changing(i, options))
+            {
+                starving.Add(ns, name);
+                spec = ChangingSpec(spec, ns, name, options);
+            }
+
             await client.CustomObjects.CreateNamespacedCustomObjectAsync(
-                new ApiTuningResource { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Spec = Spec(name, options, metricsPort) },
+                new ApiTuningResource { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns }, Spec = spec },
                 ApiTuningResource.Group, ApiTuningResource.Version, ns, ApiTuningResource.Plural, cancellationToken: ct);
         });
     }
@@ -70,6 +91,17 @@ public static class BenchCluster
             Port = metricsPort,
             Path = "/metrics",
         },
+    };
+
+    /// <summary>
+    /// The spec of an ApiTuning whose pods ask for changes: its own metrics path, minimum threads tuned from 8 up to the
+    /// runtime's 32,767, a cooldown of one window (so a change every few windows) and no giving back within the run.
+    /// </summary>
+    private static Engine.Resource.Spec.ApiTuningSpec ChangingSpec(Engine.Resource.Spec.ApiTuningSpec spec, string ns, string name, BenchOptions options) => spec with
+    {
+        Metrics = spec.Metrics with { Path = StarvingPods.PathOf(ns, name) },
+        Knobs = new Engine.Resource.Spec.KnobsSpec { ThreadPoolMinThreads = new Engine.Resource.Spec.KnobBudget { Min = StarvingPods.InitialMinThreads, Max = 32_767 } },
+        Behavior = new Engine.Resource.Spec.BehaviorSpec { CooldownSeconds = options.WindowSeconds, ScaleInStabilizationSeconds = 3600 },
     };
 
     private static V1Deployment Deployment(string name, int replicas) => new()

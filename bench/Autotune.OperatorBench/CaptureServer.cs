@@ -10,7 +10,8 @@ namespace Autotune.OperatorBench;
 
 /// <summary>
 /// Serves a recorded Prometheus text capture of the sample API to every scrape, on 127.0.0.1: the benchmark's pods
-/// are objects in the API test server, not processes, and all point their metrics endpoint here.
+/// are objects in the API test server, not processes, and all point their metrics endpoint here. The pods of the
+/// ApiTunings that ask for changes (<see cref="StarvingPods"/>) get metrics of their own, by path.
 /// </summary>
 public sealed class CaptureServer : IAsyncDisposable
 {
@@ -28,8 +29,11 @@ public sealed class CaptureServer : IAsyncDisposable
     /// <summary>The capture shipped with the benchmark (the sample API's exporter output).</summary>
     public static string DefaultCapture => Path.Combine(AppContext.BaseDirectory, "captures", "otel-sample-api.prom");
 
-    /// <summary>Starts serving <paramref name="capturePath"/> on a free loopback port.</summary>
-    public static async Task<CaptureServer> StartAsync(string capturePath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts serving <paramref name="capturePath"/> on a free loopback port; the paths of <paramref name="starving"/>
+    /// get their own pods' metrics instead.
+    /// </summary>
+    public static async Task<CaptureServer> StartAsync(string capturePath, CancellationToken cancellationToken, StarvingPods? starving = null)
     {
         var body = await File.ReadAllBytesAsync(capturePath, cancellationToken);
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,7 +45,7 @@ public sealed class CaptureServer : IAsyncDisposable
         {
             Interlocked.Increment(ref server._scrapes);
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            await context.Response.Body.WriteAsync(starving?.Render(context.Request.Path.Value ?? "/") ?? body, context.RequestAborted);
         });
         await app.StartAsync(cancellationToken);
         server.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;

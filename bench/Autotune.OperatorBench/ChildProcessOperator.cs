@@ -21,6 +21,21 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
     /// <summary>Starts this program as the operator against <paramref name="url"/>.</summary>
     public static ChildProcessOperator Start(string url, int expected, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var process = Process.Start(StartInfo(["operator", url, expected.ToString(System.Globalization.CultureInfo.InvariantCulture)], environment))
+            ?? throw new InvalidOperationException("the operator process did not start");
+        var child = new ChildProcessOperator(process);
+        _ = Task.Run(child.ReadAsync);
+        return child;
+    }
+
+    /// <summary>
+    /// How to start this program in a child process with <paramref name="arguments"/>, on the operator's own
+    /// runtimeconfig.json and its image's environment (plus <paramref name="environment"/>), stdin and stdout redirected.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+
         // The operator's own runtimeconfig.json (copied beside this program from the operator project), so the
         // operator runs with the GC and JIT settings its image ships, not this program's.
         var assembly = typeof(ChildProcessOperator).Assembly.Location;
@@ -46,13 +61,12 @@ public sealed class ChildProcessOperator : IOperatorUnderTest
             info.Environment[key] = value;
         }
 
-        info.ArgumentList.Add("operator");
-        info.ArgumentList.Add(url);
-        info.ArgumentList.Add(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var process = Process.Start(info) ?? throw new InvalidOperationException("the operator process did not start");
-        var child = new ChildProcessOperator(process);
-        _ = Task.Run(child.ReadAsync);
-        return child;
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
     }
 
     /// <summary>

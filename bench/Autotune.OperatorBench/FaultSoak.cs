@@ -48,11 +48,13 @@ public static class FaultSoak
 
         const string FirstIdentity = "autotune-bench-a", SecondIdentity = "autotune-bench-b";
         await using var server = await BenchCluster.StartAsync(options, ct, FirstIdentity, SecondIdentity);
-        await using var capture = await CaptureServer.StartAsync(CaptureServer.DefaultCapture, ct);
+        var starving = new StarvingPods(window / 3);
+        await using var capture = await CaptureServer.StartAsync(CaptureServer.DefaultCapture, ct, starving);
         await using var hanging = HangingEndpoint.Start(capture.Port);
         using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.Url });
-        await BenchCluster.FillAsync(client, options, capture.Port, ct);
-        progress($"created {options.Tunings} ApiTunings in {options.Namespaces} namespaces ({wall.Elapsed.TotalSeconds:F0}s)");
+        using var recorder = new ChangeRecorder(server, starving, FirstIdentity, SecondIdentity);
+        await BenchCluster.FillAsync(client, options, capture.Port, ct, starving);
+        progress($"created {options.Tunings} ApiTunings in {options.Namespaces} namespaces, {starving.Keys.Count} of them asking for changes ({wall.Elapsed.TotalSeconds:F0}s)");
 
         var clock = Stopwatch.StartNew();
         var good = new ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>>(StringComparer.Ordinal);
@@ -81,6 +83,8 @@ public static class FaultSoak
             // 1. API-server faults.
             var fromRecord = server.Requests.Records.Count;
             var faultStart = clock.Elapsed;
+            var faultStartTime = DateTimeOffset.UtcNow;
+            var changeWritesBefore = recorder.ChangeWrites;
             var faultClock = Stopwatch.StartNew();
             var rounds = 0;
             var per = Math.Max(1, options.Tunings / 20);
@@ -93,6 +97,7 @@ public static class FaultSoak
 
             server.Faults.Clear();
             var lastFault = clock.Elapsed;
+            var changeWritesDuringFaults = recorder.ChangeWrites - changeWritesBefore;
             var faultRecords = server.Requests.Records.Skip(fromRecord).ToList();
             progress($"API faults stopped after {rounds} rounds; recovering");
 
@@ -104,10 +109,10 @@ public static class FaultSoak
             var statusReady = clock.Elapsed - lastFault;
 
             // 2. Metrics endpoints that hang.
-            var hang = await HangAsync(server, client, hanging, first.Metrics, options, clock, good, passes, GoodSince, progress, ct);
+            var hang = await HangAsync(recorder, client, hanging, first.Metrics, options, clock, good, passes, GoodSince, progress, ct);
 
             // 3. Loss of leadership.
-            var leadership = await LeadershipAsync(server, client, current, options, clock, GoodSince, progress, ct);
+            var leadership = await LeadershipAsync(server, recorder, client, current, options, clock, GoodSince, progress, ct);
 
             // 4. The operator killed and a new one started.
             // Each instance has its own user, so the log attributes every write: the killed one's that reached the server
@@ -115,6 +120,7 @@ public static class FaultSoak
             // and the new one's before its Lease write succeeded.
             var killedAt = clock.Elapsed;
             var killRecord = server.Requests.Records.Count;
+            var inFlightAtKill = recorder.Disagreeing().Count;
             var killTime = DateTimeOffset.UtcNow;
             await first.KillAsync();
             second = SoakOperator.Start(server.Url, SecondIdentity, BenchCluster.Token(SecondIdentity));
@@ -132,7 +138,10 @@ public static class FaultSoak
             var restartStatusReady = clock.Elapsed - killedAt;
             progress($"restarted: the new instance led after {newLeader.TotalSeconds:F0}s, every ApiTuning passed after {restartEveryPass.TotalSeconds:F0}s");
 
-            var allChanges = ChangesByTarget(server.Requests.Records.Skip(fromRecord));
+            // The demand met: no change is asked for any more, and every change made settles (confirmed, judged, in status).
+            progress($"demand met; waiting for the {recorder.ChangeWrites} tuning ConfigMap writes to settle");
+            var audit = await recorder.SettleAsync(window * 8, ct);
+            var allChanges = recorder.QuietWrites(faultStartTime, DateTimeOffset.MaxValue);
             return new FaultSoakResult
             {
                 Options = options,
@@ -157,8 +166,11 @@ public static class FaultSoak
                 MostWritesPerTarget = allChanges.Count == 0 ? 0 : allChanges.Values.Max(),
                 Hang = hang,
                 Leadership = leadership,
+                ChangeWritesDuringFaults = changeWritesDuringFaults,
+                Audit = audit,
                 Restart = new RestartPhase
                 {
+                    ChangesInFlight = inFlightAtKill,
                     NewLeader = newLeader,
                     WritesWithoutLeader = withoutLeader,
                     EveryPass = restartEveryPass,
@@ -180,7 +192,7 @@ public static class FaultSoak
 
     /// <summary>Moves the pods of a twentieth of the ApiTunings to the hanging endpoint for the fault span, then back.</summary>
     private static async Task<HangPhase> HangAsync(
-        KubeApiServer server, IKubernetes client, HangingEndpoint hanging, OperatorMetrics metrics, BenchOptions options, Stopwatch clock,
+        ChangeRecorder recorder, IKubernetes client, HangingEndpoint hanging, OperatorMetrics metrics, BenchOptions options, Stopwatch clock,
         ConcurrentDictionary<string, ConcurrentQueue<TimeSpan>> good, ConcurrentQueue<(TimeSpan At, string Key, string Result)> passes,
         Func<TimeSpan, bool> goodSince, Action<string> progress, CancellationToken ct)
     {
@@ -189,7 +201,7 @@ public static class FaultSoak
         var hungKeys = hung.Select(h => $"{h.Namespace}/{h.Name}").ToHashSet(StringComparer.Ordinal);
         var metricsBefore = await MetricsAvailableAsync(client, hung, ct);
         var errorsBefore = hung.Sum(h => metrics.ScrapeErrors.WithLabels(h.Namespace, h.Name).Value);
-        var fromRecord = server.Requests.Records.Count;
+        var from = DateTimeOffset.UtcNow;
         progress($"hanging the metrics endpoints of {hung.Count} ApiTunings for {options.FaultSeconds}s");
 
         await MovePodsAsync(client, hung, options, HangingEndpoint.Address.ToString(), ct);
@@ -199,7 +211,7 @@ public static class FaultSoak
         await MovePodsAsync(client, hung, options, "127.0.0.1", ct);
         var restored = clock.Elapsed;
         var errors = hung.Sum(h => metrics.ScrapeErrors.WithLabels(h.Namespace, h.Name).Value) - errorsBefore;
-        var changes = ChangesByTarget(server.Requests.Records.Skip(fromRecord));
+        var changes = recorder.QuietWrites(from, DateTimeOffset.UtcNow);
         progress("metrics endpoints answer again; recovering");
 
         // How long the others went without a good pass during the hang (from its start, between passes, to its end).
@@ -242,11 +254,12 @@ public static class FaultSoak
 
     /// <summary>Another identity takes the Lease, holds it, then hands it back.</summary>
     private static async Task<LeadershipPhase> LeadershipAsync(
-        KubeApiServer server, IKubernetes client, SoakOperator current, BenchOptions options, Stopwatch clock, Func<TimeSpan, bool> goodSince, Action<string> progress, CancellationToken ct)
+        KubeApiServer server, ChangeRecorder recorder, IKubernetes client, SoakOperator current, BenchOptions options, Stopwatch clock, Func<TimeSpan, bool> goodSince, Action<string> progress, CancellationToken ct)
     {
         var hold = TimeSpan.FromSeconds(Math.Max(20, options.FaultSeconds / 2));
         progress($"another identity takes the Lease for {hold.TotalSeconds:F0}s");
         var termsBefore = current.Terms;
+        var inFlight = recorder.Disagreeing().Count;
         var takenAt = clock.Elapsed;
         var takenTime = DateTimeOffset.UtcNow;
         var holdClock = Stopwatch.StartNew();
@@ -282,6 +295,7 @@ public static class FaultSoak
         var ready = await UntilReadyAsync(client, options, options.Tunings, TimeSpan.FromSeconds(options.WindowSeconds) * 5, ct);
         return new LeadershipPhase
         {
+            ChangesInFlight = inFlight,
             Held = hold,
             Noticed = noticed,
             WritesBeforeNotice = beforeNotice,
@@ -343,13 +357,13 @@ public static class FaultSoak
     }
 
     /// <summary>A successful write of the Lease the soak's operators compete for.</summary>
-    private static bool IsLeaseWrite(RequestRecord r) =>
+    internal static bool IsLeaseWrite(RequestRecord r) =>
         r.Status < 300 && r.Verb is "create" or "update" or "patch" && r.Path.EndsWith($"/leases/{SoakOperator.Lease.Name}", StringComparison.Ordinal);
 
     /// <summary>Successful writes other than the Lease's and Events (status, ConfigMaps, Deployments).</summary>
     private static int Writes(IEnumerable<RequestRecord> records) => records.Count(IsWrite);
 
-    private static bool IsWrite(RequestRecord r) =>
+    internal static bool IsWrite(RequestRecord r) =>
         r.Status < 300 && r.Verb is "create" or "update" or "patch" or "delete"
             && !r.Path.Contains("/leases", StringComparison.Ordinal) && !r.Path.Contains("/events", StringComparison.Ordinal) && !r.Path.Contains("/pods", StringComparison.Ordinal);
 
@@ -389,13 +403,6 @@ public static class FaultSoak
 
         faults.DropWatches();
     }
-
-    /// <summary>Writes that change a knob (tuning ConfigMap writes, Deployment scale or template patches), by the object written.</summary>
-    private static Dictionary<string, int> ChangesByTarget(IEnumerable<RequestRecord> records) =>
-        records.Where(r => r.Status < 300 && r.Verb is "create" or "update" or "patch"
-                && (r.Path.Contains("/configmaps", StringComparison.Ordinal) || r.Path.Contains("/deployments", StringComparison.Ordinal)))
-            .GroupBy(r => r.Path.Replace("/scale", string.Empty, StringComparison.Ordinal), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>Waits until at least <paramref name="want"/> ApiTunings say Ready=True, or <paramref name="limit"/> passed; returns how many do.</summary>
     private static async Task<int> UntilReadyAsync(IKubernetes client, BenchOptions options, int want, TimeSpan limit, CancellationToken cancellationToken)

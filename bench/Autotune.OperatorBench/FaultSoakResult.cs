@@ -51,11 +51,17 @@ public sealed record FaultSoakResult
     /// <summary>The ApiTunings' metrics window.</summary>
     public TimeSpan Window { get; init; }
 
-    /// <summary>Successful writes of tuning ConfigMaps and Deployments from the first fault to the end.</summary>
+    /// <summary>Writes of tuning ConfigMaps and Deployments of the ApiTunings whose metrics ask for no change, from the first fault to the end.</summary>
     public int Changes { get; init; }
 
-    /// <summary>The most knob writes any one object (tuning ConfigMap or Deployment) got from the first fault to the end.</summary>
+    /// <summary>The most knob writes any one object (tuning ConfigMap or Deployment) of those got from the first fault to the end.</summary>
     public int MostWritesPerTarget { get; init; }
+
+    /// <summary>Tuning ConfigMap writes of the ApiTunings asking for changes while the API faults were injected.</summary>
+    public int ChangeWritesDuringFaults { get; init; }
+
+    /// <summary>What became of every change decided for the ApiTunings asking for changes, over the whole run.</summary>
+    public required ChangeAudit Audit { get; init; }
 
     /// <summary>autotune_status_write_timeouts_total of the first instance at the end, by kind.</summary>
     public IReadOnlyDictionary<string, double> StatusWriteTimeouts { get; init; } = new Dictionary<string, double>();
@@ -103,7 +109,7 @@ public sealed record HangPhase
     /// <summary>autotune_scrape_errors_total of the hung ApiTunings over the hang.</summary>
     public double HungScrapeErrors { get; init; }
 
-    /// <summary>Knob writes (tuning ConfigMaps, Deployments) during the hang, of any ApiTuning.</summary>
+    /// <summary>Knob writes (tuning ConfigMaps, Deployments) during the hang, of the ApiTunings whose metrics ask for no change.</summary>
     public int Changes { get; init; }
 
     /// <summary>Hung ApiTunings with MetricsAvailable=True before the hang.</summary>
@@ -122,6 +128,9 @@ public sealed record HangPhase
 /// <summary>Leadership lost: another identity takes the Lease, holds it, then hands it back.</summary>
 public sealed record LeadershipPhase
 {
+    /// <summary>ApiTunings asking for changes with a change in flight (applied, not yet confirmed and judged) when the Lease was taken.</summary>
+    public int ChangesInFlight { get; init; }
+
     /// <summary>How long the other identity held the Lease.</summary>
     public TimeSpan Held { get; init; }
 
@@ -150,6 +159,9 @@ public sealed record LeadershipPhase
 /// <summary>The operator killed (nothing handed back) and a new instance started against the same API server.</summary>
 public sealed record RestartPhase
 {
+    /// <summary>ApiTunings asking for changes with a change in flight (applied, not yet confirmed and judged) at the kill.</summary>
+    public int ChangesInFlight { get; init; }
+
     /// <summary>From the kill until the new instance led.</summary>
     public TimeSpan NewLeader { get; init; }
 

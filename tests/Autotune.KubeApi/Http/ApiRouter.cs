@@ -29,6 +29,7 @@ internal sealed class ApiRouter(ApiContext api, RequestLog log)
         {
             var identity = Authenticate(request);
             user = identity.Name;
+            RequestUser.Current = user;
             identity.Authorizer?.Authorize(request.Method, path, watch);
             await DispatchAsync(context, path, watch);
         }

@@ -15,4 +15,7 @@ public sealed record StoreChange(string Type, ResourceType Resource, JsonObject 
 
     /// <summary>The object's name.</summary>
     public string Name => (string?)Object["metadata"]?["name"] ?? string.Empty;
+
+    /// <summary>The user whose request made the change (as <see cref="Observation.RequestRecord.User"/>); null for a change made straight in the store.</summary>
+    public string? User { get; init; } = Observation.RequestUser.Current;
 }

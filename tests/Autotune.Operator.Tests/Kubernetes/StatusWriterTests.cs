@@ -1,8 +1,10 @@
+using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Pass;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Operator.Kubernetes;
 using Autotune.Operator.Kubernetes.Adapters;
 using Autotune.Operator.Ports;
+using Autotune.Operator.Tests.Reconcile;
 using k8s;
 using Xunit;
 using static Autotune.Operator.Tests.Kubernetes.KubeTestCluster;
@@ -119,6 +121,38 @@ public sealed class StatusWriterTests
         Assert.Equal((4, 12.0), (stored.Recommended!.Replicas, stored.Observed!.Rps));
         Assert.False(writer.StatusPending);
         Assert.Equal(1, writer.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_status_write_the_server_refuses_after_a_change_was_applied_is_kept_so_the_next_write_records_the_change()
+    {
+        await using var cluster = await StartAsync();
+        var writer = new KubernetesStatusWriter(cluster.OperatorClient, await cluster.CreateApiTuningAsync("orders", Spec()), new KubernetesPortOptions { Http = new HttpClient() });
+        var input = new PassInput { ApiId = $"{cluster.Namespace}/orders", Spec = Spec(), DesiredReplicas = 2, ReadyReplicas = 2, Now = Now };
+        var raise = new Decision
+        {
+            Kind = DecisionKind.Change,
+            Bottleneck = Bottleneck.ThreadStarvation,
+            Reason = "RaiseMinThreads",
+            Message = "min threads 8 -> 24",
+            Knob = Knob.ThreadPoolMinThreads,
+            From = 8,
+            To = 24,
+        };
+        var hold = new Decision { Kind = DecisionKind.Hold, Bottleneck = Bottleneck.None, Reason = "AwaitingConfirmation", Message = "waiting" };
+
+        // The pass applied the change (the tuning file is written before status); its status write is answered 500.
+        cluster.Server.Faults.FailNext(1, "PATCH", "/apis/autotune.dev/v1alpha1/namespaces/*/apitunings/orders/status", 500);
+        await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => writer.ReportAsync(PassOutcomes.Outcome(input, raise, applied: true), Ct));
+        Assert.True(writer.StatusPending);
+
+        // The next pass only waits for the change to be confirmed: its status still records the change.
+        await writer.ReportAsync(PassOutcomes.Outcome(input, hold), Ct);
+
+        var stored = (await cluster.GetApiTuningAsync("orders")).Status!;
+        Assert.Equal((Knob.ThreadPoolMinThreads, 8, 24), (stored.LastDecision!.Knob!.Value, stored.LastDecision.From!.Value, stored.LastDecision.To!.Value));
+        Assert.Equal("RaiseMinThreads", Assert.Single(stored.History).Reason);
+        Assert.False(writer.StatusPending);
     }
 
     [Fact]

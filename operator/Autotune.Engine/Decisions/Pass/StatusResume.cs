@@ -15,16 +15,20 @@ public static class StatusResume
 {
     /// <summary>
     /// The tuning state from status and the tuning file delivered now. Besides what status records, a delivered
-    /// minimum-threads or pool value that differs from the value status last saw in force, with no change in flight,
-    /// is a change an operator applied and stopped before recording (the ConfigMap is written before status): it is
-    /// resumed as the change in flight, awaited and accepted once every pod reports it (its baseline window went with
-    /// that operator, so it is not judged), and recorded in the history, so it is never stepped on a second time.
+    /// minimum-threads or pool value that differs from the value status last saw in force (with the change status has
+    /// in flight, if any, applied) is a change an operator applied and stopped before recording (the ConfigMap is
+    /// written before status): it is resumed as the change in flight, awaited and accepted once every pod reports it
+    /// (its baseline window went with that operator, so it is not judged), and recorded in the history, so it is never
+    /// stepped on a second time. It replaces the change status names in flight: the pass that wrote the newer file had
+    /// judged that one already (one change at a time), and the file's generation confirms the newer change, not it.
     /// </summary>
     public static TuningState From(ApiTuningStatus? status, TuningFile? delivered, DateTimeOffset now)
     {
         var state = From(status, delivered?.Generation, now);
-        if (state.Pending is not null || delivered is null || Unrecorded(status, delivered) is not { } change)
+        if (delivered is null || Unrecorded(InFlight(status?.Current, state.Pending), delivered) is not { } change
+            || (state.Pending is not null && change.From == change.To))
         {
+            // Nothing unrecorded; or a value status never saw, which only needs awaiting, beside a change status awaits already.
             return state;
         }
 
@@ -65,10 +69,17 @@ public static class StatusResume
             : [];
     }
 
-    /// <summary>The in-process knob whose delivered value differs from what status last saw in force, if any.</summary>
-    private static (Knob Knob, int From, int To)? Unrecorded(ApiTuningStatus? status, TuningFile delivered)
+    /// <summary>The values status last saw in force, with the in-process change it records in flight applied.</summary>
+    private static KnobValues? InFlight(KnobValues? seen, PendingChange? pending) => pending switch
     {
-        var seen = status?.Current;
+        { Knob: Knob.ThreadPoolMinThreads } p => (seen ?? new KnobValues()) with { ThreadPoolMinThreads = p.To },
+        { Knob: Knob.DbMaxPoolSize } p => (seen ?? new KnobValues()) with { DbMaxPoolSize = p.To },
+        _ => seen,
+    };
+
+    /// <summary>The in-process knob whose delivered value differs from what status last saw in force, if any.</summary>
+    private static (Knob Knob, int From, int To)? Unrecorded(KnobValues? seen, TuningFile delivered)
+    {
         foreach (var (knob, inForce, now) in new (Knob, int?, int?)[]
         {
             (Knob.DbMaxPoolSize, seen?.DbMaxPoolSize, delivered.DbMaxPoolSize),

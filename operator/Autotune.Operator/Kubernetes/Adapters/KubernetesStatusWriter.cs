@@ -17,8 +17,9 @@ namespace Autotune.Operator.Kubernetes.Adapters;
 /// differs from what was last written or read; a 409 Conflict re-reads the object and retries (conditions keep the
 /// transition times the fresh object holds). An Event repeated within <see cref="SeriesWindow"/> becomes a series
 /// on the first one (its count and lastObservedTime patched) instead of a new object. Every write has its own
-/// deadline (<see cref="KubernetesPortOptions.StatusWriteTimeout"/>): a status write that runs out of it is kept as
-/// pending, and the next status composed builds on it, so a pass outcome is reported late but never lost.
+/// deadline (<see cref="KubernetesPortOptions.StatusWriteTimeout"/>): a status write that runs out of it, or that the
+/// server refuses, is kept as pending, and the next status composed builds on it, so a pass outcome (a change applied
+/// among it) is reported late but never lost.
 /// </summary>
 public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource resource, KubernetesPortOptions options) : IStatusWriter
 {
@@ -120,9 +121,9 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
     /// <summary>
     /// Writes <paramref name="status"/> unless it equals what was last written or read. Returns true when it wrote.
     /// A 409 re-reads the object and retries up to <see cref="KubernetesPortOptions.StatusConflictRetries"/> times.
-    /// A write that runs out of <see cref="KubernetesPortOptions.StatusWriteTimeout"/> returns false and keeps
-    /// <paramref name="status"/> as pending (<see cref="Basis"/>) for the next status to build on; compose every
-    /// status from <see cref="Basis"/>, as a write that lands clears what was pending.
+    /// A write that runs out of <see cref="KubernetesPortOptions.StatusWriteTimeout"/> returns false, and one the server
+    /// refuses throws; either keeps <paramref name="status"/> as pending (<see cref="Basis"/>) for the next status to
+    /// build on; compose every status from <see cref="Basis"/>, as a write that lands clears what was pending.
     /// </summary>
     public async Task<bool> WriteStatusAsync(ApiTuningStatus status, CancellationToken cancellationToken)
     {
@@ -181,6 +182,14 @@ public sealed class KubernetesStatusWriter(IKubernetes client, ApiTuningResource
             Volatile.Write(ref _pending, status);
             TimedOutWrite("status");
             return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Refused (a 5xx, conflicts past the retries, the connection lost): the pass that composed this status may
+            // have applied a change, and its record (lastDecision, history) is nowhere else. The next status is composed
+            // on this one, so the record lands with the next write that does (the failure report's, or the next pass's).
+            Volatile.Write(ref _pending, status);
+            throw;
         }
         finally
         {

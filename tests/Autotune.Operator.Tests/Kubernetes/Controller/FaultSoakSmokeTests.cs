@@ -6,13 +6,14 @@ namespace Autotune.Operator.Tests.Kubernetes.Controller;
 
 /// <summary>
 /// The fault soak (bench/Autotune.OperatorBench --faults) at a small scale: each kind of fault reaches the operator
-/// (API-server faults, metrics endpoints that hang, leadership lost, the operator killed and restarted), nothing is
-/// written twice or by an instance that does not lead, and every ApiTuning recovers.
+/// (API-server faults, metrics endpoints that hang, leadership lost, the operator killed and restarted) while a fifth of
+/// the ApiTunings have changes in flight, nothing is written twice or by an instance that does not lead, no change is
+/// lost, and every ApiTuning recovers.
 /// </summary>
 public sealed class FaultSoakSmokeTests
 {
     [Fact]
-    public async Task Under_API_faults_hanging_metrics_lost_leadership_and_a_kill_every_ApiTuning_recovers_and_nothing_is_changed()
+    public async Task Under_API_faults_hanging_metrics_lost_leadership_and_a_kill_every_ApiTuning_recovers_and_every_change_is_made_once_and_recorded()
     {
         var options = new BenchOptions
         {
@@ -22,6 +23,7 @@ public sealed class FaultSoakSmokeTests
             ScrapesPerWindow = 5,
             FaultSeconds = 20,
             FaultEverySeconds = 2,
+            ChangingEvery = 5,
             Deadline = TimeSpan.FromMinutes(8),
             InProcess = true,
         };
@@ -35,10 +37,27 @@ public sealed class FaultSoakSmokeTests
         Assert.True(result.WatchFailures.Where(f => f.Key.StartsWith("apitunings ", StringComparison.Ordinal)).Sum(f => f.Value) > 0, report);
         Assert.True(result.ListsDuringFaults.GetValueOrDefault("apitunings") >= 1, report);
 
-        // And it recovered: every status Ready again, as before, no loop died, and the faults changed no knob.
+        // And it recovered: every status Ready again, as before, no loop died, and the faults changed no knob of the
+        // ApiTunings whose metrics ask for no change.
         Assert.Equal((20, 20), (result.ReadyBefore, result.ReadyAfter));
         Assert.Empty(result.LoopFailures);
         Assert.Equal((0, 0), (result.Changes, result.MostWritesPerTarget));
+
+        // The four ApiTunings asking for changes got them throughout, some of them in flight during the faults (written
+        // while the API faults were injected, or not yet confirmed when the Lease was taken or the operator killed).
+        var audit = result.Audit;
+        Assert.Equal(4, audit.Targets);
+        Assert.True(audit.TotalWrites >= audit.Targets && audit.Decisions >= audit.TotalWrites, report);
+        Assert.True(result.ChangeWritesDuringFaults + result.Leadership.ChangesInFlight + result.Restart.ChangesInFlight > 0, report);
+
+        // Nothing half-done: every decision status or an Event recorded has its ConfigMap write, every write its decision
+        // in status, no change applied twice (a generation with two contents, a file written again, a move repeated),
+        // and at the end status, the ConfigMaps and the pods agree on minimum threads.
+        Assert.True(audit.DecisionsWithoutWrite.Count == 0, report);
+        Assert.True(audit.WritesWithoutDecision.Count == 0, report);
+        Assert.True(audit.EventsWithoutStatus.Count == 0, report);
+        Assert.True(audit.GenerationsWrittenTwice.Count == 0 && audit.Rewrites.Count == 0 && audit.RepeatedMoves.Count == 0, report);
+        Assert.True(audit.Disagreeing.Count == 0, report);
         Assert.Contains("| Every ApiTuning had a good pass", report, StringComparison.Ordinal);
 
         // Hanging metrics endpoints: every scrape of them was given up within the scrape timeout (2 s), it held the

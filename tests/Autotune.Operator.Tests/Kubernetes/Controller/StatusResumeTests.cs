@@ -88,6 +88,44 @@ public sealed class StatusResumeTests
     }
 
     [Fact]
+    public void A_change_the_ConfigMap_holds_past_the_one_status_has_in_flight_is_resumed_in_its_place_and_recorded()
+    {
+        // Status says 8 -> 32 is in flight; the pass that judged it then applied 32 -> 64 (generation 5) and its operator
+        // was killed before the status write.
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.True)],
+            Current = new KnobValues { Replicas = 1, ThreadPoolMinThreads = 8 },
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, new TuningFile(5, ThreadPoolMinThreads: 64, DbMaxPoolSize: null), Decided.AddMinutes(3));
+
+        var pending = Assert.IsType<PendingChange>(state.Pending);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 32, 64, 5L, Autotune.Engine.Decisions.DecisionReasons.ResumedChange), (pending.Knob, pending.From, pending.To, pending.ExpectedGeneration, pending.Reason));
+        Assert.Equal([Autotune.Engine.Decisions.DecisionReasons.ResumedChange, "RaiseMinThreads"], state.History.Select(h => h.Decision.Reason));
+        Assert.Equal((32, 64), (state.History[0].Decision.From, state.History[0].Decision.To));
+    }
+
+    [Fact]
+    public void A_change_in_flight_that_the_ConfigMap_holds_is_resumed_as_status_names_it()
+    {
+        var status = new ApiTuningStatus
+        {
+            Conditions = [Condition(ConditionTypes.Tuning, ConditionStatus.True)],
+            Current = new KnobValues { Replicas = 1, ThreadPoolMinThreads = 8 },
+            LastDecision = Raise,
+            History = [Raise],
+        };
+
+        var state = StatusResume.From(status, new TuningFile(4, ThreadPoolMinThreads: 32, DbMaxPoolSize: null), Decided.AddMinutes(1));
+
+        Assert.Equal((Knob.ThreadPoolMinThreads, 8, 32, 4L, "RaiseMinThreads"), (state.Pending!.Knob, state.Pending.From, state.Pending.To, state.Pending.ExpectedGeneration, state.Pending.Reason));
+        Assert.Single(state.History);
+    }
+
+    [Fact]
     public void A_tuning_ConfigMap_that_holds_what_status_saw_in_force_resumes_nothing_more()
     {
         var status = new ApiTuningStatus
