@@ -17,7 +17,7 @@ internal static class CollapseSignal
     public static double Arrivals(ObservedWindow w) => w.ArrivalRps;
 
     /// <summary>Requests per second answered without an error.</summary>
-    public static double Goodput(ObservedWindow w) => w.Rps * (1 - Math.Clamp(double.IsFinite(w.ErrorRate) ? w.ErrorRate : 0, 0, 1));
+    public static double Goodput(ObservedWindow w) => Guardrails.RegressionCheck.Goodput(w.Rps, w.ErrorRate);
 
     /// <summary>True when the window shows a collapse (see the type).</summary>
     public static bool Collapsed(ObservedWindow w)

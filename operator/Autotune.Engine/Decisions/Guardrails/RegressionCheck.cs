@@ -10,7 +10,9 @@ namespace Autotune.Engine.Decisions.Guardrails;
 /// open-loop load, or the same concurrency (requests in flight, within 15%) under a closed-loop one, where throughput
 /// is the load's answer and a harmful move shows as less of it? A change made to relieve a bottleneck
 /// regresses when P99 rose by more than 10% (and 5 ms), the share under the objective fell by more than half a
-/// point, or throughput fell by more than 5% with latency or errors no better. Giving capacity back is expected to
+/// point, or throughput fell by more than 5% with latency or errors no better; after a window that answered without an
+/// error well under what arrived (a backlog filling, or a collapse failing and shedding), only by serving fewer
+/// requests without an error. Giving capacity back is expected to
 /// cost some latency: it regresses only when it left the service over its objective.
 /// </summary>
 public static class RegressionCheck
@@ -35,13 +37,17 @@ public static class RegressionCheck
 
         if (Filling(before))
         {
-            // The window before completed well under what arrived: its queue was still filling, so its P99 and share
+            // The window before answered well under what arrived: its queue was still filling, so its P99 and share
             // under the objective describe how far the backlog had grown when it ended, not what the settings hold
             // (measured in busy-async-over-provisioned: minute 0 at 144 threads kept 9.3% under the objective only
-            // because the queue started empty; the next minute at the same settings kept none). Completions are what
-            // the settings serve: the move regressed when it served fewer.
-            return after.Rps < before.Rps * 0.95
-                ? $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps while requests queued {load}"
+            // because the queue started empty; the next minute at the same settings kept none). Requests answered
+            // without an error are what the settings serve: the move regressed when it served fewer. Completions would
+            // count the errors and 503s of a collapse as served (measured in the demo: a thread raise during a collapse
+            // took goodput 46.8 -> 104 rps while the backlog drained, and was rolled back on the share under the
+            // objective, 90.1% -> 52.1%, because 91.9 completions against 104 arriving did not read as filling).
+            var (was, now) = (Goodput(before.Rps, before.ErrorRate), Goodput(after.Rps, after.ErrorRate));
+            return now < was * 0.95
+                ? $"goodput (requests answered without an error) fell {Num.F(was)} -> {Num.F(now)} rps while requests queued {load}"
                 : null;
         }
 
@@ -63,12 +69,19 @@ public static class RegressionCheck
         return null;
     }
 
-    /// <summary>True when <paramref name="before"/> completed less than arrived by more than the similar-load margin: a backlog still filling.</summary>
+    /// <summary>
+    /// True when <paramref name="before"/> answered without an error less than arrived by more than the similar-load
+    /// margin: a backlog still filling, or requests failing and shed while they arrive.
+    /// </summary>
     public static bool Filling(WindowSummary before)
     {
         ArgumentNullException.ThrowIfNull(before);
-        return before.Rps > 0 && before.ArrivalRps > before.Rps * (1 + Thresholds.SimilarLoad);
+        return before.Rps > 0 && before.ArrivalRps > Goodput(before.Rps, before.ErrorRate) * (1 + Thresholds.SimilarLoad);
     }
+
+    /// <summary>Requests per second answered without an error, of <paramref name="rps"/> completed.</summary>
+    public static double Goodput(double rps, double errorRate) =>
+        rps * (1 - Math.Clamp(double.IsFinite(errorRate) ? errorRate : 0, 0, 1));
 
     /// <summary>
     /// True when either window completed fewer requests than a judgement needs: a P99 or a share over a handful of
