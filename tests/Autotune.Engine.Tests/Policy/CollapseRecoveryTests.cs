@@ -318,4 +318,90 @@ public sealed class CollapseRecoveryTests
             }
         }
     }
+
+    /// <summary>
+    /// The demo's first collapse window in the run of 02:08 UTC, 12 s long: 0.4 req/s completed while 100 were offered,
+    /// 33 requests per pod waiting on a pool of 4 that ended no wait, the thread-pool queue growing 114 -> 414, the
+    /// requests in flight barely growing (a starved pod starts few of the requests that arrive), minimum threads just
+    /// raised 2 -> 18.
+    /// </summary>
+    private static ObservedWindow StuckOnThePool() => new()
+    {
+        Start = Given.Now - TimeSpan.FromSeconds(12),
+        End = Given.Now,
+        Scrapes = 5,
+        Pods = 1,
+        Rps = 0.4,
+        Requests = 5,
+        P50Ms = 15_000,
+        P99Ms = 29_500,
+        ShareUnderObjective = 0,
+        PoolWaitP99Ms = double.NaN,
+        ConnectionHoldMeanMs = double.NaN,
+        ConnectionUsesPerSecond = 0,
+        PoolUsage = 0.75,
+        PendingRequestsMean = 33,
+        QueueDepthMean = 414,
+        QueueDepthMax = 480,
+        QueueDepthSlopePerSecond = 25,
+        ActiveRequestsMean = 40,
+        ActiveRequestsMax = 44,
+        ActiveRequestsSlopePerSecond = 1,
+        ThreadsFirst = 18,
+        ThreadsLast = 20,
+        ThreadsMean = 19,
+        CpuUtilization = 0.005,
+        WorkItemsPerSecond = 0.5,
+        ScrapeLatencyMaxMs = 15,
+        AppliedMinThreads = 18,
+        AppliedPoolSize = 4,
+    };
+
+    private static TuningState ThreadsJustRaised() => Learned with
+    {
+        History =
+        [
+            new HistoryEntry(new Decision
+            {
+                Kind = DecisionKind.Change, Bottleneck = Bottleneck.ThreadStarvation, Reason = DecisionReasons.RaiseMinThreads, Message = "raised",
+                Knob = Knob.ThreadPoolMinThreads, From = 2, To = 18, Time = Given.Now.AddSeconds(-24),
+            }, null),
+        ],
+    };
+
+    [Fact]
+    public void A_stuck_pool_whose_raise_barely_fits_raises_max_connections_with_it_in_one_decision()
+    {
+        // max_connections 24 less 14 reserved leaves 10: the live swap's peak (3 busy beside the new pool) lets 7 in.
+        var d = TuningEngine.Decide(Input(StuckOnThePool(), ThreadsJustRaised(), settings: new Settings(1, 18, 4, 24), ledger: Ledger(24)));
+
+        Assert.Equal((DecisionKind.Change, DecisionReasons.RaiseMaxConnections, Bottleneck.PoolExhaustion), (d.Kind, d.Reason, d.Bottleneck));
+        Assert.Equal([Knob.PostgresMaxConnections, Knob.DbMaxPoolSize], d.Plan.Select(s => s.Knob));
+        Assert.Equal(12, d.Plan.Single(s => s.Knob == Knob.DbMaxPoolSize).To);
+        Assert.True(d.Plan.Single(s => s.Knob == Knob.PostgresMaxConnections).To >= 12 + Ledger().Reserved, d.Message);
+        Assert.Contains("under half the step to 12 while requests wait undone, while the service answers 0.4 of 25.4 rps arriving", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stuck_pool_takes_the_part_that_fits_when_no_restart_is_allowed()
+    {
+        var spec = Spec with { Postgres = new PostgresSpec { ReservedConnections = 10, Restart = RestartPolicy.Never } };
+
+        var d = TuningEngine.Decide(Input(StuckOnThePool(), ThreadsJustRaised(), spec, new Settings(1, 18, 4, 24), Ledger(24)));
+
+        Assert.Equal((DecisionReasons.RaisePool, Knob.DbMaxPoolSize, 4), (d.Reason, d.Knob, d.From));
+        Assert.Equal(7, d.To);
+    }
+
+    [Fact]
+    public void A_pool_that_still_serves_most_of_what_arrives_takes_the_part_that_fits_without_a_restart()
+    {
+        // The same waiters, but 40 of 50 rps arriving are answered: a restart would cost what the service still serves.
+        var serving = StuckOnThePool() with { Rps = 40, Requests = 480, QueueDepthSlopePerSecond = 10, PoolTimeouts = 3 };
+
+        var d = TuningEngine.Decide(Input(serving, ThreadsJustRaised(), settings: new Settings(1, 18, 4, 24), ledger: Ledger(24)));
+
+        Assert.NotEqual(DecisionReasons.RaiseMaxConnections, d.Reason);
+        Assert.DoesNotContain(d.Plan, s => s.Knob == Knob.PostgresMaxConnections);
+    }
 }

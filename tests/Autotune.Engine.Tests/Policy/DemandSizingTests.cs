@@ -1,5 +1,6 @@
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Decisions.Policy;
 using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
@@ -100,6 +101,28 @@ public sealed class DemandSizingTests
         // 200 arriving x 52 ms held x 1.5 = 15.6 -> 16: not Little's law on the collapse's 9 s median.
         Assert.Equal((2, 16), d.Plan.Single(s => s.Knob == Knob.ThreadPoolMinThreads) is var t ? (t.From, t.To) : default);
         Assert.Contains("52 ms connection hold time", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_window_of_a_few_requests_or_of_fast_errors_teaches_no_baseline()
+    {
+        // A handful of probes answered in half a millisecond, then a calm window of fail-fast 503s: neither is the API's
+        // service time (measured in the demo: a baseline of 0.56 ms sized a collapse at 1 thread per pod).
+        var probes = Next(TuningState.Empty, Calm() with { Rps = 0.2, Requests = 12, P50Ms = 0.56, P99Ms = 2, ConnectionHoldMeanMs = double.NaN });
+        var shed = Next(TuningState.Empty, Calm() with { P50Ms = 0.56, ErrorRate = 0.4 });
+
+        Assert.Null(probes.Baseline);
+        Assert.Null(shed.Baseline);
+    }
+
+    [Fact]
+    public void A_window_whose_median_is_of_shed_requests_is_sized_on_the_baseline()
+    {
+        // Half the completions are fail-fast 503s answered in 0.56 ms: the median is theirs, not a request's.
+        var shedding = Collapse() with { P50Ms = 0.56, ErrorRate = 0.49 };
+
+        Assert.Equal(0.055, LittleSizing.ServiceSeconds(shedding, new ServiceBaseline(55, 52)), 6);
+        Assert.Equal(0.00056, LittleSizing.ServiceSeconds(shedding with { ErrorRate = 0 }, new ServiceBaseline(55, 52)), 6);
     }
 
     private static TuningState Next(TuningState state, ObservedWindow w)

@@ -6,6 +6,10 @@ namespace Autotune.Engine.Decisions.Guardrails;
 /// <summary>Whether a moment falls in a weekly UTC maintenance window (a window may run past midnight).</summary>
 public static class MaintenanceWindowCheck
 {
+    /// <summary>True when the spec lets PostgreSQL restart now: its restart policy is Immediate, or Window and the window is open.</summary>
+    public static bool RestartAllowedNow(PostgresSpec? postgres, DateTimeOffset now) =>
+        postgres?.Restart == RestartPolicy.Immediate || (postgres?.Restart == RestartPolicy.Window && IsOpen(postgres.MaintenanceWindow, now));
+
     /// <summary>True when <paramref name="now"/> is inside the window.</summary>
     public static bool IsOpen(MaintenanceWindow? window, DateTimeOffset now)
     {

@@ -4,7 +4,8 @@ namespace Autotune.Engine.Decisions.Model;
 
 /// <summary>
 /// The best this API has shown without contention: the median request time and the connection hold time of windows
-/// where nothing queued (no work waited for a thread, none for a connection, CPU had room, P99 within the objective).
+/// where nothing queued (no work waited for a thread, none for a connection, CPU had room, P99 within the objective),
+/// over enough requests, few of them failed or shed (a fast error pulls the median under any real request's time).
 /// Sizing reads demand as arrivals x these times, not x latencies a queue inflated: in a collapse the median is the
 /// time spent queued, and Little's law on it asks for thousands of threads.
 /// </summary>
@@ -20,6 +21,7 @@ public sealed record ServiceBaseline(double ServiceMs, double HoldMs)
     {
         ArgumentNullException.ThrowIfNull(w);
         return w.IsSufficient && double.IsFinite(w.P50Ms) && w.P50Ms > 0
+            && w.Requests >= Policy.Thresholds.MinRequests && !(w.ErrorRate >= Policy.Thresholds.MedianSkewingErrors)
             && w.P99Ms <= objectiveMs
             && !(w.QueueDepthMax > 1)
             && !(w.PendingRequestsMean > 0.5) && w.PoolTimeouts == 0

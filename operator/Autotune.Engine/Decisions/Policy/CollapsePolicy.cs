@@ -81,9 +81,7 @@ internal static class CollapsePolicy
             return (With(pool, null), string.Empty);
         }
 
-        var postgres = input.Spec.Postgres;
-        var restartNow = postgres?.Restart == RestartPolicy.Immediate
-            || (postgres?.Restart == RestartPolicy.Window && MaintenanceWindowCheck.IsOpen(postgres.MaintenanceWindow, input.Now));
+        var restartNow = MaintenanceWindowCheck.RestartAllowedNow(input.Spec.Postgres, input.Now);
         var mcFrom = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
         if (!restartNow || StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mb || mb.Max <= mcFrom)
         {

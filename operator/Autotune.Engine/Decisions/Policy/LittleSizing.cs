@@ -19,10 +19,15 @@ internal static class LittleSizing
 
     /// <summary>
     /// Time a request needs a thread, seconds: the uncontended median this API has shown when it is shorter than the
-    /// window's (a queue inflates the window's median with the time spent waiting), else the window's.
+    /// window's (a queue inflates the window's median with the time spent waiting), else the window's. A window whose
+    /// responses failed or were shed is not read beside the baseline: a fast 503 pulls the median under any real
+    /// request's time (measured in the demo: a median of 0.56 ms with 49% shed, against 53 ms uncontended, sized a
+    /// collapse at 1 thread per pod).
     /// </summary>
     public static double ServiceSeconds(ObservedWindow w, ServiceBaseline? baseline) =>
-        baseline is { ServiceMs: > 0 } b ? Math.Min(ThreadSeconds(w) is > 0 and var t ? t : double.MaxValue, b.ServiceMs / 1000) : ThreadSeconds(w);
+        baseline is { ServiceMs: > 0 } b
+            ? Math.Min(ThreadSeconds(w) is > 0 and var t && !(w.ErrorRate >= Thresholds.MedianSkewingErrors) ? t : double.MaxValue, b.ServiceMs / 1000)
+            : ThreadSeconds(w);
 
     /// <summary>
     /// Requests in flight per pod at the busiest scrape: the requests in progress, or the busy threads plus the work

@@ -60,14 +60,31 @@ internal static class PoolPolicy
         }
 
         var fit = budget.LargestFitting(input.Current, from, to, Pool);
-        if (fit > from)
+        if (fit > from && ShortOfStuck(input, w, from, fit, to) is null)
         {
             var limited = fit < to ? $" (the budget allows {fit} of the {to} wanted)" : string.Empty;
             return Proposal.Change(DecisionReasons.RaisePool, $"{why}; {budget.Note()}{limited}", Pool(fit));
         }
 
-        return RaiseMaxConnections(input, why, budget, to);
+        return RaiseMaxConnections(input, why + ShortOfStuck(input, w, from, fit, to), budget, to);
     }
+
+    /// <summary>
+    /// Why the part of the raise that fits under today's max_connections is not taken alone, or null when it is: the
+    /// service answers under half of what arrives (arrivals counting the growth of the thread-pool queue, which a
+    /// starved pod's requests wait in before any gauge sees them), the requests waiting are work the pool leaves undone,
+    /// that part is under half the step wanted, and a restart is allowed now: a restart then costs little that the
+    /// service still serves. max_connections and the pool then rise in one decision; the part alone would cost a window and
+    /// still leave a restart to come (measured in the demo: a collapse's first window raised the pool 4 -> 7 of the
+    /// 12 wanted under max_connections 20, and max_connections 20 -> 38 came three windows later).
+    /// </summary>
+    private static string? ShortOfStuck(DecisionInput input, ObservedWindow w, int from, int fit, int to) =>
+        fit < to && (fit - from) * 2 < to - from && LittleSizing.WaitersAreBacklog(w, from)
+            && CollapseSignal.Goodput(w) < LittleSizing.ArrivalsPerPod(w) * Math.Max(1, w.Pods) * Thresholds.CollapseGoodputShare
+            && MaintenanceWindowCheck.RestartAllowedNow(input.Spec.Postgres, input.Now)
+            && StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is { } mb && mb.Max > (input.Current.PostgresMaxConnections ?? 0)
+            ? $"; a pool of {fit} is all that fits now, under half the step to {to} while requests wait undone, while the service answers {Num.F(CollapseSignal.Goodput(w))} of {Num.F(LittleSizing.ArrivalsPerPod(w) * Math.Max(1, w.Pods))} rps arriving, so max_connections rises with it"
+            : null;
 
     private static Proposal RaiseMaxConnections(DecisionInput input, string why, BudgetContext budget, int pool)
     {

@@ -9,6 +9,12 @@ internal static class Thresholds
     /// <summary>Fewest requests a window needs before latency is judged.</summary>
     public const double MinRequests = 50;
 
+    /// <summary>
+    /// Share of responses failed or shed (0..1) from which a window's median is not a request's service time: errors
+    /// and fail-fast 503s are answered without the work.
+    /// </summary>
+    public const double MedianSkewingErrors = 0.01;
+
     /// <summary>Fewest scrapes that still show a trend (queue growth) when the rest of the window is starved.</summary>
     public const int MinScrapesForTrend = 2;
 
