@@ -109,7 +109,59 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
 
         Assert.Equal("autotune#2", source.CurrentGeneration.Name);
         Assert.Equal(1, source.CurrentGeneration.OpenCount);
-        Assert.Equal(0, source.SwapGate.RetiredLeases());
+        Assert.Equal(0, source.SwapGate.RetiredConnections());
+    }
+
+    [Fact]
+    public async Task Requests_waiting_inside_a_replaced_pool_do_not_count_as_its_connections()
+    {
+        // Pool 2, both connections held, 6 more opens waiting inside it: 8 leases but at most 2 physical connections.
+        // Raised to 8, the new pool may open 6 at once; counting the waiters as connections held it at 0 (measured in
+        // the demo: pool 4 -> 12 during a collapse, 80 requests waiting, the new pool 6% used for a minute).
+        var ct = TestContext.Current.CancellationToken;
+        var database = await postgres.CreateDatabaseAsync(ct);
+        await using var app = await AgentApp.StartAsync(o => o.ConnectionString = database + ";Maximum Pool Size=2;Timeout=30", cancellationToken: ct);
+        var source = app.App.Services.GetRequiredService<TunedDataSource>();
+        var held = new[] { await app.DataSource.OpenConnectionAsync(ct), await app.DataSource.OpenConnectionAsync(ct) };
+        var queued = Enumerable.Range(0, 6).Select(_ => app.DataSource.OpenConnectionAsync(ct).AsTask()).ToList();
+        await Await.UntilAsync(() => source.CurrentGeneration!.ActiveLeases == 8, Timeout, "six opens wait inside the pool of 2", ct);
+
+        source.Resize(8);
+        var opened = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                opened.Add(await app.DataSource.OpenConnectionAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct));
+            }
+
+            Assert.Equal(2, source.SwapGate.RetiredConnections());
+            Assert.Equal(6, source.CurrentGeneration!.OpenCount);
+            Assert.All(queued, q => Assert.False(q.IsCompleted));
+
+            // The seventh would take the process past max(old, new) = 8 while the old pool holds 2: it waits.
+            var seventh = app.DataSource.OpenConnectionAsync(ct).AsTask();
+            await Await.UntilAsync(() => source.SwapGate.Waiting == 1 || seventh.IsCompleted, Timeout, "the seventh open waits at the gate", ct);
+            Assert.False(seventh.IsCompleted);
+            foreach (var c in held)
+            {
+                await c.DisposeAsync();
+            }
+
+            foreach (var q in queued)
+            {
+                await (await q.WaitAsync(Timeout, ct)).DisposeAsync();
+            }
+
+            await (await seventh.WaitAsync(Timeout, ct)).DisposeAsync();
+        }
+        finally
+        {
+            foreach (var c in opened)
+            {
+                await c.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
@@ -138,7 +190,7 @@ public sealed class BoundedPoolSwapTests(PostgresFixture postgres)
 
         // The first pool is still current, not counted as replaced, so its second connection is not held back.
         Assert.Empty(source.RetiredGenerations);
-        Assert.Equal(0, source.SwapGate.RetiredLeases());
+        Assert.Equal(0, source.SwapGate.RetiredConnections());
         await using var second = await app.DataSource.OpenConnectionAsync(ct);
         Assert.Equal("autotune#1", source.CurrentGeneration!.Name);
     }

@@ -376,6 +376,7 @@ public sealed class CollapseRecoveryTests
         var d = TuningEngine.Decide(Input(StuckOnThePool(), ThreadsJustRaised(), settings: new Settings(1, 18, 4, 24), ledger: Ledger(24)));
 
         Assert.Equal((DecisionKind.Change, DecisionReasons.RaiseMaxConnections, Bottleneck.PoolExhaustion), (d.Kind, d.Reason, d.Bottleneck));
+        Assert.True(d.Together, "max_connections and the pool are applied in one decision, not the pool a window later");
         Assert.Equal([Knob.PostgresMaxConnections, Knob.DbMaxPoolSize], d.Plan.Select(s => s.Knob));
         Assert.Equal(12, d.Plan.Single(s => s.Knob == Knob.DbMaxPoolSize).To);
         Assert.True(d.Plan.Single(s => s.Knob == Knob.PostgresMaxConnections).To >= 12 + Ledger().Reserved, d.Message);

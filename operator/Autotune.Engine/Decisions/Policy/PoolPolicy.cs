@@ -60,13 +60,22 @@ internal static class PoolPolicy
         }
 
         var fit = budget.LargestFitting(input.Current, from, to, Pool);
-        if (fit > from && ShortOfStuck(input, w, from, fit, to) is null)
+        var stuck = ShortOfStuck(input, w, from, fit, to);
+        if (fit > from && stuck is null)
         {
             var limited = fit < to ? $" (the budget allows {fit} of the {to} wanted)" : string.Empty;
             return Proposal.Change(DecisionReasons.RaisePool, $"{why}; {budget.Note()}{limited}", Pool(fit));
         }
 
-        return RaiseMaxConnections(input, why + ShortOfStuck(input, w, from, fit, to), budget, to);
+        if (stuck is not null)
+        {
+            // Both in one decision: max_connections first, confirmed by the server, then the pool in the same pass. A
+            // pool left to the next window would sit at its old size through a restart that cost its connections.
+            var both = RaiseMaxConnections(input, why + stuck, budget, to);
+            return both.Target is null ? both : both with { Together = true };
+        }
+
+        return RaiseMaxConnections(input, why, budget, to);
     }
 
     /// <summary>
@@ -79,11 +88,11 @@ internal static class PoolPolicy
     /// 12 wanted under max_connections 20, and max_connections 20 -> 38 came three windows later).
     /// </summary>
     private static string? ShortOfStuck(DecisionInput input, ObservedWindow w, int from, int fit, int to) =>
-        fit < to && (fit - from) * 2 < to - from && LittleSizing.WaitersAreBacklog(w, from)
+        fit > from && fit < to && (fit - from) * 2 < to - from && LittleSizing.WaitersAreBacklog(w, from)
             && CollapseSignal.Goodput(w) < LittleSizing.ArrivalsPerPod(w) * Math.Max(1, w.Pods) * Thresholds.CollapseGoodputShare
             && MaintenanceWindowCheck.RestartAllowedNow(input.Spec.Postgres, input.Now)
             && StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is { } mb && mb.Max > (input.Current.PostgresMaxConnections ?? 0)
-            ? $"; a pool of {fit} is all that fits now, under half the step to {to} while requests wait undone, while the service answers {Num.F(CollapseSignal.Goodput(w))} of {Num.F(LittleSizing.ArrivalsPerPod(w) * Math.Max(1, w.Pods))} rps arriving, so max_connections rises with it"
+            ? $"; a pool of {fit} is all that fits now, under half the step to {to} while requests wait undone, while the service answers {Num.F(CollapseSignal.Goodput(w))} of {Num.F(LittleSizing.ArrivalsPerPod(w) * Math.Max(1, w.Pods))} rps arriving, so max_connections rises with it, and the pool in the same decision"
             : null;
 
     private static Proposal RaiseMaxConnections(DecisionInput input, string why, BudgetContext budget, int pool)
