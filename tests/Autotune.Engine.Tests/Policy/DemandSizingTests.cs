@@ -36,6 +36,8 @@ public sealed class DemandSizingTests
         PoolUsage = 0.4,
         CpuUtilization = 0.05,
         ConnectionHoldMeanMs = 52,
+        ThreadsFirst = 3,
+        ThreadsLast = 3,
         AppliedMinThreads = 2,
     };
 

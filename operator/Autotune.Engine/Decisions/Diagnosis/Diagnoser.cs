@@ -150,6 +150,14 @@ public static class Diagnoser
                 + $"{Num.F(StarvationSignal.ThreadsPeak(w))}: every burst waits for injection (about 2 threads per second), and a blocking path collapses once it outruns it");
         }
 
+        if (!over && StarvationSignal.HoldsThreadsPastMinimum(w, current.ThreadPoolMinThreads, o.P99LatencyMs) is { } held)
+        {
+            return Act(Bottleneck.ThreadStarvation, ev,
+                $"p99 {Num.Ms(w.P99Ms)} is within the {Num.Ms(o.P99LatencyMs)} objective on {Num.F(held.InUse)} threads the runtime injected past the minimum "
+                + $"{current.ThreadPoolMinThreads} while CPU is {Num.Pct(w.CpuUtilization)}: the requests hold their threads (Little's law asks for {held.Need}), "
+                + "and a lull would retire them, leaving the next burst to wait for injection (about 2 threads per second)");
+        }
+
         var contention = PoolWaitFromDatabase(w, o, state, current);
         if (Comfortable(w, o, contention is not null))
         {

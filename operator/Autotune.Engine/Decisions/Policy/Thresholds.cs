@@ -15,6 +15,12 @@ internal static class Thresholds
     /// </summary>
     public const double MedianSkewingErrors = 0.01;
 
+    /// <summary>
+    /// Share of the threads Little's law asks for (without headroom) that the threads in use must cover for the requests
+    /// to be holding them: a blocking path. An async app in flight holds few threads.
+    /// </summary>
+    public const double ThreadsCoverDemand = 0.75;
+
     /// <summary>Fewest scrapes that still show a trend (queue growth) when the rest of the window is starved.</summary>
     public const int MinScrapesForTrend = 2;
 
