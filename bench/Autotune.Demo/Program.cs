@@ -23,7 +23,7 @@ if (proof)
 {
     try
     {
-        proofOptions = ProofOptions.Parse(args[1..], Path.Combine(root, "bench", "results", "tuning.md"), Path.Combine(results, "tuning.md"));
+        proofOptions = ProofOptions.Parse(args[1..], Path.Combine(root, "bench", "results", "tuning.md"), Path.Combine(results, "tuning.md")) with { RecordsDirectory = results };
     }
     catch (Exception ex) when (ex is ArgumentException or FormatException)
     {

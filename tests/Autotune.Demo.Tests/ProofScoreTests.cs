@@ -32,6 +32,18 @@ public sealed class ProofScoreTests
     }
 
     [Fact]
+    public void A_recommendation_changed_no_setting_and_is_not_counted_as_a_decision()
+    {
+        // The proof's max_connections run: PostgreSQL refused the engine's own connection, so Auto mode recommended.
+        Assert.True(ProofScore.IsRecommendation("RaisePool: Recommend raising Npgsql pool 8 -> 16: pool wait p99 733 ms > 20 ms objective"));
+        Assert.True(ProofScore.IsRecommendation("Rollback: Recommend rolling back together Npgsql pool 16 -> 8: p99 rose"));
+        Assert.False(ProofScore.IsRecommendation("RaisePool: Raised Npgsql pool 8 -> 16: Recommend nothing"));
+        Assert.False(ProofScore.IsRecommendation("RepairBudget: Raised max_connections 12 -> 30: the connection budget is broken"));
+        Assert.False(ProofScore.IsRecommendation("hold (NoRemedy): Holding: p99 344 ms > 200 ms objective"));
+        Assert.False(ProofScore.IsRecommendation(string.Empty));
+    }
+
+    [Fact]
     public void Median_takes_the_middle_value_or_the_mean_of_the_middle_two()
     {
         Assert.Equal(150, ProofScore.Median([200, 100, 150]));

@@ -56,6 +56,9 @@ public sealed record ProofOptions
     /// <summary>Only the simulator's predictions for the selected profiles (seconds, no real stack started).</summary>
     public bool PredictOnly { get; init; }
 
+    /// <summary>Where each tuning run's local-mode record (JSON lines, every window and Event) is kept, or null to keep none.</summary>
+    public string? RecordsDirectory { get; init; }
+
     /// <summary>Reads `proof [--smoke] [--predict] [--repeats N] [--step SECONDS] [--cap MINUTES] [--estimate] [--growth FACTOR] [--start-scale FACTOR] [--stop-after MISSES] [--baseline-repeats N] [--no-generator-check] [--tiny-grid] [--profile NAME]... [--out FILE]`.</summary>
     /// <remarks>The results go to <paramref name="defaultOut"/> (bench/results/tuning.md), a smoke run's to <paramref name="smokeOut"/>, unless --out says otherwise.</remarks>
     public static ProofOptions Parse(IReadOnlyList<string> args, string defaultOut, string smokeOut)

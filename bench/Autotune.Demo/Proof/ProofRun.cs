@@ -237,6 +237,10 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         var phase = new TuningPhase(stack, scenario, apiCommand, ports, spec.Path, spec.Spec.Window, objective, output);
         var (load, exitCode) = await phase.RunAsync(cancellationToken, r => ProofScore.Settled(r, rampWindows, options.StableWindows), profile.Replicas);
         var tuning = await TuningOutcomeAsync(profile, stack, applier, load, exitCode, rampWindows, options.StableWindows, cancellationToken);
+        if (options.RecordsDirectory is { } records && File.Exists(stack.RecordFile))
+        {
+            File.Copy(stack.RecordFile, Path.Combine(records, $"{profile.Name}.local-mode.jsonl"), overwrite: true);
+        }
         await output.WriteLineAsync($"proof: {profile.Name}: reached {tuning.Reached} after {tuning.Decisions} decision(s); last change {(tuning.LastChangeSeconds is { } s ? $"{s:0} s" : "none")} into {tuning.LoadSeconds:0} s of load; {(tuning.Settled ? "settled" : "stopped by the cap")}");
         return tuning;
     }
@@ -247,7 +251,7 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         var file = await applier.ReadAsync(cancellationToken);
         var replicas = record.LastApplied?.Replicas ?? profile.Replicas;
         var reached = new StaticSettings(file?.ThreadPoolMinThreads, file?.DbMaxPoolSize ?? profile.Starting.Pool, await stack.MaxConnectionsAsync(cancellationToken), replicas);
-        var changes = record.Windows.Where(w => !ProofScore.IsHold(w.Decision)).ToList();
+        var changes = record.Windows.Where(w => !ProofScore.IsHold(w.Decision) && !ProofScore.IsRecommendation(w.Decision)).ToList();
         var loadSeconds = load.Seconds.Count;
         double? lastChange = changes.Count == 0 ? null : (changes[^1].Time - load.StartedAt).TotalSeconds;
         var around = changes.Select(w => Around(w, load)).ToList();

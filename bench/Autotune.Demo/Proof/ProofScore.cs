@@ -94,4 +94,13 @@ public static class ProofScore
     /// <summary>True for a window decision that changed nothing ("hold (...)" or none).</summary>
     public static bool IsHold(string decision) =>
         string.IsNullOrEmpty(decision) || decision.StartsWith("hold", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A decision that only recommended ("RaisePool: Recommend raising Npgsql pool 8 -> 16: ..."): the engine changes
+    /// nothing it cannot check, and in Auto mode recommends instead while PostgreSQL cannot be read. It changed no
+    /// setting, so it is not counted among the decisions.
+    /// </summary>
+    public static bool IsRecommendation(string decision) =>
+        !string.IsNullOrEmpty(decision) && decision.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
+            && decision.AsSpan(colon + 2).StartsWith("Recommend ", StringComparison.Ordinal);
 }

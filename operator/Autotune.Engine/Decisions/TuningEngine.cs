@@ -44,7 +44,7 @@ public static class TuningEngine
         }
 
         var budget = BudgetContext.For(input);
-        var proposal = BudgetRepair.Propose(input, budget) ?? TuningPolicy.Propose(input, finding, budget);
+        var proposal = BudgetRepair.Propose(input, finding, budget) ?? TuningPolicy.Propose(input, finding, budget);
         return DecisionBuilder.Build(input, finding, proposal, budget);
     }
 }

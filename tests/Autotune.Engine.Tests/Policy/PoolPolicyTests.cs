@@ -1,5 +1,6 @@
 using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
 using Autotune.Engine.Tests.Decisions;
 using Xunit;
@@ -54,6 +55,61 @@ public sealed class PoolPolicyTests
         Assert.True(d.RequiresRestart);
         Assert.Equal([Knob.PostgresMaxConnections, Knob.DbMaxPoolSize], d.Plan.Select(s => s.Knob));
         Assert.All(d.Plan, s => Assert.True(s.Fits));
+    }
+
+    /// <summary>
+    /// 400 req/s per pod answered, each with one use of a connection held 25 ms: a pool of 10 carries exactly that,
+    /// while requests in flight grow 200/s per pod and 60 wait (some timed out: a backlog).
+    /// </summary>
+    private static ObservedWindow Backlog(double arrivingFaster) => Given.PoolExhausted() with
+    {
+        Rps = 1200,
+        Requests = 72_000,
+        ConnectionUsesPerSecond = 1200,
+        ConnectionHoldMeanMs = 25,
+        PendingRequestsMean = 60,
+        ActiveRequestsSlopePerSecond = arrivingFaster,
+    };
+
+    [Fact]
+    public void A_max_connections_raise_leaves_room_for_the_pool_the_demand_asks_for_not_only_its_next_step()
+    {
+        // Demand: (400 + 200) req/s arriving per pod x 1 use x 25 ms x 1.5 = 23 connections per pod. The pool rises one
+        // step, 10 -> 20, once the server confirms; max_connections, a restart, is sized for the 23 so that the pool's
+        // next step needs no restart of its own (the proof's max_connections profile restarted 12 -> 30 -> 54 -> 99).
+        var settings = new Settings(3, 16, 10, 150);
+        var ledger = Given.Ledger(maxConnections: 150, otherPool: 18);
+        var d = TuningEngine.Decide(Given.Input(Backlog(200), settings: settings, ledger: ledger));
+
+        Assert.Equal(DecisionReasons.RaiseMaxConnections, d.Reason);
+        Assert.Equal((Knob.DbMaxPoolSize, 20), (d.Plan[^1].Knob, d.Plan[^1].To));
+        Assert.All(d.Plan, s => Assert.True(s.Fits));
+        Assert.Contains("sized for a pool of 23 (the demand asks for 23) so that the pool's later steps need no restart", d.Message, StringComparison.Ordinal);
+
+        // With max_connections at that value, the pool's next step needs no restart.
+        var raised = Given.Ledger(maxConnections: d.To!.Value, otherPool: 18);
+        var after = TuningEngine.Decide(Given.Input(Backlog(200), settings: settings with { DbMaxPoolSize = 20, PostgresMaxConnections = d.To!.Value },
+            ledger: raised with { Entries = [raised.Entries[0] with { PoolSize = 20 }, raised.Entries[1]] }));
+        Assert.Equal((DecisionReasons.RaisePool, 20), (after.Reason, after.From));
+        Assert.True(after.To >= 23, after.Message);
+    }
+
+    [Fact]
+    public void Repairing_a_broken_budget_for_a_short_pool_leaves_room_for_it_in_the_same_restart()
+    {
+        // Pools may open 4 x 10 + 5 x 18 = 130 under max_connections 100: the repair raises it to 130 + 14 reserved
+        // = 144 for a healthy window. When this API's pool is short, the step to its demand (400 req/s per pod x 25 ms
+        // x 1.5 = 15 per pod) goes in the same restart, swap overlap included: 3 pods x (10 busy + 15) + a surge pod's
+        // 15 = 90, beside the other API's 90 and 14 reserved = 194.
+        var settings = new Settings(3, 16, 10, 100);
+        var ledger = Given.Ledger(maxConnections: 100, otherPool: 18);
+
+        var healthy = TuningEngine.Decide(Given.Input(Given.Healthy(), settings: settings, ledger: ledger));
+        var short_ = TuningEngine.Decide(Given.Input(Backlog(0), settings: settings, ledger: ledger));
+
+        Assert.Equal((DecisionReasons.RepairBudget, Knob.PostgresMaxConnections, 144), (healthy.Reason, healthy.Knob, healthy.To));
+        Assert.Equal((DecisionReasons.RepairBudget, Knob.PostgresMaxConnections, 194), (short_.Reason, short_.Knob, short_.To));
+        Assert.Contains("and this API's pool, short in this window, can then grow to 15 (its demand asks for 15) without another restart", short_.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,6 +78,14 @@ internal sealed class BudgetContext
             (target.Replicas ?? Self.Replicas, target.DbMaxPoolSize ?? Self.PoolSize), Swap, BusyPerPod, Share);
     }
 
+    /// <summary>
+    /// Whether a pool of <paramref name="pool"/> per pod, every connection busy, under max_connections
+    /// <paramref name="maxConnections"/>, could then rise to <paramref name="next"/> with no restart: the step a
+    /// max_connections raise leaves room for, swap overlap included.
+    /// </summary>
+    public bool NextStepFits(int pool, int maxConnections, int next) =>
+        ConnectionPlanner.Plan(Ledger, Self with { PoolSize = pool, Transition = null }, (maxConnections, maxConnections), (Self.Replicas, next), Swap, pool, Share).Fits;
+
     /// <summary>The largest value in (from, want] for which the plan to <paramref name="make"/>(value) fits; from when none does.</summary>
     /// <remarks>The connections a plan needs grow with the value, so a binary search finds it.</remarks>
     public int LargestFitting(Settings current, int from, int want, Func<int, Settings> make) =>

@@ -26,8 +26,8 @@ internal static class CollapsePolicy
         var c = input.Current;
         var baseline = input.State.Baseline;
         var arrivals = LittleSizing.ArrivalsPerPod(w);
-        var holdMs = HoldMs(w, baseline);
-        var usesPerRequest = UsesPerRequest(w);
+        var holdMs = LittleSizing.HoldMs(w, baseline);
+        var usesPerRequest = LittleSizing.UsesPerRequest(w);
         var serviceMs = baseline is { ServiceMs: > 0 } b ? b.ServiceMs : holdMs;
         var target = c;
         var parts = new List<string>();
@@ -44,7 +44,7 @@ internal static class CollapsePolicy
         var mcNote = string.Empty;
         if (holdMs > 0 && c.DbMaxPoolSize is { } p0 && StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is { } pb)
         {
-            var need = Ceiling(arrivals * usesPerRequest * holdMs / 1000 * Thresholds.Headroom);
+            var need = LittleSizing.DemandPool(w, baseline)!.Value;
             var pool = Math.Clamp(Math.Max(p0, need), pb.Min, Math.Max(pb.Min, pb.Max));
             parts.Add($"{need} connections ({Num.F(arrivals)} rps x {Num.F(usesPerRequest)} uses x {Num.Ms(holdMs)} held"
                 + (baseline is { HoldMs: > 0 } ? " uncontended" : string.Empty) + $" x {Num.F(Thresholds.Headroom)})");
@@ -102,21 +102,6 @@ internal static class CollapsePolicy
     private static bool ThreadsBlocked(ObservedWindow w, double maxQueueDepth) =>
         StarvationSignal.QueuePeak(w) > maxQueueDepth
         && StarvationSignal.CompletionsStall(w.WorkItemsPerSecond, Math.Max(w.ThreadsLast, w.ThreadsMean is > 0 and var m ? m : 0));
-
-    /// <summary>Connection hold time, ms: the uncontended baseline's, else the window's (NaN when neither is known).</summary>
-    private static double HoldMs(ObservedWindow w, ServiceBaseline? baseline) =>
-        baseline is { HoldMs: > 0 } b && double.IsFinite(b.HoldMs) ? b.HoldMs
-        : w.ConnectionHoldMeanMs > 0 ? w.ConnectionHoldMeanMs : double.NaN;
-
-    /// <summary>
-    /// Connection uses per request answered without error (a request shed or timed out used none), from enough such
-    /// requests; one when too few were answered to tell.
-    /// </summary>
-    private static double UsesPerRequest(ObservedWindow w)
-    {
-        var good = CollapseSignal.Goodput(w);
-        return good * w.Duration.TotalSeconds >= Thresholds.MinRequests && w.ConnectionUsesPerSecond > 0 ? w.ConnectionUsesPerSecond / good : 1;
-    }
 
     private static int Ceiling(double v) => double.IsFinite(v) ? (int)Math.Min(int.MaxValue / 4, Math.Ceiling(Math.Max(0, v))) : 0;
 }

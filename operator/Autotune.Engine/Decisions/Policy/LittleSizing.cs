@@ -101,6 +101,30 @@ internal static class LittleSizing
         Ceiling(((double.IsNaN(w.ConnectionHoldMeanMs) ? 0 : UsesPerPod(w) * w.ConnectionHoldMeanMs / 1000)
             + (WaitersAreBacklog(w, pool) ? Math.Max(0, w.PendingRequestsMean) : 0)) * Thresholds.Headroom);
 
+    /// <summary>Connection hold time, ms: the uncontended baseline's, else the window's (NaN when neither is known).</summary>
+    public static double HoldMs(ObservedWindow w, ServiceBaseline? baseline) =>
+        baseline is { HoldMs: > 0 } b && double.IsFinite(b.HoldMs) ? b.HoldMs
+        : w.ConnectionHoldMeanMs > 0 ? w.ConnectionHoldMeanMs : double.NaN;
+
+    /// <summary>
+    /// Connection uses per request answered without error (a request shed or timed out used none), from enough such
+    /// requests; one when too few were answered to tell.
+    /// </summary>
+    public static double UsesPerRequest(ObservedWindow w)
+    {
+        var good = Diagnosis.CollapseSignal.Goodput(w);
+        return good * w.Duration.TotalSeconds >= Thresholds.MinRequests && w.ConnectionUsesPerSecond > 0 ? w.ConnectionUsesPerSecond / good : 1;
+    }
+
+    /// <summary>
+    /// Pool per pod the demand asks for: arrivals x connection uses per request x the uncontended hold time (the
+    /// window's when none is known), with headroom. Unlike <see cref="Pool(ObservedWindow, int)"/> it does not count
+    /// the requests waiting: a backlog is the collapse's, not the demand's, and is gone once the pool carries the
+    /// arrivals. Null when no hold time is known.
+    /// </summary>
+    public static int? DemandPool(ObservedWindow w, ServiceBaseline? baseline) =>
+        HoldMs(w, baseline) is > 0 and var hold ? Ceiling(ArrivalsPerPod(w) * UsesPerRequest(w) * hold / 1000 * Thresholds.Headroom) : null;
+
     /// <summary>Pool per pod the current work needs if each connection were held only <paramref name="holdMs"/>.</summary>
     public static int PoolAtHold(ObservedWindow w, double holdMs) => Ceiling(UsesPerPod(w) * holdMs / 1000 * Thresholds.Headroom);
 
