@@ -40,6 +40,14 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
             return 2;
         }
 
+        var outside = profiles.SelectMany(p => ProofBudgets.Outside(p, specs[p.SpecFile].Spec.Spec, p.Grid)).ToList();
+        if (outside.Count > 0)
+        {
+            await output.WriteLineAsync($"proof: local mode could never reach these settings, so they cannot be compared with what it reaches; widen the ApiTuning's budgets or change the grid:{Environment.NewLine}  "
+                + string.Join(Environment.NewLine + "  ", outside));
+            return 2;
+        }
+
         var mainSpec = specs[ProofProfiles.SpecFile].Spec;
         var estimate = ProofPlan.Describe(ProofPlan.Estimate(profiles, options, mainSpec.Window));
         await output.WriteLineAsync($"proof: {estimate}");
