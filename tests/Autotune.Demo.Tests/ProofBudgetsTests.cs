@@ -1,7 +1,7 @@
 using Autotune.Demo.Proof;
 using Autotune.Engine.Resource.Spec;
-using Autotune.Engine.Resource.Validation;
 using Autotune.Engine.Resource.Spec.Yaml;
+using Autotune.Engine.Resource.Validation;
 using Xunit;
 
 namespace Autotune.Demo.Tests;
