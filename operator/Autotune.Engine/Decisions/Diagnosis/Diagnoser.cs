@@ -234,10 +234,14 @@ public static class Diagnoser
     /// <summary>
     /// Requests waiting outnumber the pool and requests arrive <see cref="Thresholds.PoolFallsBehind"/> times faster than
     /// the pool serves connection uses: full whatever the scrapes sampled. A pool that serves what arrives (uses keep
-    /// up with arrivals) is a busy pool with a queue, where one more connection can add only contention.
+    /// up with arrivals) is a busy pool with a queue, where one more connection can add only contention. A pool in use
+    /// under half the time both at the scrapes and by uses x hold time is not full however many wait
+    /// (<see cref="Thresholds.PoolHalfBusy"/>): a cache answers requests without a connection, so arrivals outrun uses
+    /// there without any shortage.
     /// </summary>
     private static bool FullByWaiters(ObservedWindow w, Settings current) =>
-        PoolOutnumbered(w, current) && w.ConnectionUsesPerSecond > 0 && w.ArrivalRps > w.ConnectionUsesPerSecond * Thresholds.PoolFallsBehind;
+        PoolOutnumbered(w, current) && w.ConnectionUsesPerSecond > 0 && w.ArrivalRps > w.ConnectionUsesPerSecond * Thresholds.PoolFallsBehind
+        && !(w.PoolUsage < Thresholds.PoolHalfBusy && LittleSizing.PoolBusyShare(w, current.DbMaxPoolSize!.Value) < Thresholds.PoolHalfBusy);
 
     /// <summary>The last change or rollback the engine made, if any (the history is newest first).</summary>
     private static Decision? LastChange(TuningState state) =>
