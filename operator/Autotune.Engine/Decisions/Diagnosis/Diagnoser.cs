@@ -240,8 +240,10 @@ public static class Diagnoser
     /// there without any shortage.
     /// </summary>
     private static bool FullByWaiters(ObservedWindow w, Settings current) =>
-        PoolOutnumbered(w, current) && w.ConnectionUsesPerSecond > 0 && w.ArrivalRps > w.ConnectionUsesPerSecond * Thresholds.PoolFallsBehind
-        && !(w.PoolUsage < Thresholds.PoolHalfBusy && LittleSizing.PoolBusyShare(w, current.DbMaxPoolSize!.Value) < Thresholds.PoolHalfBusy);
+        PoolOutnumbered(w, current) && w.ConnectionUsesPerSecond > 0
+        && ((w.ArrivalRps > w.ConnectionUsesPerSecond * Thresholds.PoolFallsBehind
+                && !(w.PoolUsage < Thresholds.PoolHalfBusy && LittleSizing.PoolBusyShare(w, current.DbMaxPoolSize!.Value) < Thresholds.PoolHalfBusy))
+            || LittleSizing.PoolBusyShare(w, current.DbMaxPoolSize!.Value) >= Thresholds.PoolCapped);
 
     /// <summary>The last change or rollback the engine made, if any (the history is newest first).</summary>
     private static Decision? LastChange(TuningState state) =>
