@@ -89,7 +89,8 @@ public static class ChangeJudge
                 + "the limit after it, and fewer pods open fewer connections", p);
         }
 
-        var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity);
+        var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity,
+            raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads);
         return why is null
             ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
             : new Judgement(PendingStatus.Regressed, confirmedAt, why, p);

@@ -17,8 +17,18 @@ namespace Autotune.Engine.Decisions.Guardrails;
 /// </summary>
 public static class RegressionCheck
 {
+    /// <summary>How the reason for undoing a raise that did not help begins.</summary>
+    public const string DidNotHelp = "it did not help: ";
+
     /// <summary>How the change regressed, with the numbers; null when it did not (or load moved too much to tell).</summary>
-    public static string? Regressed(WindowSummary before, ObservedWindow after, Objectives objectives, bool gaveBackCapacity)
+    /// <remarks>
+    /// A raise (<paramref name="raised"/>) made on a window over the objective is also undone when it did not help: the
+    /// window after it is still over the objective at similar load, with P99 not 10% lower, the share under the
+    /// objective not half a point higher and goodput not 5% higher. Capacity that buys nothing costs connections or
+    /// threads, and the rollback bars the same raise for an hour, so the engine remembers the knob's knee instead of
+    /// keeping the raise until it is given back.
+    /// </remarks>
+    public static string? Regressed(WindowSummary before, ObservedWindow after, Objectives objectives, bool gaveBackCapacity, bool raised = false)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
@@ -66,7 +76,19 @@ public static class RegressionCheck
             return $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps with p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)} {load}";
         }
 
-        return null;
+        return raised ? HelpedNothing(before, after, objectives, load) : null;
+    }
+
+    /// <summary>How a raise made over the objective left the service as it was, or null when it helped.</summary>
+    private static string? HelpedNothing(WindowSummary before, ObservedWindow after, Objectives objectives, string load)
+    {
+        var wasOver = before.P99Ms > objectives.P99LatencyMs || before.ShareUnderObjective < Thresholds.ShareTarget;
+        var (was, now) = (Goodput(before.Rps, before.ErrorRate), Goodput(after.Rps, after.ErrorRate));
+        return wasOver && Diagnosis.Diagnoser.OverObjective(after, objectives)
+            && !(after.P99Ms < before.P99Ms * 0.9) && !(after.ShareUnderObjective - before.ShareUnderObjective > 0.005) && !(now > was * 1.05)
+            ? $"{DidNotHelp}p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)}, {Num.Pct(before.ShareUnderObjective)} -> {Num.Pct(after.ShareUnderObjective)} "
+                + $"under the {Num.Ms(objectives.P99LatencyMs)} objective, goodput {Num.F(was)} -> {Num.F(now)} rps {load}"
+            : null;
     }
 
     /// <summary>

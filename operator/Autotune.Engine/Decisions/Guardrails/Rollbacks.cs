@@ -32,7 +32,7 @@ public static class Rollbacks
             {
                 var bad = plan.FirstViolation!;
                 return DecisionBuilder.Hold(input, finding, DecisionReasons.BudgetExhausted,
-                    $"{Label.Of(p.Knob)} {p.From} -> {p.To} made things worse ({why}) but undoing it needs {bad.PeakDemand} of {bad.Capacity} connections");
+                    $"{Label.Of(p.Knob)} {p.From} -> {p.To} {Verdict(why)} but undoing it needs {bad.PeakDemand} of {bad.Capacity} connections");
             }
 
             step = plan.Steps.FirstOrDefault(s => s.Knob == p.Knob) ?? step;
@@ -109,12 +109,12 @@ public static class Rollbacks
         if (budget is not null && steps.FirstOrDefault(s => !s.Fits) is { } bad)
         {
             return DecisionBuilder.Hold(input, finding, DecisionReasons.BudgetExhausted,
-                $"{moves} made things worse ({why}) but undoing {Label.Of(bad.Knob)} {bad.From} -> {bad.To} needs {bad.PeakDemand} of {bad.Capacity} connections");
+                $"{moves} {Verdict(why)} but undoing {Label.Of(bad.Knob)} {bad.From} -> {bad.To} needs {bad.PeakDemand} of {bad.Capacity} connections");
         }
 
         if (steps.Count == 0)
         {
-            return DecisionBuilder.Hold(input, finding, DecisionReasons.NoRemedy, $"{moves} made things worse ({why}) and every knob it moved is back already");
+            return DecisionBuilder.Hold(input, finding, DecisionReasons.NoRemedy, $"{moves} {Verdict(why)} and every knob it moved is back already");
         }
 
         var lead = steps.LastOrDefault(s => s.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads) ?? steps[^1];
@@ -162,4 +162,8 @@ public static class Rollbacks
             _ => (false, "the restart policy is Never"),
         };
     }
+
+    /// <summary>"made things worse (p99 rose ...)", or "did not help (p99 400 ms -> 390 ms, ...)" for a raise that left the service as it was.</summary>
+    private static string Verdict(string why) =>
+        why.StartsWith(RegressionCheck.DidNotHelp, StringComparison.Ordinal) ? $"did not help ({why[RegressionCheck.DidNotHelp.Length..]})" : $"made things worse ({why})";
 }
