@@ -139,8 +139,12 @@ internal static class DecisionBuilder
             Plan = steps,
             Together = true,
             RequiresRestart = steps.Any(s => s.Knob == Knob.PostgresMaxConnections),
-            Claim = recommendOnly || budget is null || lead.Knob != Knob.DbMaxPoolSize
-                ? null
+            Claim = recommendOnly || budget is null ? null
+                : steps.FirstOrDefault(s => s.Knob == Knob.PostgresMaxConnections && s.To > s.From) is { } room
+                    // The pool grows only once the server confirms the new max_connections: until then this API holds
+                    // what it holds, and the ledger counts the lower of the running and the pending value for all.
+                    ? ConnectionPlanner.Claim(budget.Self, room, budget.Swap, budget.BusyPerPod)
+                : lead.Knob != Knob.DbMaxPoolSize ? null
                 : ConnectionPlanner.Claim(budget.Self, lead, budget.Swap, budget.BusyPerPod),
         };
     }
