@@ -83,9 +83,10 @@ internal static class BudgetRepair
     /// Where the spec lets max_connections rise through an immediate restart and its budget holds every pool, the
     /// repair raises it to the smallest value that does: shrinking the pools would cost every API on the server
     /// throughput now, and a pool that then runs short asks for the same restart anyway. When this API's pool is what
-    /// the window found short, the same restart leaves room for the pool the demand asks for (<see cref="LittleSizing.DemandPool"/>, within the pool's budget
-    /// and one step of max_connections): the pool then grows without a restart of its own (measured in the proof's
-    /// max_connections profile: a repair to 30 for pools of 8, then restarts to 54 and 99 as the pools grew).
+    /// the window found short, the same restart leaves room for the pool the demand asks for
+    /// (<see cref="LittleSizing.DemandPool"/>, within the pool's budget and one step of max_connections): the pool
+    /// then grows without a restart of its own (measured in the proof's max_connections profile: a repair to 30 for
+    /// pools of 8, then restarts to 54 and 99 as the pools grew).
     /// </summary>
     private static Proposal? RaiseMaxConnections(DecisionInput input, Finding finding, BudgetContext budget, int steady, string broken, KnobBudget poolBudget)
     {
