@@ -113,6 +113,44 @@ public sealed class ProofScoreTests
     }
 
     [Fact]
+    public void Windows_after_the_first_decision_are_measured_by_the_client_between_window_ends()
+    {
+        // Windows end at 10, 20, 30 and 40 s; the first decision ends the second window, so the third and fourth are
+        // measured: 10 client seconds each, 100 offered a second, 90 then 40 served.
+        var start = DateTimeOffset.UnixEpoch;
+        var windows = new List<LocalRecord.Window>
+        {
+            Window("pool 4", "hold (ObjectiveMet): Holding") with { Time = start.AddSeconds(10) },
+            Window("pool 4", "RaisePool: Raised Npgsql pool 4 -> 8") with { Time = start.AddSeconds(20) },
+            Window("pool 8", "hold (AwaitingWarmup): Holding") with { Time = start.AddSeconds(30) },
+            Window("pool 8", "hold (ObjectiveMet): Holding") with { Time = start.AddSeconds(40) },
+        };
+        var seconds = Enumerable.Range(0, 40).Select(i => Second(i, offered: 100, served: i < 30 ? 90 : 40)).ToList();
+
+        var after = ProofScore.AfterFirstDecision(new LocalRecord(windows, []), start, seconds);
+
+        Assert.Equal([(30.0, 100.0, 90.0), (40.0, 100.0, 40.0)], after.Select(w => ((w.End - start).TotalSeconds, w.OfferedRate, w.ServedRate)));
+        Assert.Empty(ProofScore.AfterFirstDecision(new LocalRecord(windows.Take(1).ToList(), []), start, seconds));
+    }
+
+    [Fact]
+    public void The_worst_window_is_judged_against_the_offered_rate_capped_at_the_starts_knee()
+    {
+        var start = DateTimeOffset.UnixEpoch;
+        ServedWindow[] windows = [new(start, OfferedRate: 1000, ServedRate: 500), new(start.AddSeconds(10), OfferedRate: 200, ServedRate: 190)];
+
+        // The start holds 400 req/s: 500 served of 1,000 offered is 1.25x what it would serve, 190 of 200 is 0.95x.
+        var worst = ProofScore.Worst(windows, startKnee: 400);
+
+        Assert.NotNull(worst);
+        Assert.Equal(windows[1], worst.Window);
+        Assert.Equal((200, 0.95), (worst.StartHolds, Math.Round(worst.Ratio, 2)));
+        Assert.Equal(0.5, ProofScore.Worst(windows, startKnee: 2000)!.Ratio);
+        Assert.Null(ProofScore.Worst(windows, double.NaN));
+        Assert.Null(ProofScore.Worst([], 400));
+    }
+
+    [Fact]
     public void Smoke_options_run_one_repeat_on_a_tiny_grid_and_write_beside_the_console_log()
     {
         var options = ProofOptions.Parse(["--smoke", "--profile", "remote-pool"], "/repo/bench/results/tuning.md", "/repo/.proof/t/tuning.md");
@@ -127,6 +165,12 @@ public sealed class ProofScoreTests
 
     private static LocalRecord.Window Window(string settings, string decision) =>
         new(DateTimeOffset.UnixEpoch, "None", 100, 50, 1, 0, 0, 0.2, 1, settings, decision);
+
+    private static IntervalReport Second(int index, long offered, long served) => Step(offered, p99: 10, errors: offered - served, offered: offered, lag: 1) with
+    {
+        Index = index,
+        Start = TimeSpan.FromSeconds(index),
+    };
 
     private static IntervalReport Step(double rate, double p99, long errors, long offered, double lag) => new()
     {

@@ -20,6 +20,12 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
     /// <summary>Target: the last change within this many seconds of load.</summary>
     public const double ReachSecondsTarget = 300;
 
+    /// <summary>
+    /// Target: no window after the first decision serves less than this share of what the starting settings hold at its
+    /// load (the offered rate capped at (a)'s knee); the 5% below 1 is the client's window-to-window noise.
+    /// </summary>
+    public const double ServedFloor = 0.95;
+
     private readonly List<ProfileResult> _results = [];
     private readonly Dictionary<string, string> _plots = new(StringComparer.Ordinal);
 
@@ -221,6 +227,12 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
                 : swapErrors == 0
                     ? Invariant($"Zero failed requests in the 15 s after each of the {swaps.Count} pool/thread change(s): **met**. ")
                     : Invariant($"Failed requests in the 15 s after pool/thread changes: **{swapErrors}** (an upper bound on what the changes caused: overload errors in those seconds count too; see the per-change table). "));
+            if (ProofScore.Worst(t.AfterFirstDecision ?? [], r.Median("a")) is { } worst)
+            {
+                var restarts = t.Changes.Any(c => c.Restart) ? " (max_connections restarts included)" : string.Empty;
+                lines.Append(Invariant($"No window after the first decision below what the start holds at its load{restarts}: {(worst.Ratio >= ServedFloor ? "**met**" : "**MISSED**")} (lowest {worst.Ratio:0.00}x: {worst.Window.ServedRate:0} req/s served of {worst.Window.OfferedRate:0} offered in the window ending {worst.Window.End:HH:mm:ss}, against {worst.StartHolds:0}). "));
+            }
+
             foreach (var restart in t.Changes.Where(c => c.Restart))
             {
                 lines.Append(Invariant($"max_connections restart at {restart.Time:HH:mm:ss}: {restart.ErrorsAfter} failed of {restart.OfferedAfter} requests in the 15 s after it ({Kinds(restart.KindsAfter)}), reported apart. "));

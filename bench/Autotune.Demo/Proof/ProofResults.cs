@@ -42,7 +42,20 @@ public sealed record ChangeErrors(DateTimeOffset Time, string Decision, bool Res
 /// <param name="Changes">Client errors around each change.</param>
 /// <param name="Steps">The client's report per tuning step (one per window).</param>
 /// <param name="ExitCode">Local mode's exit code.</param>
-public sealed record TuningOutcome(StaticSettings Reached, double LoadSeconds, double? LastChangeSeconds, int Decisions, bool Settled, LocalRecord Record, IReadOnlyList<ChangeErrors> Changes, IReadOnlyList<IntervalReport> Steps, int ExitCode);
+/// <param name="AfterFirstDecision">What the client offered and was served in each window local mode judged after its first decision.</param>
+public sealed record TuningOutcome(StaticSettings Reached, double LoadSeconds, double? LastChangeSeconds, int Decisions, bool Settled, LocalRecord Record, IReadOnlyList<ChangeErrors> Changes, IReadOnlyList<IntervalReport> Steps, int ExitCode, IReadOnlyList<ServedWindow>? AfterFirstDecision = null);
+
+/// <summary>One window of the tuning load as the client saw it.</summary>
+/// <param name="End">When local mode's window ended.</param>
+/// <param name="OfferedRate">Requests per second intended in the window.</param>
+/// <param name="ServedRate">Of those, answered with 2xx, per second.</param>
+public sealed record ServedWindow(DateTimeOffset End, double OfferedRate, double ServedRate);
+
+/// <summary>The window after the first decision that served least against what the starting settings hold at its load.</summary>
+/// <param name="Window">The window.</param>
+/// <param name="StartHolds">What the start serves at that load: the offered rate, capped at (a)'s knee.</param>
+/// <param name="Ratio">Served over <paramref name="StartHolds"/>.</param>
+public sealed record WorstWindow(ServedWindow Window, double StartHolds, double Ratio);
 
 /// <summary>Everything measured for one profile; a profile that failed part-way keeps what it measured and why it stopped.</summary>
 /// <param name="Profile">The profile.</param>

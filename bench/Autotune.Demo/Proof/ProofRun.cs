@@ -263,7 +263,8 @@ public sealed class ProofRun(ProofOptions options, string command, TextWriter ou
         var loadSeconds = load.Seconds.Count;
         double? lastChange = changes.Count == 0 ? null : (changes[^1].Time - load.StartedAt).TotalSeconds;
         var around = changes.Select(w => Around(w, load)).ToList();
-        return new TuningOutcome(reached, loadSeconds, lastChange, changes.Count, ProofScore.Settled(record, rampWindows, stableWindows), record, around, load.Steps, exitCode);
+        return new TuningOutcome(reached, loadSeconds, lastChange, changes.Count, ProofScore.Settled(record, rampWindows, stableWindows), record, around, load.Steps, exitCode,
+            ProofScore.AfterFirstDecision(record, load.StartedAt, load.Seconds));
     }
 
     private static ChangeErrors Around(LocalRecord.Window change, PhaseResult load)

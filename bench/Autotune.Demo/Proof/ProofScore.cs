@@ -103,4 +103,54 @@ public static class ProofScore
     public static bool IsRecommendation(string decision) =>
         !string.IsNullOrEmpty(decision) && decision.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
             && decision.AsSpan(colon + 2).StartsWith("Recommend ", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The client's offered and served rates in each window local mode judged after its first decision. A window spans
+    /// from the previous window's end to its own; the seconds are the client's, by intended send time.
+    /// </summary>
+    public static IReadOnlyList<ServedWindow> AfterFirstDecision(LocalRecord record, DateTimeOffset startedAt, IReadOnlyList<IntervalReport> seconds)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(seconds);
+        var windows = record.Windows;
+        var first = windows.ToList().FindIndex(w => !IsHold(w.Decision) && !IsRecommendation(w.Decision));
+        if (first < 0)
+        {
+            return [];
+        }
+
+        var served = new List<ServedWindow>();
+        for (var i = first + 1; i < windows.Count; i++)
+        {
+            var (from, to) = (windows[i - 1].Time, windows[i].Time);
+            var inside = seconds.Where(s => startedAt + s.Start >= from && startedAt + s.Start < to).ToList();
+            var length = inside.Sum(s => s.Length.TotalSeconds);
+            if (length > 0)
+            {
+                served.Add(new ServedWindow(to, inside.Sum(s => s.Offered) / length, inside.Sum(s => s.Succeeded) / length));
+            }
+        }
+
+        return served;
+    }
+
+    /// <summary>
+    /// The window after the first decision that served least against what the starting settings hold at its load: the
+    /// offered rate capped at the start's knee (<paramref name="startKnee"/>, (a)'s median). Null without windows or
+    /// without a knee.
+    /// </summary>
+    public static WorstWindow? Worst(IReadOnlyList<ServedWindow> windows, double startKnee)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (double.IsNaN(startKnee) || startKnee <= 0)
+        {
+            return null;
+        }
+
+        return windows
+            .Where(w => w.OfferedRate > 0)
+            .Select(w => (Window: w, Holds: Math.Min(w.OfferedRate, startKnee)))
+            .Select(x => new WorstWindow(x.Window, x.Holds, x.Window.ServedRate / x.Holds))
+            .MinBy(x => x.Ratio);
+    }
 }
