@@ -260,21 +260,35 @@ public static class FaultSoak
         progress($"another identity takes the Lease for {hold.TotalSeconds:F0}s");
         var termsBefore = current.Terms;
         var inFlight = recorder.Disagreeing().Count;
-        var takenAt = clock.Elapsed;
         var takenTime = DateTimeOffset.UtcNow;
         var holdClock = Stopwatch.StartNew();
+
+        // Noticed is timed from the intruder's first stored write of the Lease (an attempt the operator's renewal beat
+        // with a 409 does not count), taken as the moment that write was sent, and read every 100 ms.
+        TimeSpan? takenAt = null;
         TimeSpan? noticed = null;
         DateTimeOffset noticedTime = default;
+        var nextHold = TimeSpan.Zero;
         while (holdClock.Elapsed < hold)
         {
-            await HoldLeaseAsync(client, "intruder", ct);
-            if (noticed is null && !current.Runner.IsLeader)
+            if (holdClock.Elapsed >= nextHold)
             {
-                noticed = clock.Elapsed - takenAt;
+                var sent = clock.Elapsed;
+                if (await HoldLeaseAsync(client, "intruder", ct))
+                {
+                    takenAt ??= sent;
+                }
+
+                nextHold = holdClock.Elapsed + TimeSpan.FromSeconds(1);
+            }
+
+            if (takenAt is { } at && noticed is null && !current.Runner.IsLeader)
+            {
+                noticed = clock.Elapsed - at;
                 noticedTime = DateTimeOffset.UtcNow;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
 
         var records = server.Requests.Records.Where(r => r.Time >= takenTime).ToList();
@@ -308,7 +322,8 @@ public static class FaultSoak
     }
 
     /// <summary>Takes (or renews) the Lease for <paramref name="identity"/>, as another operator instance would.</summary>
-    private static async Task HoldLeaseAsync(IKubernetes client, string identity, CancellationToken ct)
+    /// <summary>Writes the Lease as held by <paramref name="identity"/>; false when the operator's renewal came first (409).</summary>
+    private static async Task<bool> HoldLeaseAsync(IKubernetes client, string identity, CancellationToken ct)
     {
         var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
         var now = DateTime.UtcNow;
@@ -324,10 +339,12 @@ public static class FaultSoak
         try
         {
             await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, SoakOperator.Lease.Name, SoakOperator.Lease.Namespace, cancellationToken: ct);
+            return true;
         }
         catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
             // The operator renewed in between; taken on the next try.
+            return false;
         }
     }
 
