@@ -51,7 +51,10 @@ public sealed class DemoStack : IAsyncDisposable
             await output.WriteLineAsync($"demo: PostgreSQL on 127.0.0.1:{stack._postgres.Port} (max_connections {scenario.StartingMaxConnections})");
             stack._redis = await RedisServer.StartAsync(cancellationToken);
             await output.WriteLineAsync($"demo: Redis on 127.0.0.1:{stack._redis.Port}");
-            var database = await stack._postgres.CreateDatabaseAsync("sampleapi", cancellationToken);
+            // The API connects as the database's owner, not as a superuser, as in production: when its pools fill
+            // max_connections, superuser_reserved_connections still admit the engine's admin connection.
+            await stack._postgres.CreateDatabaseAsync("sampleapi", cancellationToken);
+            var database = await stack._postgres.CreateOwnerAsync("sampleapi", "sampleapi", cancellationToken);
             stack.SetApiEnvironment(scenario, database);
             return stack;
         }

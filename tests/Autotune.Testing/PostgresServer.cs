@@ -112,6 +112,19 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>
+    /// Creates a login role that owns <paramref name="database"/> and is not a superuser, and returns a connection string
+    /// for it: an application's connections then leave superuser_reserved_connections to the admin connection.
+    /// </summary>
+    public async Task<string> CreateOwnerAsync(string database, string role, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN NOSUPERUSER; ALTER DATABASE \"{database}\" OWNER TO \"{role}\"", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new NpgsqlConnectionStringBuilder(ConnectionStringFor(database)) { Username = role }.ConnectionString;
+    }
+
     /// <summary>The command a local-mode operator would run to restart this server.</summary>
     public IReadOnlyList<string> RestartCommand =>
         ProcessRunner.IsRoot

@@ -232,6 +232,10 @@ public sealed class ProofReport(ProofOptions options, ValidatedSpec spec, string
                 var restarts = t.Changes.Any(c => c.Restart) ? " (max_connections restarts included)" : string.Empty;
                 lines.Append(Invariant($"No window after the first decision below what the start holds at its load{restarts}: {(worst.Ratio >= ServedFloor ? "**met**" : "**MISSED**")} (lowest {worst.Ratio:0.00}x: {worst.Window.ServedRate:0} req/s served of {worst.Window.OfferedRate:0} offered in the window ending {worst.Window.End:HH:mm:ss}, against {worst.StartHolds:0}). "));
             }
+            else if (t.AfterFirstDecision is { Count: > 0 })
+            {
+                lines.Append("No window after the first decision below what the start holds: cannot be judged ((a) held no step of its ramp). ");
+            }
 
             foreach (var restart in t.Changes.Where(c => c.Restart))
             {
