@@ -14,7 +14,9 @@ internal sealed class PoolGeneration
     private int _references = 1;
     private int _retired;
     private int _open;
+    private int _idleClosed;
     private readonly PoolSwapGate? _gate;
+    private readonly Lock _clearLock = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Connections handed out closed: Npgsql raises no event when one is disposed, so whether one may still open is
@@ -62,16 +64,39 @@ internal sealed class PoolGeneration
     }
 
     /// <summary>
-    /// Closes the physical connection of a connection that comes back to a retired generation, and any left idle:
-    /// a retired pool keeps no idle connection, so its physical connections never exceed its leases.
+    /// Clears the pool: connections out now close when they come back, idle ones close at once. Our clears never
+    /// overlap, because Npgsql skips the idle drain of a clear that starts while another is still draining.
     /// </summary>
-    public void CloseIdleIfRetired()
+    public void ClearPool()
     {
-        if (IsRetired)
+        lock (_clearLock)
         {
             DataSource.Clear();
         }
     }
+
+    /// <summary>Clears the pool of a retired generation, so what comes back to it is closed, not pooled.</summary>
+    public void CloseIdleIfRetired()
+    {
+        if (IsRetired)
+        {
+            ClearPool();
+        }
+    }
+
+    /// <summary>
+    /// Called once a connection of this generation opened. A connection handed out by a retired pool carries the
+    /// pool's clear count of the moment, and Npgsql pools it again on return unless a clear came after: clearing now
+    /// makes Npgsql close it on return, before its lease ends, whatever any other clear does. A generation retired
+    /// after this look is cleared by the swap, which comes after the retired flag is set.
+    /// </summary>
+    public void AfterOpen() => CloseIdleIfRetired();
+
+    /// <summary>True once the swap closed the idle connections this generation had when it retired.</summary>
+    public bool IdleClosed => Volatile.Read(ref _idleClosed) == 1;
+
+    /// <summary>Records that the idle connections this generation had when it retired are closed.</summary>
+    public void MarkIdleClosed() => Volatile.Write(ref _idleClosed, 1);
 
     /// <summary>Completes when the generation is retired and its last lease ended.</summary>
     public Task Drained => _drained.Task;

@@ -14,7 +14,9 @@ namespace Autotune.Agent.Data;
 /// <remarks>
 /// A generation opens a physical connection only when none of its own is idle, so its physical connections never
 /// exceed the most opens it admitted at once; and a retired generation's physical connections never exceed its
-/// leases (its idle ones are closed when it retires, its busy ones when they come back), which only fall.
+/// leases once the idle connections it had when it retired are closed (until then it counts at its full size): a
+/// retired pool is cleared after every connection it hands out, so Npgsql closes each on return, before its lease
+/// ends, instead of pooling it (<see cref="PoolGeneration.AfterOpen"/>).
 /// </remarks>
 internal sealed class PoolSwapGate(TimeSpan timeout)
 {
@@ -36,22 +38,30 @@ internal sealed class PoolSwapGate(TimeSpan timeout)
         Signal();
     }
 
-    /// <summary>
-    /// Physical connections the retired generations may still hold: each one's leases, but never more than its pool's
-    /// size. A lease is taken before the open waits inside the pool, so a pool of 4 with 80 requests waiting in it has
-    /// 80 leases and at most 4 connections; counting the waiters would hold the new pool shut until they drained
-    /// (measured in the demo: pool 4 -> 12 during a collapse, 80 requests waiting, the new pool 6% used for a minute).
-    /// </summary>
+    /// <summary>The retired generations counted now.</summary>
+    public IReadOnlyList<PoolGeneration> Retired => Volatile.Read(ref _retired);
+
+    /// <summary>Physical connections the retired generations may still hold (see <see cref="Counted"/>).</summary>
     public int RetiredConnections()
     {
         var sum = 0;
         foreach (var generation in Volatile.Read(ref _retired))
         {
-            sum += Math.Min(generation.ActiveLeases, generation.MaxPoolSize);
+            sum += Counted(generation);
         }
 
         return sum;
     }
+
+    /// <summary>
+    /// Physical connections a retired generation may still hold: its whole pool until the swap closed the idle
+    /// connections it had, then its leases, but never more than its pool's size. A lease is taken before the open
+    /// waits inside the pool, so a pool of 4 with 80 requests waiting in it has 80 leases and at most 4 connections;
+    /// counting the waiters would hold the new pool shut until they drained (measured in the demo: pool 4 -> 12 during
+    /// a collapse, 80 requests waiting, the new pool 6% used for a minute). The count only falls.
+    /// </summary>
+    public static int Counted(PoolGeneration generation) =>
+        generation.IdleClosed ? Math.Min(generation.ActiveLeases, generation.MaxPoolSize) : generation.MaxPoolSize;
 
     /// <summary>Wakes the waiting opens to look again (a retired connection came back, or an admitted one closed).</summary>
     public void Signal()

@@ -36,6 +36,7 @@ internal sealed class ReopenableLease
             // Opened by the app itself, past the swap gate: counted, not held back, and the bound no longer claimed.
             _generation.AddOpen();
             _generation.BeginOpen();
+            _generation.AfterOpen();
             _metrics.MarkSwapUnbounded();
             Volatile.Write(ref _openedAt, Stopwatch.GetTimestamp());
         }

@@ -116,12 +116,15 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         }
         catch (Exception ex)
         {
+            // Npgsql may have returned the connection it got to the pool before failing (an enlistment that threw).
+            generation.CloseIdleIfRetired();
             generation.EndOpen();
             generation.Release();
             OnOpenFailed(generation, ex);
             throw;
         }
 
+        generation.AfterOpen();
         _metrics.RecordWaitTime(Stopwatch.GetElapsedTime(started));
         ConnectionLease.Attach(connection, generation, _metrics);
         return connection;
@@ -150,12 +153,15 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         }
         catch (Exception ex)
         {
+            // Npgsql may have returned the connection it got to the pool before failing (an enlistment that threw).
+            generation.CloseIdleIfRetired();
             generation.EndOpen();
             generation.Release();
             OnOpenFailed(generation, ex);
             throw;
         }
 
+        generation.AfterOpen();
         _metrics.RecordWaitTime(Stopwatch.GetElapsedTime(started));
         ConnectionLease.Attach(connection, generation, _metrics);
         return connection;
@@ -204,8 +210,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
 
     public void ClearPool()
     {
-        var current = CurrentGeneration;
-        current?.DataSource.Clear();
+        CurrentGeneration?.ClearPool();
     }
 
     /// <summary>Called when a connection from the pool turned out dead on first use (the server restarted).</summary>
@@ -241,13 +246,16 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
             var next = Build(maxPoolSize);
             _retired.Add(old);
 
-            // Published before the new generation is current: an open that finds the new one counts the old one's leases.
+            // Published before the new generation is current: an open that finds the new one counts the old one at its
+            // full size, idle connections included, until they are closed below.
             _swapGate.SetRetired([.. _retired]);
             Volatile.Write(ref _current, next);
             old.Retire(_time.GetUtcNow());
 
             // Idle connections close now and busy ones as they come back, which is what lets the new pool grow.
-            old.DataSource.Clear();
+            old.ClearPool();
+            old.MarkIdleClosed();
+            _swapGate.Signal();
             _logger.LogInformation(
                 "Npgsql pool resized {From} -> {To}: pool {NewPool} serves new connections; {OldPool} drains {Leases} connections in use",
                 previous, maxPoolSize, _current.Name, old.Name, old.ActiveLeases);
@@ -261,17 +269,18 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         lock (_gate)
         {
             drained = [];
-            foreach (var generation in _retired.Where(g => g.Drained.IsCompleted && g.ActiveLeases == 0))
+            foreach (var generation in _retired)
             {
-                if (generation.PruneCreated())
+                if (generation.Drained.IsCompleted && generation.ActiveLeases == 0 && !generation.PruneCreated())
                 {
-                    // A connection it created may still open (an EF Core context that outlived the swap): close the
-                    // idle physical connections now, dispose once no such connection is reachable.
-                    generation.DataSource.Clear();
+                    drained.Add(generation);
                 }
                 else
                 {
-                    drained.Add(generation);
+                    // Still serving, or a connection it created may still open (an EF Core context that outlived the
+                    // swap). Npgsql skips the idle drain of a clear that overlaps one of its own (on a broken
+                    // connection), which could leave an idle connection behind: clearing on every tick bounds that.
+                    generation.ClearPool();
                 }
             }
 
@@ -401,7 +410,7 @@ internal sealed class TunedDataSource : ITunedDataSource, IDisposable
         if (Contracts.SqlStates.MeansServerRestarted(sqlState))
         {
             _logger.LogWarning("Opening a connection failed with {SqlState}: the server restarted; clearing pool {Pool}", sqlState, generation.Name);
-            generation.DataSource.Clear();
+            generation.ClearPool();
         }
     }
 }
