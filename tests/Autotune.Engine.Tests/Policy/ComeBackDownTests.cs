@@ -91,6 +91,42 @@ public sealed class ComeBackDownTests
         Assert.Contains("the database contends", d.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("machine", 0.62, 0.008, double.NaN)]
+    [InlineData("process", 0.9, 0.5, double.NaN)]
+    [InlineData("cgroup", 0.62, 0.5, 0.85)]
+    public void Connections_held_long_while_the_api_waits_for_a_core_are_no_reason_to_lower_the_pool(string shortOf, double cpu, double machineIdle, double cgroup)
+    {
+        // The proof's fast-async window at its knee: 7,043 uses/s on a pool of 10 held 0.76 ms, 2.85x the uncontended
+        // 0.27 ms, demand 3. With the API short of CPU the holds are its own wait for a core: lowered to 5 it served 0.46x.
+        var w = AboveKnee() with
+        {
+            Rps = 7_043,
+            Requests = 7_043 * 8,
+            P99Ms = 112,
+            ConnectionUsesPerSecond = 7_043,
+            ConnectionHoldMeanMs = 0.76,
+            PoolUsage = 0.52,
+            CpuUtilization = cpu,
+            MachineCpuIdleShare = machineIdle,
+            CgroupCpuUtilization = cgroup,
+            AppliedPoolSize = 10,
+            ThreadsFirst = 8,
+            ThreadsLast = 8,
+            AppliedMinThreads = 2,
+        };
+        var state = TuningState.Empty with { Baseline = new ServiceBaseline(ServiceMs: 0.5, HoldMs: 0.27) };
+        var input = Given.Input(w, state: state, settings: new Settings(1, 2, 10, 200));
+
+        Assert.NotEqual(DecisionReasons.ComeBackDown, TuningEngine.Decide(input).Reason);
+
+        // With the CPU to spare, the same holds are the database's, and the pool comes down.
+        var spare = w with { CpuUtilization = 0.5, MachineCpuIdleShare = 0.5, CgroupCpuUtilization = double.NaN };
+        var d = TuningEngine.Decide(Given.Input(spare, state: state, settings: new Settings(1, 2, 10, 200)));
+        Assert.True(d.Reason == DecisionReasons.ComeBackDown, $"{shortOf}: {d.Reason}: {d.Message}");
+        Assert.Equal((Knob.DbMaxPoolSize, 10, 5), (d.Knob, d.From, d.To));
+    }
+
     [Fact]
     public void A_knob_above_the_value_that_served_best_at_similar_load_comes_back_toward_it()
     {
