@@ -82,6 +82,19 @@ internal static class StarvationSignal
         w.CgroupThrottledShare >= Thresholds.CgroupThrottled || w.CgroupCpuUtilization >= Thresholds.CpuSaturated;
 
     /// <summary>
+    /// The threads are measured blocked with CPU to spare: the completion counter is exported and each thread completed
+    /// fewer than <see cref="Thresholds.BlockedWorkItemsPerThread"/> work items a second, while the process, its machine
+    /// and its cgroup have room (<see cref="CpuRoom"/>). Unlike <see cref="CompletionsStall(double, double)"/>, an
+    /// unknown counter is no evidence.
+    /// </summary>
+    public static bool Blocked(ObservedWindow w)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var threads = ThreadsOf(w.ThreadsMean, w.ThreadsLast);
+        return w.WorkItemsPerSecond >= 0 && threads > 0 && CompletionsStall(w.WorkItemsPerSecond, threads) && CpuRoom(w);
+    }
+
+    /// <summary>
     /// The pool's threads are held inside their work items: fewer than <see cref="Thresholds.BlockedWorkItemsPerThread"/>
     /// completed per thread per second. True when the completion counter or the threads are unknown (no objection).
     /// </summary>

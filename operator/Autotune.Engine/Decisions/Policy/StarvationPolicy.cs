@@ -6,7 +6,10 @@ using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions.Policy;
 
-/// <summary>Rule 2: thread starvation raises the minimum threads to what Little's law asks for, in a bounded step.</summary>
+/// <summary>
+/// Rule 2: thread starvation raises the minimum threads to what Little's law asks for, in a bounded step: at most
+/// doubled, or quadrupled when the threads are measured blocked with CPU to spare (<see cref="StepBounds.MaxUpBlocked"/>).
+/// </summary>
 internal static class StarvationPolicy
 {
     public static Proposal Propose(DecisionInput input, Finding finding, ObservedWindow w)
@@ -24,7 +27,9 @@ internal static class StarvationPolicy
         var baseline = input.State.Baseline;
         var fromDemand = baseline is { ServiceMs: > 0 } && StarvationSignal.Backlogged(w, input.Spec.Objectives.MaxQueueDepth);
         var need = LittleSizing.Threads(w, baseline, input.Spec.Objectives.MaxQueueDepth);
-        var to = StepBounds.Bound(Knob.ThreadPoolMinThreads, from, Math.Max(need, from + Math.Max(4, from / 2)), budget);
+        var blocked = StarvationSignal.Blocked(w);
+        var maxUp = blocked ? StepBounds.MaxUpBlocked(from) : StepBounds.MaxUp(Knob.ThreadPoolMinThreads, from);
+        var to = StepBounds.Bound(from, Math.Max(need, from + Math.Max(4, from / 2)), maxUp, budget);
         var why = fromDemand
             ? $"{finding.Summary}; the demand asks for {need} threads per pod ({Num.F(LittleSizing.ArrivalsPerPod(w))} rps arriving x "
                 + $"{Num.Ms(LittleSizing.ServiceSeconds(w, baseline) * 1000)}, the fastest this API served uncontended, x {Num.F(Thresholds.Headroom)}; "

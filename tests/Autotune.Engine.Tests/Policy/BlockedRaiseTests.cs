@@ -1,0 +1,101 @@
+using Autotune.Engine.Decisions;
+using Autotune.Engine.Decisions.Model;
+using Autotune.Engine.Metrics.Windows;
+using Autotune.Engine.Resource.Spec;
+using Autotune.Engine.Tests.Decisions;
+using Xunit;
+
+namespace Autotune.Engine.Tests.Policy;
+
+/// <summary>
+/// A raise of minimum threads may quadruple them, not only double, when the threads are measured blocked (the
+/// completion counter shows each finishing few work items a second) with CPU to spare. Measured case: the proof's
+/// bursty-starvation run doubled 2 -> 18 -> 36 -> 72 -> 144 -> 256 over five judged windows, the grid's best being 256.
+/// </summary>
+public sealed class BlockedRaiseTests
+{
+    /// <summary>
+    /// The bursty-starvation window that raised 18 -> 36: 1,322 req/s, the queue at 123 and growing 19/s, 38 threads
+    /// each completing 41 work items a second, the process at 22% CPU, the machine 58% idle, 321 requests in flight
+    /// at the busiest scrape.
+    /// </summary>
+    private static ObservedWindow Bursty() => Given.Healthy() with
+    {
+        Pods = 1,
+        Rps = 1_322,
+        Requests = 1_322 * 8,
+        P50Ms = 22,
+        P99Ms = 171,
+        ShareUnderObjective = 0.995,
+        QueueDepthMean = 60,
+        QueueDepthMax = 123,
+        QueueDepthSlopePerSecond = 19,
+        ThreadsFirst = 38,
+        ThreadsLast = 38,
+        ThreadsMean = 38,
+        CpuUtilization = 0.22,
+        WorkItemsPerSecond = 38 * 41.2,
+        QueueDelayMeanMs = 60,
+        QueueDelayMaxMs = 189,
+        ActiveRequestsMean = 150,
+        ActiveRequestsMax = 321,
+        MachineCpuIdleShare = 0.58,
+        CpuStealShare = 0,
+        CgroupThrottledShare = 0,
+        AppliedMinThreads = 18,
+    };
+
+    /// <summary>One replica, minimum threads 2-256 (the proof's blocking budgets).</summary>
+    private static readonly ApiTuningSpec Spec = Given.Spec() with
+    {
+        Knobs = Given.Spec().Knobs with
+        {
+            Replicas = new KnobBudget { Min = 1, Max = 1 },
+            ThreadPoolMinThreads = new KnobBudget { Min = 2, Max = 256 },
+        },
+    };
+
+    private static Decision Decide(ObservedWindow w, int threads = 18) =>
+        TuningEngine.Decide(Given.Input(w with { AppliedMinThreads = threads }, spec: Spec, settings: new Settings(1, threads, 40, 200)));
+
+    [Fact]
+    public void Blocked_threads_on_idle_cores_are_raised_up_to_four_times_in_one_step()
+    {
+        var d = Decide(Bursty());
+
+        Assert.Equal(DecisionReasons.RaiseMinThreads, d.Reason);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 18, 72), (d.Knob, d.From, d.To));
+    }
+
+    [Fact]
+    public void Without_the_completion_counter_the_step_is_a_doubling_as_before()
+    {
+        var d = Decide(Bursty() with { WorkItemsPerSecond = double.NaN });
+
+        Assert.Equal(DecisionReasons.RaiseMinThreads, d.Reason);
+        Assert.Equal((18, 36), (d.From, d.To));
+    }
+
+    [Fact]
+    public void The_step_stops_at_what_little_s_law_asks_for_and_at_the_budget()
+    {
+        // 18 threads busy and 25 queued at the busiest scrape: Little's law asks for (18 + 25) x 1.5 = 65, under 72.
+        var small = Decide(Bursty() with
+        {
+            QueueDepthMean = 22,
+            QueueDepthMax = 25,
+            QueueDepthSlopePerSecond = 2,
+            ThreadsFirst = 18,
+            ThreadsLast = 18,
+            ThreadsMean = 18,
+            WorkItemsPerSecond = 18 * 41.2,
+            ActiveRequestsMean = 20,
+            ActiveRequestsMax = 30,
+        });
+        Assert.Equal(DecisionReasons.RaiseMinThreads, small.Reason);
+        Assert.Equal((18, 65), (small.From, small.To));
+
+        var atTop = Decide(Bursty(), threads: 100);
+        Assert.Equal((100, 256), (atTop.From, atTop.To));
+    }
+}
