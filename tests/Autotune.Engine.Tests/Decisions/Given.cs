@@ -31,6 +31,27 @@ internal static class Given
         Behavior = new BehaviorSpec { CooldownSeconds = 120, ScaleInStabilizationSeconds = 300 },
     };
 
+    /// <summary>
+    /// <see cref="Spec"/> for a single pod that stays single (replicas 1-1): a P99 objective of
+    /// <paramref name="p99LatencyMs"/> with at most <paramref name="maxQueueDepth"/> queued per pod, a pool budget of
+    /// <paramref name="poolMin"/>-<paramref name="poolMax"/> and, when <paramref name="threadsMax"/> is given, minimum
+    /// threads 2-<paramref name="threadsMax"/>; every other setting is <see cref="Spec"/>'s.
+    /// </summary>
+    public static ApiTuningSpec OnePodSpec(int poolMax, int poolMin = 2, int? threadsMax = null, double p99LatencyMs = 200, double maxQueueDepth = 20)
+    {
+        var spec = Spec();
+        return spec with
+        {
+            Objectives = spec.Objectives with { P99LatencyMs = p99LatencyMs, MaxQueueDepth = maxQueueDepth },
+            Knobs = spec.Knobs with
+            {
+                Replicas = new KnobBudget { Min = 1, Max = 1 },
+                ThreadPoolMinThreads = threadsMax is { } max ? new KnobBudget { Min = 2, Max = max } : spec.Knobs.ThreadPoolMinThreads,
+                DbMaxPoolSize = new KnobBudget { Min = poolMin, Max = poolMax },
+            },
+        };
+    }
+
     /// <summary>Three pods at 300 rps, well inside every objective.</summary>
     public static ObservedWindow Healthy(DateTimeOffset? end = null) => new()
     {

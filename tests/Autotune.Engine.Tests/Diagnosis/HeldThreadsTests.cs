@@ -15,15 +15,7 @@ namespace Autotune.Engine.Tests.Diagnosis;
 /// </summary>
 public sealed class HeldThreadsTests
 {
-    private static readonly ApiTuningSpec Spec = Given.Spec() with
-    {
-        Objectives = new Objectives { P99LatencyMs = 200, MaxPoolWaitMs = 20, MaxQueueDepth = 20 },
-        Knobs = Given.Spec().Knobs with
-        {
-            Replicas = new KnobBudget { Min = 1, Max = 1 },
-            ThreadPoolMinThreads = new KnobBudget { Min = 2, Max = 256 },
-        },
-    };
+    private static readonly ApiTuningSpec Spec = Given.OnePodSpec(poolMax: 200, poolMin: 5, threadsMax: 256);
 
     /// <summary>
     /// The demo after recovery: 200 req/s at a 52 ms median, CPU 8%, 16 threads kept, minimum 6, nothing queued for a

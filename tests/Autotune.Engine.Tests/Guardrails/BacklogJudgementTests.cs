@@ -15,11 +15,7 @@ namespace Autotune.Engine.Tests.Guardrails;
 /// </summary>
 public sealed class BacklogJudgementTests
 {
-    private static readonly ApiTuningSpec Spec = Given.Spec() with
-    {
-        Objectives = new Objectives { P99LatencyMs = 200, MaxPoolWaitMs = 20, MaxQueueDepth = 10 },
-        Knobs = Given.Spec().Knobs with { Replicas = new KnobBudget { Min = 1, Max = 1 }, DbMaxPoolSize = new KnobBudget { Min = 2, Max = 40 } },
-    };
+    private static readonly ApiTuningSpec Spec = Given.OnePodSpec(poolMax: 40, maxQueueDepth: 10);
 
     private static ObservedWindow Window(double served, double growing, double p99, double errors) => Given.PoolExhausted() with
     {

@@ -23,16 +23,9 @@ public sealed class CollapseRecoveryTests
     private const string Api = "local/orders";
 
     /// <summary>The demo in local mode: one process, no surge, max_connections 20 with 14 reserved, a 200 ms objective.</summary>
-    private static readonly ApiTuningSpec Spec = Given.Spec() with
+    private static readonly ApiTuningSpec Spec = Given.OnePodSpec(poolMax: 80, threadsMax: 256) with
     {
-        Objectives = new Objectives { P99LatencyMs = 200, MaxPoolWaitMs = 20, MaxQueueDepth = 20 },
-        Knobs = new KnobsSpec
-        {
-            Replicas = new KnobBudget { Min = 1, Max = 1 },
-            ThreadPoolMinThreads = new KnobBudget { Min = 2, Max = 256 },
-            DbMaxPoolSize = new KnobBudget { Min = 2, Max = 80 },
-            PostgresMaxConnections = new KnobBudget { Min = 20, Max = 100 },
-        },
+        Knobs = Given.OnePodSpec(poolMax: 80, threadsMax: 256).Knobs with { PostgresMaxConnections = new KnobBudget { Min = 20, Max = 100 } },
         Apply = new ApplySpec { MaxSurge = 0 },
     };
 

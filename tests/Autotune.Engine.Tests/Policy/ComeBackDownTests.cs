@@ -233,15 +233,7 @@ public sealed class ComeBackDownTests
     private static (List<(Knob Knob, bool Up, string Message)> Moves, ObservedWindow First, ObservedWindow Last) Run(
         Func<Settings, DateTimeOffset, long, ObservedWindow> observe, Settings initial, int minutes)
     {
-        var spec = Given.Spec() with
-        {
-            Knobs = Given.Spec().Knobs with
-            {
-                Replicas = new KnobBudget { Min = 1, Max = 1 },
-                ThreadPoolMinThreads = new KnobBudget { Min = 2, Max = 256 },
-                DbMaxPoolSize = new KnobBudget { Min = 2, Max = 80 },
-            },
-        };
+        var spec = Given.OnePodSpec(poolMax: 80, threadsMax: 256, p99LatencyMs: 250);
         var current = initial;
         var state = TuningState.Empty with { Baseline = new ServiceBaseline(ServiceMs: 3, HoldMs: 0.5) };
         var generation = 1L;

@@ -15,15 +15,7 @@ namespace Autotune.Engine.Tests.Policy;
 /// </summary>
 public sealed class IdlePoolTests
 {
-    private static ApiTuningSpec Spec(int poolMin = 2) => Given.Spec() with
-    {
-        Objectives = new Objectives { P99LatencyMs = 100, MaxPoolWaitMs = 20, MaxQueueDepth = 20 },
-        Knobs = Given.Spec().Knobs with
-        {
-            Replicas = new KnobBudget { Min = 1, Max = 1 },
-            DbMaxPoolSize = new KnobBudget { Min = poolMin, Max = 80 },
-        },
-    };
+    private static ApiTuningSpec Spec(int poolMin = 2) => Given.OnePodSpec(poolMax: 80, poolMin: poolMin, p99LatencyMs: 100);
 
     /// <summary>One busy async pod at 12k req/s: CPU 91%, P99 4.7 ms, at most 6 connections in use at any scrape.</summary>
     private static ObservedWindow Busy(int pool = 64) => Given.Healthy() with
