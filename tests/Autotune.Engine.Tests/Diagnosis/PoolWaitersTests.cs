@@ -95,13 +95,47 @@ public sealed class PoolWaitersTests
     }
 
     [Fact]
-    public void A_pool_busy_under_the_cap_by_uses_and_serving_what_arrives_is_a_queue_not_a_shortage()
+    public void A_pool_busy_under_the_cap_by_uses_and_serving_what_arrives_with_a_short_queue_is_not_a_shortage()
     {
-        // The backfire guard: a pool that keeps up with arrivals and is not busy all the time only queues; one more
+        // The backfire guard: a pool that keeps up with arrivals, is not busy all the time, and whose waiters wait
+        // under the pool-wait objective on average (12 waiting / 5,700 uses a second, about 2 ms) only queues; one more
         // connection adds contention (the simulator's backfire scenario collapses the database when it grows).
-        var d = TuningEngine.Decide(Given.Input(FastAsyncAtItsPool() with { ConnectionHoldMeanMs = 0.7 }, Spec, TuningState.Empty, new Settings(1, 2, 5, 200),
-            Given.Ledger(maxConnections: 200, otherPool: 2)));
+        var w = FastAsyncAtItsPool() with { ConnectionHoldMeanMs = 0.7, PendingRequestsMean = 12, PoolWaitP99Ms = 60, P99Ms = 150, ShareUnderObjective = 1 };
+        var d = TuningEngine.Decide(Given.Input(w, Spec, TuningState.Empty, new Settings(1, 2, 5, 200), Given.Ledger(maxConnections: 200, otherPool: 2)));
 
         Assert.NotEqual(DecisionReasons.RaisePool, d.Reason);
+    }
+
+    [Fact]
+    public void Waiters_that_by_little_s_law_wait_past_the_objective_make_a_half_busy_pool_full()
+    {
+        // The proof's fast-async window before its collapse: pool 2 in use 80% at the scrapes, 244.6 waiting per pod at
+        // 4,659 uses a second (about 52 ms each), pool-wait P99 188 ms against 20 ms, P99 173 ms still within 200 ms.
+        // It was named nothing, and the next window held 6,165 waiting at P99 2,973 ms.
+        var w = FastAsyncAtItsPool() with
+        {
+            Rps = 4659,
+            Requests = 37_272,
+            P50Ms = 20,
+            P99Ms = 173,
+            ShareUnderObjective = 1,
+            PoolWaitP99Ms = 188,
+            PoolUsage = 0.8,
+            PendingRequestsMean = 244.6,
+            ConnectionUsesPerSecond = 4659,
+            ConnectionHoldMeanMs = 0.3,
+            AppliedPoolSize = 2,
+        };
+        Decision Decide(ObservedWindow window) =>
+            TuningEngine.Decide(Given.Input(window, Spec, TuningState.Empty, new Settings(1, 2, 2, 200), Given.Ledger(maxConnections: 200, otherPool: 2)));
+
+        var d = Decide(w);
+        Assert.Equal((Bottleneck.PoolExhaustion, DecisionReasons.RaisePool, 2), (d.Bottleneck, d.Reason, d.From));
+
+        // Each of the conditions holds it back alone: waits under the objective (20 waiting, about 4 ms each), a pool
+        // the scrapes saw mostly idle, or one whose uses x hold time fill under half of it.
+        Assert.NotEqual(DecisionReasons.RaisePool, Decide(w with { PendingRequestsMean = 20 }).Reason);
+        Assert.NotEqual(DecisionReasons.RaisePool, Decide(w with { PoolUsage = 0.4 }).Reason);
+        Assert.NotEqual(DecisionReasons.RaisePool, Decide(w with { ConnectionHoldMeanMs = 0.2 }).Reason);
     }
 }
