@@ -10,9 +10,9 @@ namespace Autotune.Engine.Tests.Policy;
 /// <summary>
 /// A busy async API started far above its knee (the proof's over-provisioned profile: 2 replicas, 256 minimum
 /// threads, pool 64, at thousands of req/s on a 2-core machine): its pool always holds a few work items for
-/// microseconds, which is no contention, so its calm windows teach the uncontended service time; and its excess
-/// threads cost CPU that the machine, not the process, is short of. Measured: no baseline all run, 0 decisions,
-/// (b)/(c) 0.66.
+/// microseconds, which is no contention, so its calm windows teach the uncontended service time. Measured: no
+/// baseline all run, 0 decisions, (b)/(c) 0.66. Its threads come down only on a cost the threads make: a machine
+/// without idle CPU was not one (lowered on it 256 -> 16, the knee did not move).
 /// </summary>
 public sealed class BusyAsyncComeDownTests
 {
@@ -90,24 +90,25 @@ public sealed class BusyAsyncComeDownTests
     }
 
     [Fact]
-    public void Threads_far_above_the_demand_come_down_while_the_machine_has_no_idle_cpu()
+    public void A_machine_without_idle_cpu_is_no_cost_of_the_threads_and_they_stay()
     {
-        // Demand: 1,943 req/s per pod x 1 ms x 1.5 = 3 threads; 24 run (8x) on a machine 7.9% idle.
+        // Demand: 1,943 req/s per pod x 1 ms x 1.5 = 3 threads; 24 run (8x) on a machine 7.9% idle, the process at 28%.
+        // Measured: lowered on this evidence 256 -> 16, the knee stayed where 256 held it, in 6 decisions.
         var state = TuningState.Empty with { Baseline = Next(TuningState.Empty, Calm()).Baseline };
-        var d = TuningEngine.Decide(Input(Calm(), state));
+        Assert.NotNull(state.Baseline);
 
-        Assert.Equal(DecisionReasons.ComeBackDown, d.Reason);
-        Assert.Equal((Knob.ThreadPoolMinThreads, 256, 128), (d.Knob, d.From, d.To));
-        Assert.Contains("the machine's CPU is only 7.9% idle", d.Message, StringComparison.Ordinal);
+        Assert.NotEqual(DecisionReasons.ComeBackDown, TuningEngine.Decide(Input(Calm(), state)).Reason);
     }
 
     [Fact]
-    public void With_idle_cpu_on_the_machine_the_threads_cost_nothing_and_stay()
+    public void With_the_process_saturated_the_same_threads_come_down()
     {
-        var w = Calm() with { MachineCpuIdleShare = 0.5 };
-        var state = TuningState.Empty with { Baseline = Next(TuningState.Empty, w).Baseline };
-        Assert.NotNull(state.Baseline);
+        var w = Calm() with { CpuUtilization = 0.9 };
+        var state = TuningState.Empty with { Baseline = Next(TuningState.Empty, Calm()).Baseline };
 
-        Assert.NotEqual(DecisionReasons.ComeBackDown, TuningEngine.Decide(Input(w, state)).Reason);
+        var d = TuningEngine.Decide(Input(w, state));
+
+        Assert.Equal(DecisionReasons.ComeBackDown, d.Reason);
+        Assert.Equal((Knob.ThreadPoolMinThreads, 256, 128), (d.Knob, d.From, d.To));
     }
 }
