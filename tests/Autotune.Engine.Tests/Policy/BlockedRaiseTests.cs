@@ -45,15 +45,8 @@ public sealed class BlockedRaiseTests
         AppliedMinThreads = 18,
     };
 
-    /// <summary>One replica, minimum threads 2-256 (the proof's blocking budgets).</summary>
-    private static readonly ApiTuningSpec Spec = Given.Spec() with
-    {
-        Knobs = Given.Spec().Knobs with
-        {
-            Replicas = new KnobBudget { Min = 1, Max = 1 },
-            ThreadPoolMinThreads = new KnobBudget { Min = 2, Max = 256 },
-        },
-    };
+    /// <summary>One replica, minimum threads 2-256 (the proof's blocking budgets); the rest as <see cref="Given.Spec"/>.</summary>
+    private static readonly ApiTuningSpec Spec = Given.OnePodSpec(poolMax: 200, poolMin: 5, threadsMax: 256, p99LatencyMs: 250);
 
     private static Decision Decide(ObservedWindow w, int threads = 18) =>
         TuningEngine.Decide(Given.Input(w with { AppliedMinThreads = threads }, spec: Spec, settings: new Settings(1, threads, 40, 200)));
