@@ -64,4 +64,75 @@ public sealed class BacklogJudgementTests
 
         Assert.True(d.Kind == DecisionKind.Rollback, d.Message);
     }
+
+    /// <summary>
+    /// The proof's fast-async run (one pod, no simulated round trip): a pool raise 2 -> 10 made at 5,352 req/s within
+    /// the objective met the load's step to 6,153 req/s; the window after it served 5,604 req/s with 9,115 requests
+    /// in flight, P99 2,771 ms.
+    /// </summary>
+    private static (ObservedWindow Before, ObservedWindow After) FastAsyncRaise(double servedAfter, double inFlightAfter)
+    {
+        var before = Window(5_352, 0, 49.2, 0) with
+        {
+            ShareUnderObjective = 1,
+            PoolWaitP99Ms = 48.8,
+            PoolUsage = 0.9,
+            PendingRequestsMean = 66,
+            ActiveRequestsMean = 70,
+            ConnectionHoldMeanMs = 0.27,
+        };
+        var after = Window(servedAfter, 0, 2_771, 0) with
+        {
+            ShareUnderObjective = 0.008,
+            PoolWaitP99Ms = 1_992,
+            PoolUsage = 0.32,
+            PendingRequestsMean = inFlightAfter - 5,
+            ActiveRequestsMean = inFlightAfter,
+            ConnectionHoldMeanMs = 0.3,
+        };
+        return (before, after);
+    }
+
+    private static Decision JudgeFastAsync((ObservedWindow Before, ObservedWindow After) w) =>
+        TuningEngine.Decide(Given.Input(w.After with { AppliedGenerationMin = 5 }, Given.OnePodSpec(poolMax: 80, maxQueueDepth: 10),
+            Given.Confirmed(TuningState.Empty, Knob.DbMaxPoolSize, 2, 10, DecisionReasons.RaisePool, w.Before), new Settings(1, 2, 10, 200),
+            Given.Ledger(maxConnections: 200, otherPool: 2)));
+
+    [Fact]
+    public void A_raise_after_which_requests_back_up_is_kept_while_it_serves_as_many()
+    {
+        var d = JudgeFastAsync(FastAsyncRaise(servedAfter: 5_604, inFlightAfter: 9_120));
+
+        Assert.True(d.Kind != DecisionKind.Rollback, d.Message);
+    }
+
+    [Fact]
+    public void A_raise_after_which_requests_back_up_and_fewer_are_served_is_rolled_back()
+    {
+        var d = JudgeFastAsync(FastAsyncRaise(servedAfter: 4_900, inFlightAfter: 9_120));
+
+        Assert.True(d.Kind == DecisionKind.Rollback, d.Message);
+    }
+
+    [Fact]
+    public void A_p99_rise_without_requests_backing_up_is_rolled_back_though_as_many_are_served()
+    {
+        // 60 requests in flight at 5,604 req/s is 11 ms each by Little's law, well inside the 200 ms objective: the
+        // P99 is the settings', not a queue's.
+        var d = JudgeFastAsync(FastAsyncRaise(servedAfter: 5_604, inFlightAfter: 60));
+
+        Assert.True(d.Kind == DecisionKind.Rollback, d.Message);
+        Assert.Contains("p99 rose", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Requests_back_up_when_by_littles_law_the_mean_request_outlasts_the_objective()
+    {
+        var objectives = Spec.Objectives;
+        var w = Given.Healthy() with { Pods = 1, Rps = 1_000, ActiveRequestsMean = 150 };
+
+        Assert.False(Autotune.Engine.Decisions.Guardrails.RegressionCheck.BackedUp(w, objectives));
+        Assert.True(Autotune.Engine.Decisions.Guardrails.RegressionCheck.BackedUp(w with { ActiveRequestsMean = 250 }, objectives));
+        Assert.False(Autotune.Engine.Decisions.Guardrails.RegressionCheck.BackedUp(w with { ActiveRequestsMean = double.NaN }, objectives));
+    }
 }

@@ -81,4 +81,32 @@ public sealed class JudgedMovesTests
         Assert.Null(RegressionCheck.LoadAlike(before, Before() with { Rps = 11_000, ActiveRequestsMean = 30 }));
         Assert.Null(RegressionCheck.LoadAlike(before, Before() with { Rps = 11_000, ActiveRequestsMean = double.NaN }));
     }
+
+    [Fact]
+    public void A_move_that_served_as_many_in_flight_more_is_kept_though_its_p99_rose_inside_the_objective()
+    {
+        // 18k served with the same 64 in flight: each took 3.6 ms on average instead of 4.3 ms, whether the callers are
+        // the same or an open-loop ramp brought more. P99 8 -> 20 ms is far inside the 250 ms objective.
+        var d = Judge(Before() with { Rps = 18_000, Requests = 18_000 * 60, P99Ms = 20 });
+
+        Assert.True(d.Kind != DecisionKind.Rollback, d.Message);
+    }
+
+    [Fact]
+    public void A_move_that_served_as_many_in_flight_more_is_rolled_back_when_it_left_the_objective()
+    {
+        var d = Judge(Before() with { Rps = 18_000, Requests = 18_000 * 60, P99Ms = 400, ShareUnderObjective = 0.97 });
+
+        Assert.True(d.Kind == DecisionKind.Rollback, d.Message);
+        Assert.Contains("at similar concurrency", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_move_that_served_as_many_in_flight_fewer_is_rolled_back_on_its_p99()
+    {
+        var d = Judge(Before() with { Rps = 12_500, Requests = 12_500 * 60, P99Ms = 20 });
+
+        Assert.True(d.Kind == DecisionKind.Rollback, d.Message);
+        Assert.Contains("p99 rose 8 ms -> 20 ms at similar concurrency", d.Message, StringComparison.Ordinal);
+    }
 }

@@ -58,6 +58,8 @@ public sealed class BlockedRaiseTests
 
         Assert.Equal(DecisionReasons.RaiseMinThreads, d.Reason);
         Assert.Equal((Knob.ThreadPoolMinThreads, 18, 72), (d.Knob, d.From, d.To));
+        Assert.Contains("the threads are blocked (41.2 work items a second each", d.Message, StringComparison.Ordinal);
+        Assert.Contains("so the step may quadruple them", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,6 +69,7 @@ public sealed class BlockedRaiseTests
 
         Assert.Equal(DecisionReasons.RaiseMinThreads, d.Reason);
         Assert.Equal((18, 36), (d.From, d.To));
+        Assert.DoesNotContain("quadruple", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ internal static class StarvationSignal
     public static bool Blocked(ObservedWindow w)
     {
         ArgumentNullException.ThrowIfNull(w);
-        var threads = ThreadsOf(w.ThreadsMean, w.ThreadsLast);
+        var threads = ThreadsOf(w);
         return w.WorkItemsPerSecond >= 0 && threads > 0 && CompletionsStall(w.WorkItemsPerSecond, threads) && CpuRoom(w);
     }
 
@@ -102,6 +102,9 @@ internal static class StarvationSignal
         !(workItemsPerSecond >= 0 && threads > 0) || workItemsPerSecond / threads < Thresholds.BlockedWorkItemsPerThread;
 
     private static double ThreadsOf(double mean, double last) => double.IsFinite(mean) && mean > 0 ? mean : last;
+
+    /// <summary>Thread-pool threads per pod over the window: their mean, or the last scrape's when no mean was recorded.</summary>
+    public static double ThreadsOf(ObservedWindow w) => ThreadsOf(w.ThreadsMean, w.ThreadsLast);
 
     /// <summary>
     /// How long work waits for a thread, ms: the agent's measured queue delay (the longest at any scrape) when it is

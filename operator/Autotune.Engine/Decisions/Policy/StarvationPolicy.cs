@@ -36,6 +36,12 @@ internal static class StarvationPolicy
                 + $"the backlog of {Num.F(StarvationSignal.QueuePeak(w))} queued per pod is the collapse, not the demand)"
             : $"{finding.Summary}; Little's law asks for {need} threads per pod (the larger of {Num.F(LittleSizing.ArrivalsPerPod(w))} rps x "
                 + $"{Num.Ms(LittleSizing.ThreadSeconds(w) * 1000)} and {Num.F(LittleSizing.InFlightPerPod(w))} requests in flight at the busiest scrape, x {Num.F(Thresholds.Headroom)})";
+        if (blocked && to > StepBounds.MaxUp(Knob.ThreadPoolMinThreads, from))
+        {
+            why += $"; the threads are blocked ({Num.F(w.WorkItemsPerSecond / StarvationSignal.ThreadsOf(w))} work items a second each, "
+                + $"under {Num.F(Thresholds.BlockedWorkItemsPerThread)}, with CPU to spare), so the step may quadruple them";
+        }
+
         return to <= from
             ? Proposal.Hold(DecisionReasons.AtBudgetLimit, $"{why}; minimum threads are at their budget's maximum {budget.Max}")
             : Proposal.Change(DecisionReasons.RaiseMinThreads, why, input.Current with { ThreadPoolMinThreads = to });
