@@ -1,3 +1,4 @@
+using Autotune.Engine.Decisions;
 using Autotune.Engine.Decisions.Diagnosis;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Metrics.Windows;
@@ -36,6 +37,25 @@ public sealed class DiagnoserTests
 
         Assert.Equal(Bottleneck.PoolExhaustion, f.Bottleneck);
         Assert.Contains("pool wait p99 180 ms > 20 ms objective", f.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pool_wait_over_the_objective_on_a_mostly_idle_pool_is_named_not_the_pools_size()
+    {
+        // The proof's over-provisioned start, first window: pools of 64 opening their connections while the load began.
+        var f = Diagnose(Given.Healthy() with
+        {
+            P99Ms = 1377,
+            ShareUnderObjective = 0.846,
+            PoolWaitP99Ms = 1572,
+            PoolUsage = 0.102,
+            PendingRequestsMean = 0,
+            QueueDepthMean = 0.6,
+            CpuUtilization = 0.288,
+        });
+
+        Assert.Equal(DecisionReasons.NoRemedy, f.HoldReason);
+        Assert.Contains("no pool wait (1572 ms with the pool 10.2% used: not its size)", f.Summary, StringComparison.Ordinal);
     }
 
     [Theory]

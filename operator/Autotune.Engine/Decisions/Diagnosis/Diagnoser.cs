@@ -137,7 +137,7 @@ public static class Diagnoser
         if (over)
         {
             return Finding.Hold(Bottleneck.Unknown, DecisionReasons.NoRemedy,
-                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective, but no pool wait ({Num.Ms(w.PoolWaitP99Ms)}), thread-pool queue "
+                $"p99 {Num.Ms(w.P99Ms)} > {Num.Ms(o.P99LatencyMs)} objective, but no pool wait ({PoolWaitWords(w, o)}), thread-pool queue "
                 + $"({Num.F(w.QueueDepthMean)}) or CPU ({Num.Pct(w.CpuUtilization)}) limit the knobs can relieve"
                 + (StarvationSignal.HostBusy(w) is { } busy ? $"; {busy}, so more threads would only wait for it" : string.Empty), ev);
         }
@@ -263,6 +263,16 @@ public static class Diagnoser
     /// <summary>The last change or rollback the engine made, if any (the history is newest first).</summary>
     private static Decision? LastChange(TuningState state) =>
         state.History.Select(h => h.Decision).FirstOrDefault(d => d.IsAction);
+
+    /// <summary>
+    /// The pool wait of a window no rule named the pool's limit, in words: the number alone, or with why it is not the
+    /// pool's size when it is over the objective (a pool mostly idle while requests waited is connections opening or a
+    /// start-up, not too few of them).
+    /// </summary>
+    private static string PoolWaitWords(ObservedWindow w, Objectives o) =>
+        w.PoolWaitP99Ms > o.MaxPoolWaitMs && double.IsFinite(w.PoolUsage)
+            ? $"{Num.Ms(w.PoolWaitP99Ms)} with the pool {Num.Pct(w.PoolUsage)} used: not its size"
+            : Num.Ms(w.PoolWaitP99Ms);
 
     /// <summary>P99 over the objective, or too small a share of requests under it.</summary>
     public static bool OverObjective(ObservedWindow w, Objectives o) =>
