@@ -125,8 +125,9 @@ public sealed class IdlePoolTests
         var before = Busy(32);
         var state = Given.Confirmed(TwoIdleWindows, Knob.DbMaxPoolSize, 32, 16, DecisionReasons.TrimIdlePool, before);
 
-        // Within the objective (with margin, even), but P99 rose 4.7 -> 30 ms at the same load: worse.
-        var worse = Busy(16) with { P99Ms = 30, AppliedGenerationMin = 5 };
+        // Within the objective (with margin, even), but P99 rose 4.7 -> 30 ms at the same load with requests now waiting
+        // for a connection: worse, and the trim's doing.
+        var worse = Busy(16) with { P99Ms = 30, PoolWaitP99Ms = 25, PendingRequestsMean = 3, AppliedGenerationMin = 5 };
         var input = Given.Input(worse, spec: Spec(), state: state, settings: new Settings(1, 5, 16, 400), ledger: Given.Ledger(maxConnections: 400));
         var d = TuningEngine.Decide(input);
         var next = TuningStateTransitions.Next(input, d, expectedGeneration: 6);
@@ -141,6 +142,23 @@ public sealed class IdlePoolTests
         var again = TuningEngine.Decide(Given.Input(Busy(32) with { Start = later.AddSeconds(-60), End = later }, spec: Spec(),
             state: next with { Pending = null }, settings: new Settings(1, 5, 32, 400), ledger: Given.Ledger(maxConnections: 400), now: later));
         Assert.NotEqual(DecisionReasons.TrimIdlePool, again.Reason);
+    }
+
+    [Theory]
+    [InlineData(12_000, false)] // P99 4.7 -> 30 ms with nobody waiting for a connection: not the trim's doing, kept
+    [InlineData(10_000, true)] // and with 17% less served to the same 30 requests in flight: the throughput rule still rolls it back
+    public void A_trim_nobody_waits_for_a_connection_after_is_judged_on_throughput_alone(double servedAfter, bool rolledBack)
+    {
+        var state = Given.Confirmed(TwoIdleWindows, Knob.DbMaxPoolSize, 32, 16, DecisionReasons.TrimIdlePool, Busy(32));
+        var after = Busy(16) with { P99Ms = 30, Rps = servedAfter, Requests = servedAfter * 60, AppliedGenerationMin = 5 };
+
+        var d = TuningEngine.Decide(Given.Input(after, spec: Spec(), state: state, settings: new Settings(1, 5, 16, 400), ledger: Given.Ledger(maxConnections: 400)));
+
+        Assert.True((d.Kind == DecisionKind.Rollback) == rolledBack, d.Message);
+        if (rolledBack)
+        {
+            Assert.Contains("throughput fell 12000 -> 10000 rps", d.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -105,9 +105,9 @@ public static class RegressionCheck
             return $"the share under the objective fell {Num.Pct(before.ShareUnderObjective)} -> {Num.Pct(after.ShareUnderObjective)} {load}";
         }
 
-        if (after.Rps < before.Rps * 0.95 && (after.P99Ms >= before.P99Ms || after.ErrorRate > before.ErrorRate + 0.01))
+        if (Fell(before, after) is { } fell)
         {
-            return $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps with p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)} {load}";
+            return $"{fell} {load}";
         }
 
         return raised ? HelpedNothing(before, after, objectives, load) : null;
@@ -126,6 +126,33 @@ public static class RegressionCheck
         var backlog = before.ArrivalRps > was * 1.02;
         return backlog && Goodput(after.Rps, after.ErrorRate) > was * 1.05 && after.ArrivalRps >= before.ArrivalRps * (1 - Thresholds.SimilarLoad);
     }
+
+    /// <summary>
+    /// How throughput fell at similar load with latency or errors no better (the throughput rule of
+    /// <see cref="Regressed"/> alone), or null when it did not or the load moved too much to tell.
+    /// </summary>
+    public static string? ThroughputFell(WindowSummary before, ObservedWindow after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return LoadAlike(before, after) is { } load && !TooFewToJudge(before, after) && Fell(before, after) is { } fell ? $"{fell} {load}" : null;
+    }
+
+    /// <summary>
+    /// True when nobody waited for a connection in <paramref name="w"/>: no requests pending on the pool, no pool
+    /// timeouts, and the pool wait within its comfortable share of the objective.
+    /// </summary>
+    public static bool NobodyWaitsForAConnection(ObservedWindow w, Objectives objectives)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(objectives);
+        return !(w.PendingRequestsMean > 0) && !(w.PoolTimeouts > 0) && !(w.PoolWaitP99Ms > objectives.MaxPoolWaitMs * Thresholds.Comfortable);
+    }
+
+    private static string? Fell(WindowSummary before, ObservedWindow after) =>
+        after.Rps < before.Rps * 0.95 && (after.P99Ms >= before.P99Ms || after.ErrorRate > before.ErrorRate + 0.01)
+            ? $"throughput fell {Num.F(before.Rps)} -> {Num.F(after.Rps)} rps with p99 {Num.Ms(before.P99Ms)} -> {Num.Ms(after.P99Ms)}"
+            : null;
 
     /// <summary>
     /// True when requests back up in <paramref name="w"/>: by Little's law (requests in flight over requests completed
