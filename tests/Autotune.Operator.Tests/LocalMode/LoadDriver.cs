@@ -70,8 +70,10 @@ internal sealed class LoadDriver : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
             {
+                // A replica stopping mid-request can surface as a bare SocketException ("Transport endpoint is not
+                // connected", from reading the connection's remote end point) rather than wrapped in HttpRequestException.
                 Interlocked.Increment(ref _failed);
                 await Task.Delay(20);
             }

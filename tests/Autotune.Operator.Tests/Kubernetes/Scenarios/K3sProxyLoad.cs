@@ -67,7 +67,7 @@ internal sealed class K3sProxyLoad : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Net.Sockets.SocketException or IOException)
             {
                 Interlocked.Increment(ref _failed);
                 Volatile.Write(ref _lastFailure, $"{ex.GetType().Name}: {ex.Message}");
