@@ -63,6 +63,18 @@ public sealed class BlockedRaiseTests
     }
 
     [Fact]
+    public void Starvation_named_on_the_measured_wait_alone_says_so_not_that_a_queue_of_zero_is_over_its_limit()
+    {
+        // The proof's bursty-starvation run of 16:27: raised on a window whose mean queue was 0 while work waited for
+        // threads, and the words read "thread-pool queue 0 per pod > 10".
+        var d = Decide(Bursty() with { QueueDepthMean = 0, QueueDepthSlopePerSecond = 0 });
+
+        Assert.Equal(DecisionReasons.RaiseMinThreads, d.Reason);
+        Assert.Contains("work waited 60 ms for a thread on average, at least 10% of the 250 ms objective, with the thread-pool queue at 0 per pod", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("queue 0 per pod >", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_the_completion_counter_the_step_is_a_doubling_as_before()
     {
         var d = Decide(Bursty() with { WorkItemsPerSecond = double.NaN });

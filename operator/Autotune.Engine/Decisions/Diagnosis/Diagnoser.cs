@@ -91,8 +91,11 @@ public static class Diagnoser
         if (starving)
         {
             return Act(Bottleneck.ThreadStarvation, ev,
-                $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and "
-                + (w.QueueDepthSlopePerSecond > 0 ? $"growing {Num.F(w.QueueDepthSlopePerSecond)}/s " : $"not draining ({Num.F(w.QueueDepthSlopePerSecond)}/s) ")
+                (StarvationSignal.QueueGrows(w, o.MaxQueueDepth)
+                    ? $"thread-pool queue {Num.F(w.QueueDepthMean)} per pod > {Num.F(o.MaxQueueDepth)} and "
+                        + (w.QueueDepthSlopePerSecond > 0 ? $"growing {Num.F(w.QueueDepthSlopePerSecond)}/s " : $"not draining ({Num.F(w.QueueDepthSlopePerSecond)}/s) ")
+                    : $"work waited {Num.Ms(w.QueueDelayMeanMs)} for a thread on average, at least {Num.Pct(Thresholds.QueueDelayShare)} of the "
+                        + $"{Num.Ms(o.P99LatencyMs)} objective, with the thread-pool queue at {Num.F(w.QueueDepthMean)} per pod on average ")
                 + $"while CPU is {Num.Pct(w.CpuUtilization)} and threads went {Num.F(w.ThreadsFirst)} -> {Num.F(w.ThreadsLast)}"
                 + (w.ScrapeLatencyMaxMs >= Thresholds.SlowScrapeMs ? $" (slowest scrape {Num.Ms(w.ScrapeLatencyMaxMs)})" : string.Empty)
                 + (w.TimedOutScrapes > 0 ? $" ({w.TimedOutScrapes} scrapes of live pods timed out)" : string.Empty)
