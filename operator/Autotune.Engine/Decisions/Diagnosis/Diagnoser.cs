@@ -277,6 +277,17 @@ public static class Diagnoser
             ? $"{Num.Ms(w.PoolWaitP99Ms)} with the pool {Num.Pct(w.PoolUsage)} used: not its size"
             : Num.Ms(w.PoolWaitP99Ms);
 
+    /// <summary>
+    /// True when nobody waited for a connection in <paramref name="w"/>: no requests pending on the pool, no pool
+    /// timeouts, and the pool wait within its comfortable share of the objective.
+    /// </summary>
+    public static bool NobodyWaitsForAConnection(ObservedWindow w, Objectives objectives)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(objectives);
+        return !(w.PendingRequestsMean > 0) && !(w.PoolTimeouts > 0) && !(w.PoolWaitP99Ms > objectives.MaxPoolWaitMs * Thresholds.Comfortable);
+    }
+
     /// <summary>P99 over the objective, or too small a share of requests under it.</summary>
     public static bool OverObjective(ObservedWindow w, Objectives o) =>
         w.P99Ms > o.P99LatencyMs || w.ShareUnderObjective < Thresholds.ShareTarget;

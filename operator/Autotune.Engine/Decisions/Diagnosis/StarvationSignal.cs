@@ -48,7 +48,7 @@ internal static class StarvationSignal
     /// <summary>All signs together.</summary>
     public static bool Starving(ObservedWindow w, double maxQueueDepth, int? minThreads, double objectiveMs) =>
         (QueueGrows(w, maxQueueDepth) || DelayedOnAverage(w, objectiveMs)) && CpuRoom(w) && ThreadsStuck(w, minThreads)
-        && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w.ThreadsMean, w.ThreadsLast)) && QueueWaits(w, objectiveMs);
+        && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w)) && QueueWaits(w, objectiveMs);
 
     /// <summary>
     /// The agent's measured queue delay, on average over the window, is a real share of the objective
@@ -179,7 +179,7 @@ internal static class StarvationSignal
         if (w.PerPod.Count == 0)
         {
             return CpuRoom(w) && QueuePeak(w) > 0 && InjectedPastMinimum(w, minThreads)
-                && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w.ThreadsMean, w.ThreadsLast)) && QueueWaits(w, objectiveMs);
+                && CompletionsStall(w.WorkItemsPerSecond, ThreadsOf(w)) && QueueWaits(w, objectiveMs);
         }
 
         return w.PerPod.Any(p => PodBlocked(w, p)

@@ -89,21 +89,15 @@ public static class ChangeJudge
                 + "the limit after it, and fewer pods open fewer connections", p);
         }
 
-        if (p.Reason == DecisionReasons.TrimIdlePool && !Diagnoser.OverObjective(w, input.Spec.Objectives) && RegressionCheck.NobodyWaitsForAConnection(w, input.Spec.Objectives))
-        {
-            // Nobody waited for a connection after the idle connections went: the trim cannot be what moved P99 or the
-            // share under the objective, so it is judged on throughput alone (seen in the simulator's cpu-bound scenario
-            // with trims allowed during the stabilisation window, a variant not kept: a trim 10 -> 5 with no connection
-            // in use at any scrape was rolled back on P99 64.8 -> 71.7 ms at 60% CPU, and the pool's give-back barred
-            // for an hour).
-            var fell = RegressionCheck.ThroughputFell(p.Before, w);
-            return fell is null
-                ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
-                : new Judgement(PendingStatus.Regressed, confirmedAt, fell, p);
-        }
-
-        var why = RegressionCheck.Regressed(p.Before, w, input.Spec.Objectives, p.Reason == DecisionReasons.GiveBackCapacity,
-            raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads);
+        // A trim after which nobody waited for a connection cannot be what moved P99 or the share under the objective:
+        // it is judged on throughput alone (seen in the simulator's cpu-bound scenario with trims allowed during the
+        // stabilisation window, a variant not kept: a trim 10 -> 5 with no connection in use at any scrape was rolled
+        // back on P99 64.8 -> 71.7 ms at 60% CPU, and the pool's give-back barred for an hour).
+        var objectives = input.Spec.Objectives;
+        var why = p.Reason == DecisionReasons.TrimIdlePool && !Diagnoser.OverObjective(w, objectives) && Diagnoser.NobodyWaitsForAConnection(w, objectives)
+            ? RegressionCheck.ThroughputFell(p.Before, w)
+            : RegressionCheck.Regressed(p.Before, w, objectives, p.Reason == DecisionReasons.GiveBackCapacity,
+                raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads);
         return why is null
             ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
             : new Judgement(PendingStatus.Regressed, confirmedAt, why, p);

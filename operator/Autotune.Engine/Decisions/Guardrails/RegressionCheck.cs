@@ -38,6 +38,7 @@ public static class RegressionCheck
             return null;
         }
 
+        var (was, now) = (Goodput(before.Rps, before.ErrorRate), Goodput(after.Rps, after.ErrorRate));
         if (gaveBackCapacity)
         {
             return Diagnosis.Diagnoser.OverObjective(after, objectives)
@@ -55,7 +56,6 @@ public static class RegressionCheck
             // count the errors and 503s of a collapse as served (measured in the demo: a thread raise during a collapse
             // took goodput 46.8 -> 104 rps while the backlog drained, and was rolled back on the share under the
             // objective, 90.1% -> 52.1%, because 91.9 completions against 104 arriving did not read as filling).
-            var (was, now) = (Goodput(before.Rps, before.ErrorRate), Goodput(after.Rps, after.ErrorRate));
             return now < was * 0.95
                 ? $"goodput (requests answered without an error) fell {Num.F(was)} -> {Num.F(now)} rps while requests queued {load}"
                 : null;
@@ -71,8 +71,7 @@ public static class RegressionCheck
             return null;
         }
 
-        if (!SimilarLoad(Arrivals(before), after.ArrivalRps) && Goodput(after.Rps, after.ErrorRate) > Goodput(before.Rps, before.ErrorRate) * 1.05
-            && !Diagnosis.Diagnoser.OverObjective(after, objectives))
+        if (!SimilarLoad(Arrivals(before), after.ArrivalRps) && now > was * 1.05 && !Diagnosis.Diagnoser.OverObjective(after, objectives))
         {
             // Alike only by the requests in flight, and 5% more served: as many requests in flight each took less time on
             // average (Little's law), whether the callers are the same (closed loop) or more arrived (an open-loop ramp),
@@ -83,7 +82,7 @@ public static class RegressionCheck
             return null;
         }
 
-        if (raised && BackedUp(after, objectives) && Goodput(after.Rps, after.ErrorRate) >= Goodput(before.Rps, before.ErrorRate) * 0.95)
+        if (raised && BackedUp(after, objectives) && now >= was * 0.95)
         {
             // Requests back up after a raise that serves at least as many as before: a raise adds capacity, so the backlog
             // is load beyond what either setting serves (or the transition's own pause), and its P99 and share under the
@@ -136,17 +135,6 @@ public static class RegressionCheck
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
         return LoadAlike(before, after) is { } load && !TooFewToJudge(before, after) && Fell(before, after) is { } fell ? $"{fell} {load}" : null;
-    }
-
-    /// <summary>
-    /// True when nobody waited for a connection in <paramref name="w"/>: no requests pending on the pool, no pool
-    /// timeouts, and the pool wait within its comfortable share of the objective.
-    /// </summary>
-    public static bool NobodyWaitsForAConnection(ObservedWindow w, Objectives objectives)
-    {
-        ArgumentNullException.ThrowIfNull(w);
-        ArgumentNullException.ThrowIfNull(objectives);
-        return !(w.PendingRequestsMean > 0) && !(w.PoolTimeouts > 0) && !(w.PoolWaitP99Ms > objectives.MaxPoolWaitMs * Thresholds.Comfortable);
     }
 
     private static string? Fell(WindowSummary before, ObservedWindow after) =>

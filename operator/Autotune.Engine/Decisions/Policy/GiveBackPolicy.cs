@@ -274,7 +274,7 @@ internal static class GiveBackPolicy
 
         var withMargin = w.P99Ms <= o.P99LatencyMs * Thresholds.ComfortableLatency && !(w.ShareUnderObjective < Thresholds.ShareTarget)
             && !(w.ErrorRate > 1 - Thresholds.ShareTarget);
-        var nobodyWaits = RegressionCheck.NobodyWaitsForAConnection(w, o);
+        var nobodyWaits = Diagnoser.NobodyWaitsForAConnection(w, o);
         double[] peaks = [w.PoolInUseMax, .. input.State.PoolPeaks.Take(IdleWindows - 1)];
         if (!withMargin || !nobodyWaits || peaks.Length < IdleWindows || !peaks.All(double.IsFinite))
         {
