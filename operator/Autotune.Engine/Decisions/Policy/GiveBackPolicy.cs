@@ -46,11 +46,17 @@ internal static class GiveBackPolicy
         if (StepBounds.BudgetOf(input.Spec.Knobs, Knob.DbMaxPoolSize) is { } pb && c.DbMaxPoolSize is { } p && p > pb.Min
             && !double.IsNaN(w.PoolUsage))
         {
-            var to = Math.Max(pb.Min, Math.Max((int)Math.Ceiling(w.PoolUsage * p * Thresholds.Headroom), (int)Math.Ceiling(p * 0.75)));
+            // Sized from the most connections any scrape saw in use as well as from the mean: under bursts the mean
+            // counts the gaps (the bursty-starvation run of 16:23 gave a pool 54% used on average back 100 -> 81, and
+            // its bursts then waited up to 1.6 s for a connection).
+            var peak = PeakInUse(input, w);
+            var busy = double.IsNaN(peak) ? w.PoolUsage * p : Math.Max(w.PoolUsage * p, peak);
+            var to = Math.Max(pb.Min, Math.Max((int)Math.Ceiling(busy * Thresholds.Headroom), (int)Math.Ceiling(p * 0.75)));
             if (to < p)
             {
+                var atMost = double.IsNaN(peak) ? string.Empty : $", at most {Num.F(peak)} connections in use per pod at a scrape";
                 return Proposal.Change(DecisionReasons.GiveBackCapacity,
-                    $"{why}; the pool is {Num.Pct(w.PoolUsage)} used", c with { DbMaxPoolSize = to });
+                    $"{why}; the pool is {Num.Pct(w.PoolUsage)} used{atMost}", c with { DbMaxPoolSize = to });
             }
         }
 
@@ -260,6 +266,10 @@ internal static class GiveBackPolicy
     /// it made P99 or throughput worse at similar load. Null when the evidence is not there or the move may not be made
     /// now (cooldown, a bar, a suppressed reversal).
     /// </summary>
+    /// <summary>The most pooled connections in use per pod at a scrape of this window and the ones before it kept in <see cref="TuningState.PoolPeaks"/>; NaN when none reports.</summary>
+    private static double PeakInUse(DecisionInput input, ObservedWindow w) =>
+        ((double[])[w.PoolInUseMax, .. input.State.PoolPeaks]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     internal static Proposal? IdlePool(DecisionInput input, ObservedWindow w)
     {
         ArgumentNullException.ThrowIfNull(input);
