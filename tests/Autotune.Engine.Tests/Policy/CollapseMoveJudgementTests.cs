@@ -102,4 +102,35 @@ public sealed class CollapseMoveJudgementTests
         Assert.Equal(PendingStatus.Regressed,
             ChangeJudge.Evaluate(Given.Input(Draining(errorRate: 0.8), state: ThreadRaiseJudged(), settings: new Settings(1, 27, 7, 20))).Status);
     }
+
+    /// <summary>
+    /// The demo at 18:56 UTC, 2026-12-07: the pool raised 6 -> 7 (all max_connections 20 then allowed) on a window that
+    /// answered 117 of 233 rps without an error, connections held 141 ms; the window after answered 86.4 of 202, held
+    /// 55 ms, with 125 waiting where 52.6 had.
+    /// </summary>
+    private static (WindowSummary Before, ObservedWindow After) DemoPoolRaise(double holdAfterMs) =>
+        (WindowSummary.Of(Collapsed() with { Rps = 232.6, Requests = 2791, ErrorRate = 1 - (117 / 232.6), ConnectionHoldMeanMs = 141, PendingRequestsMean = 52.6 }),
+            Draining() with { Rps = 202.5, Requests = 2430, ErrorRate = 1 - (86.4 / 202.5), ConnectionHoldMeanMs = holdAfterMs, PendingRequestsMean = 125.4, ActiveRequestsSlopePerSecond = 0 });
+
+    [Fact]
+    public void A_pool_raise_whose_connections_are_held_no_longer_is_kept_though_the_backlog_answered_fewer()
+    {
+        var (before, after) = DemoPoolRaise(holdAfterMs: 55);
+
+        Assert.True(RegressionCheck.Filling(before));
+        Assert.Null(RegressionCheck.Regressed(before, after, Given.Spec().Objectives, gaveBackCapacity: false, raised: Knob.DbMaxPoolSize));
+        Assert.StartsWith("goodput (requests answered without an error) fell 117 -> 86.4 rps",
+            RegressionCheck.Regressed(before, after, Given.Spec().Objectives, gaveBackCapacity: false, raised: Knob.ThreadPoolMinThreads), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(184)] // 1.3x the 141 ms before: the database slowed with one more session
+    [InlineData(double.NaN)] // no hold time measured after it: nothing clears the raise
+    public void A_pool_raise_that_answered_fewer_is_rolled_back_when_its_connections_are_held_longer_or_unmeasured(double holdAfterMs)
+    {
+        var (before, after) = DemoPoolRaise(holdAfterMs);
+
+        Assert.StartsWith("goodput (requests answered without an error) fell 117 -> 86.4 rps",
+            RegressionCheck.Regressed(before, after, Given.Spec().Objectives, gaveBackCapacity: false, raised: Knob.DbMaxPoolSize), StringComparison.Ordinal);
+    }
 }

@@ -97,7 +97,7 @@ public static class ChangeJudge
         var why = p.Reason == DecisionReasons.TrimIdlePool && !Diagnoser.OverObjective(w, objectives) && Diagnoser.NobodyWaitsForAConnection(w, objectives)
             ? RegressionCheck.ThroughputFell(p.Before, w)
             : RegressionCheck.Regressed(p.Before, w, objectives, p.Reason == DecisionReasons.GiveBackCapacity,
-                raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads);
+                raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads ? p.Knob : null);
         return why is null
             ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
             : new Judgement(PendingStatus.Regressed, confirmedAt, why, p);
