@@ -238,6 +238,34 @@ public sealed class CollapseRecoveryTests
         Assert.False(d.RequiresRestart);
     }
 
+    /// <summary>
+    /// The demo at 19:10 UTC, 2026-12-07: max_connections rose 20 -> 36 a window ago for a pool of 15; the collapse then
+    /// asked 36 -> 38 for a pool of 16 and, max_connections in its cooldown, held the pool at 7 one window more.
+    /// </summary>
+    [Fact]
+    public void A_max_connections_raise_in_its_cooldown_does_not_hold_the_part_of_the_pool_that_fits_now()
+    {
+        var state = Learned with
+        {
+            History =
+            [
+                new HistoryEntry(new Decision
+                {
+                    Kind = DecisionKind.Change, Bottleneck = Bottleneck.PoolExhaustion, Reason = DecisionReasons.RaiseMaxConnections, Message = "raised",
+                    Knob = Knob.PostgresMaxConnections, From = 20, To = 24, Time = Given.Now.AddSeconds(-5),
+                }, null),
+            ],
+        };
+
+        var d = TuningEngine.Decide(Input(Collapse(), state: state, settings: Demo with { PostgresMaxConnections = 24 }, ledger: Ledger(maxConnections: 24)));
+
+        // 24 - 14 reserved leaves 10: the pool grows 4 -> 10 now, threads to 17, and max_connections waits.
+        Assert.Equal(DecisionReasons.RecoverFromCollapse, d.Reason);
+        Assert.DoesNotContain(d.Plan, s => s.Knob == Knob.PostgresMaxConnections);
+        Assert.True(d.Plan.Single(s => s.Knob == Knob.DbMaxPoolSize) is { From: 4, To: > 4 and <= 10 }, d.Message);
+        Assert.Contains("max_connections is not raised: max_connections changed 5 s ago", d.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_collapse_with_saturated_cpu_is_not_sized_from_demand()
     {

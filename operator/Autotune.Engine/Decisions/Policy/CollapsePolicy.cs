@@ -83,11 +83,16 @@ internal static class CollapsePolicy
 
         var restartNow = MaintenanceWindowCheck.RestartAllowedNow(input.Spec.Postgres, input.Now);
         var mcFrom = input.Current.PostgresMaxConnections ?? budget.Ledger.MaxConnections;
-        if (!restartNow || StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mb || mb.Max <= mcFrom)
+        // A max_connections raise that must wait (its cooldown after the last restart, a bar) would hold the whole plan:
+        // the part of the pool that fits now goes in, and the rest follows once max_connections may rise (measured in
+        // the demo at 19:10 UTC, 2026-12-07: max_connections 20 -> 36 sized for a pool of 15, then the collapse's plan
+        // asked 36 -> 38 for a pool of 16 and held the pool at 7 through the restart's cooldown, one window more).
+        var waits = MoveGuards.Check(input, Knob.PostgresMaxConnections, Direction.Up, DecisionReasons.RecoverFromCollapse);
+        if (!restartNow || waits is not null || StepBounds.BudgetOf(input.Spec.Knobs, Knob.PostgresMaxConnections) is not { } mb || mb.Max <= mcFrom)
         {
             return (With(fit, null), fit > from
                 ? $" (the budget allows a pool of {fit} of the {pool} wanted; max_connections is not raised: "
-                    + (restartNow ? $"it is at its budget's maximum {mcFrom})" : "its restart is not allowed now)")
+                    + (!restartNow ? "its restart is not allowed now)" : waits is { } wait ? $"{wait.Why})" : $"it is at its budget's maximum {mcFrom})")
                 : $"; the pool stays at {from}: max_connections cannot be raised now");
         }
 
