@@ -251,6 +251,10 @@ internal static class GiveBackPolicy
             : null;
     }
 
+    /// <summary>The most pooled connections in use per pod at a scrape of this window and the ones before it kept in <see cref="TuningState.PoolPeaks"/>; NaN when none reports.</summary>
+    private static double PeakInUse(DecisionInput input, ObservedWindow w) =>
+        ((double[])[w.PoolInUseMax, .. input.State.PoolPeaks]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>
     /// A pool well above the connections ever in use is lowered toward that peak: connections a pool may open are
     /// reserved against the server's max_connections, which other APIs share, even when they show no latency cost
@@ -266,10 +270,6 @@ internal static class GiveBackPolicy
     /// it made P99 or throughput worse at similar load. Null when the evidence is not there or the move may not be made
     /// now (cooldown, a bar, a suppressed reversal).
     /// </summary>
-    /// <summary>The most pooled connections in use per pod at a scrape of this window and the ones before it kept in <see cref="TuningState.PoolPeaks"/>; NaN when none reports.</summary>
-    private static double PeakInUse(DecisionInput input, ObservedWindow w) =>
-        ((double[])[w.PoolInUseMax, .. input.State.PoolPeaks]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
-
     internal static Proposal? IdlePool(DecisionInput input, ObservedWindow w)
     {
         ArgumentNullException.ThrowIfNull(input);
