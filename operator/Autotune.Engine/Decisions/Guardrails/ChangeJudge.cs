@@ -1,6 +1,7 @@
 using Autotune.Engine.Decisions.Diagnosis;
 using Autotune.Engine.Decisions.Model;
 using Autotune.Engine.Decisions.Policy;
+using Autotune.Engine.Metrics.Windows;
 using Autotune.Engine.Resource.Spec;
 
 namespace Autotune.Engine.Decisions.Guardrails;
@@ -89,12 +90,12 @@ public static class ChangeJudge
                 + "the limit after it, and fewer pods open fewer connections", p);
         }
 
-        // A trim after which nobody waited for a connection cannot be what moved P99 or the share under the objective:
+        // A trim after which nobody waited for one of its connections cannot be what moved P99 or the share under the objective:
         // it is judged on throughput alone (seen in the simulator's cpu-bound scenario with trims allowed during the
         // stabilisation window, a variant not kept: a trim 10 -> 5 with no connection in use at any scrape was rolled
         // back on P99 64.8 -> 71.7 ms at 60% CPU, and the pool's give-back barred for an hour).
         var objectives = input.Spec.Objectives;
-        var why = p.Reason == DecisionReasons.TrimIdlePool && !Diagnoser.OverObjective(w, objectives) && Diagnoser.NobodyWaitsForAConnection(w, objectives)
+        var why = p.Reason == DecisionReasons.TrimIdlePool && !Diagnoser.OverObjective(w, objectives) && NobodyWaitsAfterTrim(p, w, objectives)
             ? RegressionCheck.ThroughputFell(p.Before, w)
             : RegressionCheck.Regressed(p.Before, w, objectives, p.Reason == DecisionReasons.GiveBackCapacity,
                 raised: p.To > p.From && p.Knob is Knob.DbMaxPoolSize or Knob.ThreadPoolMinThreads ? p.Knob : null);
@@ -102,6 +103,16 @@ public static class ChangeJudge
             ? new Judgement(PendingStatus.Accepted, confirmedAt, "kept", p)
             : new Judgement(PendingStatus.Regressed, confirmedAt, why, p);
     }
+
+    /// <summary>
+    /// True when nobody waited for one of the trimmed pool's connections after the trim: nobody waited at all, or the pool
+    /// stayed in use under half the time (<see cref="Diagnoser.NobodyWaitsForItsSize"/>) with its wait no longer than
+    /// <see cref="Thresholds.PoolWaitInflation"/> times the wait before it. A wait that grew past that came with the trim.
+    /// </summary>
+    private static bool NobodyWaitsAfterTrim(PendingChange p, ObservedWindow w, Objectives objectives) =>
+        Diagnoser.NobodyWaitsForAConnection(w, objectives)
+        || (Diagnoser.NobodyWaitsForItsSize(w, objectives, p.To) && p.Before is { PoolWaitP99Ms: var before } && double.IsFinite(before)
+            && w.PoolWaitP99Ms <= Math.Max(before, objectives.MaxPoolWaitMs * Thresholds.Comfortable) * Thresholds.PoolWaitInflation);
 
     private static bool Confirmed(PendingChange p, DecisionInput input)
     {

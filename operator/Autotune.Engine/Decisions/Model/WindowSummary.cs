@@ -32,6 +32,9 @@ public sealed record WindowSummary
     /// <summary>Mean connection hold time, ms (NaN when unknown).</summary>
     public double ConnectionHoldMeanMs { get; init; } = double.NaN;
 
+    /// <summary>99th percentile wait for a pooled connection, ms (NaN when unknown, as in a state kept before it was recorded).</summary>
+    public double PoolWaitP99Ms { get; init; } = double.NaN;
+
     /// <summary>Connection uses per second, all pods.</summary>
     public double ConnectionUsesPerSecond { get; init; }
 
@@ -58,6 +61,7 @@ public sealed record WindowSummary
             ShareUnderObjective = window.ShareUnderObjective,
             ErrorRate = window.ErrorRate,
             ConnectionHoldMeanMs = window.ConnectionHoldMeanMs,
+            PoolWaitP99Ms = window.PoolWaitP99Ms,
             ConnectionUsesPerSecond = window.ConnectionUsesPerSecond,
             CpuUtilization = window.CpuUtilization,
             Requests = window.Requests,

@@ -261,9 +261,10 @@ internal static class GiveBackPolicy
     /// (measured in busy-async-over-provisioned: a pool of 64 with at most 7 connections in use at any scrape, P99
     /// 4.7 ms against a 100 ms objective; static pools of 64, 16 and 8 all hold that P99). The evidence: the objective
     /// met with margin (P99 at most <see cref="Thresholds.ComfortableLatency"/> of it, the share under it on target, no
-    /// errors to speak of), nobody waiting for a connection (no requests pending, no pool timeouts, the pool wait
-    /// comfortable), and the peak in use over the last <see cref="IdleWindows"/> windows at most
-    /// <see cref="IdleShare"/> of the pool. The pool comes down toward that peak x <see cref="Thresholds.Headroom"/>, at
+    /// errors to speak of), nobody waiting for one of its connections to come free
+    /// (<see cref="Diagnoser.NobodyWaitsForItsSize"/>: no requests pending, no pool timeouts and the pool wait
+    /// comfortable, or a pool in use under half the time), and the peak in use over the last <see cref="IdleWindows"/>
+    /// windows at most <see cref="IdleShare"/> of the pool. The pool comes down toward that peak x <see cref="Thresholds.Headroom"/>, at
     /// most halved in one step, never below its budget's minimum or a floor a lowering was judged worse at. Unlike the
     /// comfortable give-back it needs no spare CPU (a busy async API is at its CPU limit and still holds idle
     /// connections), and it is judged like a move made for throughput: rolled back (and barred, the floor learned) when
@@ -284,7 +285,7 @@ internal static class GiveBackPolicy
 
         var withMargin = w.P99Ms <= o.P99LatencyMs * Thresholds.ComfortableLatency && !(w.ShareUnderObjective < Thresholds.ShareTarget)
             && !(w.ErrorRate > 1 - Thresholds.ShareTarget);
-        var nobodyWaits = Diagnoser.NobodyWaitsForAConnection(w, o);
+        var nobodyWaits = Diagnoser.NobodyWaitsForItsSize(w, o, p);
         double[] peaks = [w.PoolInUseMax, .. input.State.PoolPeaks.Take(IdleWindows - 1)];
         if (!withMargin || !nobodyWaits || peaks.Length < IdleWindows || !peaks.All(double.IsFinite))
         {
@@ -307,7 +308,10 @@ internal static class GiveBackPolicy
 
         return Proposal.Change(DecisionReasons.TrimIdlePool,
             $"at most {Num.F(peak)} of the pool's {p} connections per pod were in use at any scrape of the last {IdleWindows} windows, "
-            + $"with p99 {Num.Ms(w.P99Ms)} under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective and nobody waiting for a connection: "
+            + $"with p99 {Num.Ms(w.P99Ms)} under {Num.Pct(Thresholds.ComfortableLatency)} of the {Num.Ms(o.P99LatencyMs)} objective and "
+            + (Diagnoser.NobodyWaitsForAConnection(w, o) ? "nobody waiting for a connection: "
+                : $"nobody waiting for one to come free (pool wait p99 {Num.Ms(w.PoolWaitP99Ms)} with the pool {Num.Pct(w.PoolUsage)} used at the scrapes "
+                    + $"and {Num.Pct(LittleSizing.PoolBusyShare(w, p))} busy by uses x hold time: connections opening or a busy CPU, not too few of them): ")
             + $"the idle connections only reserve max_connections; toward {target} ({Num.F(peak)} x {Num.F(Thresholds.Headroom)}"
             + (floor > pb.Min ? $", above the floor {floor - 1} a lowering was judged worse at" : string.Empty) + "), at most halving it in one step",
             c with { DbMaxPoolSize = to });

@@ -27,8 +27,17 @@ internal static class TuningPolicy
 
         if (!finding.Actionable || input.Window is not { } w)
         {
-            return finding.HoldReason == DecisionReasons.ObjectiveMet && ComfortRun.Tolerated(input) is { } goesOn
-                ? Proposal.Hold(DecisionReasons.Stabilizing, $"{finding.Summary}; {goesOn}")
+            if (finding.HoldReason == DecisionReasons.ObjectiveMet && ComfortRun.Tolerated(input) is { } goesOn)
+            {
+                return Proposal.Hold(DecisionReasons.Stabilizing, $"{finding.Summary}; {goesOn}");
+            }
+
+            // The objective met outside a comfortable run: a pool far above the connections ever in use gives them back
+            // here too. A start far above the knee on a climbing load otherwise never came down (measured in the proof's
+            // over-provisioned profile: a pool of 64 per pod about 1% used held through every window, because the
+            // comfortable run broke at the knee before its 60 s and no window after it was actionable).
+            return finding.HoldReason == DecisionReasons.ObjectiveMet && input.Window is { } met && GiveBackPolicy.IdlePool(input, met) is { } trim
+                ? trim with { Why = $"{finding.Summary}; {trim.Why}" }
                 : Proposal.Hold(finding.HoldReason ?? DecisionReasons.NoData, finding.Summary);
         }
 
