@@ -41,8 +41,12 @@ public sealed record ProofOptions
     /// <summary>Longest local mode may tune, counted from the first request of load.</summary>
     public TimeSpan TuningCap { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Windows at the top rate, all holds at the same settings, after which local mode counts as settled.</summary>
-    public int StableWindows { get; init; } = 2;
+    /// <summary>
+    /// Windows at the top rate, all holds at the same settings, after which local mode counts as settled: three, the
+    /// windows of peaks the engine's idle-pool trim reads (<c>GiveBackPolicy.IdleWindows</c>), so a run is not stopped
+    /// on the holds before a trim the engine would make.
+    /// </summary>
+    public int StableWindows { get; init; } = 3;
 
     /// <summary>Keep only the first and last value of each grid dimension (smoke runs).</summary>
     public bool TinyGrid { get; init; }
