@@ -60,7 +60,7 @@ public static class ProofSimulation
                 NetworkRttMs = profile.Scenario.RoundTripMilliseconds + model.HoldOverheadMs,
                 BlockingShare = profile.Scenario.BlockingDataPath ? 1.0 : 0.0,
             },
-            Pod = new PodOptions { Cores = 2, ThreadIdleRetireSeconds = ThreadTimeoutSeconds(profile) },
+            Pod = new PodOptions { Cores = 2, ThreadIdleRetireSeconds = ThreadTimeoutSeconds(profile), ThreadInjectionPerThreadSecond = PodOptions.FittedInjectionPerThreadSecond },
             Replicas = replicas ?? at.Replicas,
             MinThreads = at.MinThreads ?? 2,
             PoolSize = at.Pool,

@@ -338,14 +338,17 @@ public sealed class SimulatedPod
 
     private void AdjustThreads(double dt, bool threadBound, double busyThreads)
     {
-        // Past the minimum the runtime adds about one thread per injection interval while work waits and threads are the limit.
+        // Past the minimum the runtime adds a thread per injection interval while work waits and threads are the limit,
+        // or faster, in proportion to the threads it has (hill climbing's steps grow with the count).
         if (_threadQueue > 0.5 && threadBound && _threads >= Tuning.MinThreads)
         {
             _starvedFor += dt;
-            if (_starvedFor >= _options.ThreadInjectionSeconds)
+            var perThread = _options.ThreadInjectionPerThreadSecond * _threads;
+            var interval = perThread > 0 ? Math.Min(_options.ThreadInjectionSeconds, 1 / perThread) : _options.ThreadInjectionSeconds;
+            while (_starvedFor >= interval)
             {
                 _threads += 1;
-                _starvedFor -= _options.ThreadInjectionSeconds;
+                _starvedFor -= interval;
             }
         }
         else
